@@ -1,0 +1,36 @@
+package io.userbound.core;
+
+/**
+ * A new physical connection was needed, the database's budget was spent, no other
+ * person had an idle connection to give back, and none came free within the connection
+ * timeout. The message gives the budget's state: budget, in use, idle, waiting.
+ *
+ * <p>Usually transient: a web layer answers 503 with {@code Retry-After}.
+ */
+public final class BudgetExhaustedException extends UserboundException {
+
+  private static final long serialVersionUID = 1L;
+
+  private final String database;
+
+  /**
+   * Creates the exception.
+   *
+   * @param database the database whose budget is spent
+   * @param message the message with the budget's state
+   * @param cause the underlying exception, or {@code null}
+   */
+  public BudgetExhaustedException(String database, String message, Throwable cause) {
+    super(message, "53300", cause);
+    this.database = database;
+  }
+
+  /**
+   * Returns the name of the database whose budget is spent.
+   *
+   * @return the database name
+   */
+  public String database() {
+    return database;
+  }
+}

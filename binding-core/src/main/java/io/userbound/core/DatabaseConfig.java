@@ -1,0 +1,301 @@
+package io.userbound.core;
+
+import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * One named database and the settings of the per-person pools that connect to it.
+ * Immutable and thread-safe; create it with {@link #builder(String, String)}.
+ *
+ * <pre>{@code
+ * DatabaseConfig finance = DatabaseConfig.builder("finance", "jdbc:postgresql://db1:5432/finance")
+ *     .maxConnectionsPerUser(2)
+ *     .budget(40)
+ *     .connectionTimeout(Duration.ofSeconds(5))
+ *     .idleTimeout(Duration.ofMinutes(10))
+ *     .build();
+ * }</pre>
+ */
+public final class DatabaseConfig {
+
+  private static final Pattern NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_-]{0,62}");
+  private static final Pattern URL_SECRET =
+      Pattern.compile("(?i)(password=)[^&;]*");
+
+  private final String name;
+  private final String jdbcUrl;
+  private final int maxConnectionsPerUser;
+  private final int budget;
+  private final Duration connectionTimeout;
+  private final Duration idleTimeout;
+  private final Duration maxLifetime;
+  private final int maxPools;
+  private final SessionReset sessionReset;
+  private final Map<String, String> driverProperties;
+
+  private DatabaseConfig(Builder b) {
+    this.name = b.name;
+    this.jdbcUrl = b.jdbcUrl;
+    this.maxConnectionsPerUser = b.maxConnectionsPerUser;
+    this.budget = b.budget;
+    this.connectionTimeout = b.connectionTimeout;
+    this.idleTimeout = b.idleTimeout;
+    this.maxLifetime = b.maxLifetime;
+    this.maxPools = b.maxPools;
+    this.sessionReset = b.sessionReset;
+    this.driverProperties = Collections.unmodifiableMap(new LinkedHashMap<>(b.driverProperties));
+  }
+
+  /**
+   * Starts a builder for a database.
+   *
+   * @param name the logical name code uses to ask for this database ({@code "finance"}):
+   *     a letter, then letters, digits, {@code _} or {@code -}, at most 63 characters
+   * @param jdbcUrl a {@code jdbc:postgresql:} URL without credentials
+   * @return a builder with the defaults described on each setter
+   * @throws IllegalArgumentException if the name or URL is not valid
+   */
+  public static Builder builder(String name, String jdbcUrl) {
+    return new Builder(name, jdbcUrl);
+  }
+
+  /** @return the logical name of this database */
+  public String name() {
+    return name;
+  }
+
+  /** @return the JDBC URL, exactly as given */
+  public String jdbcUrl() {
+    return jdbcUrl;
+  }
+
+  /** @return the most physical connections one person may hold to this database */
+  public int maxConnectionsPerUser() {
+    return maxConnectionsPerUser;
+  }
+
+  /** @return the most physical connections to this database across all people */
+  public int budget() {
+    return budget;
+  }
+
+  /** @return how long a caller waits for a connection before getting an exception */
+  public Duration connectionTimeout() {
+    return connectionTimeout;
+  }
+
+  /** @return how long a person's pool may go unused before it is closed */
+  public Duration idleTimeout() {
+    return idleTimeout;
+  }
+
+  /** @return the longest a physical connection is kept before it is replaced */
+  public Duration maxLifetime() {
+    return maxLifetime;
+  }
+
+  /** @return the most per-person pools kept for this database at once */
+  public int maxPools() {
+    return maxPools;
+  }
+
+  /** @return what happens to session state when a connection is handed back */
+  public SessionReset sessionReset() {
+    return sessionReset;
+  }
+
+  /** @return extra pgjdbc connection properties (never {@code user} or {@code password}) */
+  public Map<String, String> driverProperties() {
+    return driverProperties;
+  }
+
+  /**
+   * Returns the JDBC URL with any password parameter masked, for logs and messages.
+   *
+   * @param jdbcUrl a URL, possibly {@code null}
+   * @return the URL with {@code password=...} replaced by {@code password=***}
+   */
+  public static String maskUrl(String jdbcUrl) {
+    return jdbcUrl == null ? null : URL_SECRET.matcher(jdbcUrl).replaceAll("$1***");
+  }
+
+  /** @return a description of the settings; never contains a password */
+  @Override
+  public String toString() {
+    return "DatabaseConfig{name=" + name + ", jdbcUrl=" + maskUrl(jdbcUrl)
+        + ", maxConnectionsPerUser=" + maxConnectionsPerUser + ", budget=" + budget
+        + ", connectionTimeout=" + connectionTimeout + ", idleTimeout=" + idleTimeout
+        + ", maxLifetime=" + maxLifetime + ", maxPools=" + maxPools
+        + ", sessionReset=" + sessionReset + ", driverProperties=" + driverProperties.keySet() + "}";
+  }
+
+  /**
+   * Builds a {@link DatabaseConfig}. Each setter checks its argument at once and throws
+   * {@link IllegalArgumentException} naming the setting and the value; {@link #build()}
+   * checks the combinations. Not thread-safe.
+   */
+  public static final class Builder {
+
+    private final String name;
+    private final String jdbcUrl;
+    private int maxConnectionsPerUser = 2;
+    private Integer budget;
+    private Duration connectionTimeout = Duration.ofSeconds(5);
+    private Duration idleTimeout = Duration.ofMinutes(10);
+    private Duration maxLifetime = Duration.ofMinutes(30);
+    private int maxPools = 10_000;
+    private SessionReset sessionReset = SessionReset.DISCARD_ALL;
+    private final Map<String, String> driverProperties = new LinkedHashMap<>();
+
+    private Builder(String name, String jdbcUrl) {
+      Objects.requireNonNull(name, "name");
+      Objects.requireNonNull(jdbcUrl, "jdbcUrl");
+      require(NAME.matcher(name).matches(), "name", name,
+          "must start with a letter and contain only letters, digits, '_' or '-', at most 63 characters");
+      require(jdbcUrl.startsWith("jdbc:postgresql:"), "jdbcUrl", maskUrl(jdbcUrl),
+          "must start with jdbc:postgresql:");
+      String lower = jdbcUrl.toLowerCase(Locale.ROOT);
+      require(!lower.contains("password=") && !lower.contains("user="), "jdbcUrl", maskUrl(jdbcUrl),
+          "must not carry credentials (user= or password=): each person's login supplies them");
+      this.name = name;
+      this.jdbcUrl = jdbcUrl;
+    }
+
+    /**
+     * The most physical connections one person may hold to this database. Default 2.
+     *
+     * @param value at least 1
+     * @return this builder
+     */
+    public Builder maxConnectionsPerUser(int value) {
+      require(value >= 1, "maxConnectionsPerUser", value, "must be at least 1");
+      this.maxConnectionsPerUser = value;
+      return this;
+    }
+
+    /**
+     * The most physical connections to this database across all people. Keep it below
+     * the server's {@code max_connections} minus what other clients need. Default 50.
+     *
+     * @param value at least 1, and at least {@link #maxConnectionsPerUser(int)}
+     * @return this builder
+     */
+    public Builder budget(int value) {
+      require(value >= 1, "budget", value, "must be at least 1");
+      this.budget = value;
+      return this;
+    }
+
+    /**
+     * How long a caller waits for a connection (opening one included) before it gets an
+     * exception. Default 5 seconds.
+     *
+     * @param value at least 250 ms (HikariCP's minimum)
+     * @return this builder
+     */
+    public Builder connectionTimeout(Duration value) {
+      Objects.requireNonNull(value, "connectionTimeout");
+      require(value.toMillis() >= 250, "connectionTimeout", value, "must be at least 250 ms");
+      this.connectionTimeout = value;
+      return this;
+    }
+
+    /**
+     * How long a person's pool may go unused before it and its connections close. The
+     * next request of that person opens a new one with the same login. Default 10 minutes.
+     *
+     * @param value positive
+     * @return this builder
+     */
+    public Builder idleTimeout(Duration value) {
+      Objects.requireNonNull(value, "idleTimeout");
+      require(!value.isNegative() && !value.isZero(), "idleTimeout", value, "must be positive");
+      this.idleTimeout = value;
+      return this;
+    }
+
+    /**
+     * The longest a physical connection is kept before it is replaced. Default 30 minutes.
+     *
+     * @param value at least 30 seconds (HikariCP's minimum)
+     * @return this builder
+     */
+    public Builder maxLifetime(Duration value) {
+      Objects.requireNonNull(value, "maxLifetime");
+      require(value.toMillis() >= 30_000, "maxLifetime", value, "must be at least 30 seconds");
+      this.maxLifetime = value;
+      return this;
+    }
+
+    /**
+     * The most per-person pools kept for this database. Past it, the least valuable pool
+     * is closed (after its connections are handed back). Default 10,000.
+     *
+     * @param value at least 1
+     * @return this builder
+     */
+    public Builder maxPools(int value) {
+      require(value >= 1, "maxPools", value, "must be at least 1");
+      this.maxPools = value;
+      return this;
+    }
+
+    /**
+     * What happens to session state when a connection is handed back. Default
+     * {@link SessionReset#DISCARD_ALL}.
+     *
+     * @param value the reset
+     * @return this builder
+     */
+    public Builder sessionReset(SessionReset value) {
+      this.sessionReset = Objects.requireNonNull(value, "sessionReset");
+      return this;
+    }
+
+    /**
+     * Adds a pgjdbc connection property ({@code sslmode}, {@code connectTimeout},
+     * {@code socketTimeout}, {@code ApplicationName}, ...).
+     *
+     * @param key the property name; not {@code user} or {@code password}
+     * @param value the value
+     * @return this builder
+     */
+    public Builder driverProperty(String key, String value) {
+      Objects.requireNonNull(key, "driverProperty key");
+      Objects.requireNonNull(value, "driverProperty value");
+      String k = key.toLowerCase(Locale.ROOT);
+      require(!k.equals("user") && !k.equals("password"), "driverProperty", key,
+          "credentials come from each person's login, not from the configuration");
+      driverProperties.put(key, value);
+      return this;
+    }
+
+    /**
+     * Checks the combination of settings and builds the configuration.
+     *
+     * @return the immutable configuration
+     * @throws IllegalArgumentException if the budget is smaller than the per-person maximum
+     */
+    public DatabaseConfig build() {
+      if (budget == null) {
+        budget = Math.max(50, maxConnectionsPerUser);
+      }
+      if (budget < maxConnectionsPerUser) {
+        throw new IllegalArgumentException("database '" + name + "': budget (" + budget
+            + ") must be at least maxConnectionsPerUser (" + maxConnectionsPerUser + ")");
+      }
+      return new DatabaseConfig(this);
+    }
+
+    private static void require(boolean ok, String setting, Object value, String rule) {
+      if (!ok) {
+        throw new IllegalArgumentException(setting + " = " + value + ": " + rule);
+      }
+    }
+  }
+}

@@ -1,0 +1,31 @@
+package io.userbound.core;
+
+/**
+ * A point-in-time snapshot of one database's pools and budget. The figures are read one
+ * after another without a lock, so under load they may not add up exactly.
+ *
+ * @param database the database's logical name
+ * @param pools per-person pools currently open (including ones draining after retirement)
+ * @param activeConnections physical connections lent to requests now
+ * @param idleConnections physical connections open and waiting in a pool
+ * @param budget the most physical connections allowed
+ * @param budgetUsed physical connections counted against the budget now
+ * @param waiting callers waiting for the budget now
+ * @param loginsAccepted logins PostgreSQL accepted on this database since start
+ * @param loginsRefused logins refused on this database since start
+ * @param poolsEvicted pools closed for idleness, the size cap, logout or a password change
+ * @param connectionsReclaimed idle connections of other people closed to make room under the budget
+ */
+public record DatabaseStats(
+    String database,
+    int pools,
+    int activeConnections,
+    int idleConnections,
+    int budget,
+    int budgetUsed,
+    int waiting,
+    long loginsAccepted,
+    long loginsRefused,
+    long poolsEvicted,
+    long connectionsReclaimed) {
+}

@@ -1,0 +1,39 @@
+package io.userbound.core;
+
+/**
+ * PostgreSQL refused a login, or the login can never succeed (an empty or overlong role
+ * name, for example).
+ *
+ * <p>A wrong password and an unknown role give the same message, so a caller cannot use
+ * this exception to find out which role names exist. The SQLSTATE ({@code 28P01} for a
+ * failed password check, {@code 28000} for a role that may not log in) is kept in
+ * {@link #sqlState()} for logs.
+ */
+public final class LoginFailedException extends UserboundException {
+
+  private static final long serialVersionUID = 1L;
+
+  private final String database;
+
+  /**
+   * Creates the exception.
+   *
+   * @param database the database that refused the login
+   * @param message the message; never a password
+   * @param sqlState the SQLSTATE behind the refusal, or {@code null}
+   * @param cause the driver's exception, or {@code null}
+   */
+  public LoginFailedException(String database, String message, String sqlState, Throwable cause) {
+    super(message, sqlState, cause);
+    this.database = database;
+  }
+
+  /**
+   * Returns the name of the database that refused the login.
+   *
+   * @return the database name, or {@code null} if the login was refused before any database was asked
+   */
+  public String database() {
+    return database;
+  }
+}

@@ -1,0 +1,153 @@
+package io.userbound.core;
+
+import io.userbound.core.internal.DefaultUserbound;
+import java.sql.Connection;
+import java.util.List;
+import java.util.Optional;
+import javax.sql.DataSource;
+
+/**
+ * The entry point: per-person PostgreSQL connection pools for a set of named databases.
+ *
+ * <p>Create one per application with {@link #create(UserboundConfig)} and close it at
+ * shutdown. Then, for each person:
+ *
+ * <pre>{@code
+ * Login login = userbound.login("alice", password);      // PostgreSQL checks the password
+ * try (Binding b = userbound.bind(login);                 // per request
+ *      Connection c = userbound.connection("finance")) {  // alice's own pool
+ *   ...
+ * }
+ * userbound.logout(login);                                // closes alice's pools
+ * }</pre>
+ *
+ * <p>Each person's connections come from pools opened with their own role and password,
+ * one per (database, role). A pool is found by role name but only serves a login whose
+ * password matches the one it was opened with. Physical connections per database are
+ * capped by a budget across all people; idle pools close after the idle timeout.
+ *
+ * <p>All methods are thread-safe. Instances are independent: two in one JVM share nothing.
+ */
+public interface Userbound extends AutoCloseable {
+
+  /**
+   * Creates an instance. Opens no connection: nothing happens on a database until the
+   * first login.
+   *
+   * @param config the databases and their settings
+   * @return a new instance; close it at shutdown
+   */
+  static Userbound create(UserboundConfig config) {
+    return new DefaultUserbound(config);
+  }
+
+  /**
+   * Logs a person in: opens one real connection to the login database with this role and
+   * password, so PostgreSQL decides. On success the connection becomes the first of the
+   * person's pool there; a pool opened earlier with another password is retired.
+   *
+   * @param role the PostgreSQL role name, exactly as the server knows it (no case folding)
+   * @param password the password; Userbound keeps its own copy, so the caller may wipe
+   *     the array afterwards
+   * @return the verified login, to keep server-side between requests
+   * @throws LoginFailedException if PostgreSQL refuses (wrong password and unknown role
+   *     alike) or the role name or password can never be valid; nothing is left behind
+   * @throws AccessDeniedException if the role may not connect to the login database
+   * @throws DatabaseUnavailableException if the login database cannot be reached
+   * @throws BudgetExhaustedException if no physical connection could be opened under the budget
+   */
+  Login login(String role, char[] password);
+
+  /**
+   * Closes this person's pools on every database at once (connections in use close when
+   * they are handed back) and wipes the login's password. Using the login afterwards gives
+   * {@link LoginFailedException}. Idempotent.
+   *
+   * @param login a login made by this instance
+   */
+  void logout(Login login);
+
+  /**
+   * Binds a login to the current thread until the returned binding is closed.
+   *
+   * @param login a login made by this instance
+   * @return the binding; close it on this thread
+   * @throws IllegalArgumentException if the login was made by another instance
+   */
+  Binding bind(Login login);
+
+  /**
+   * Returns the login bound to the current thread, if any.
+   *
+   * @return the bound login, or empty
+   */
+  Optional<Login> current();
+
+  /**
+   * Returns a connection of the bound person to a database. The first call for a database
+   * opens that person's pool there with the same login. Close the connection to hand it
+   * back.
+   *
+   * @param database a declared database's name
+   * @return a connection authenticated as the bound person's role
+   * @throws NotBoundException if no login is bound to this thread
+   * @throws UnknownDatabaseException if the database was not declared
+   * @throws LoginFailedException if the database refuses the password
+   * @throws AccessDeniedException if the role may not connect to the database
+   * @throws BudgetExhaustedException if the budget is spent and nothing came free in time
+   * @throws DatabaseUnavailableException if the database cannot be reached
+   */
+  Connection connection(String database);
+
+  /**
+   * Returns a connection of the given person to a database, without looking at the
+   * thread's binding: for work that is not request-scoped. Same rules and exceptions as
+   * {@link #connection(String)}, except that nothing needs to be bound.
+   *
+   * @param login a login made by this instance
+   * @param database a declared database's name
+   * @return a connection authenticated as the login's role
+   */
+  Connection connection(Login login, String database);
+
+  /**
+   * Returns a {@link DataSource} for one database that hands out connections of whoever
+   * is bound to the calling thread, for libraries that want a {@code DataSource}.
+   * {@code getConnection(user, password)} is not supported.
+   *
+   * @param database a declared database's name
+   * @return a data source that follows the binding
+   * @throws UnknownDatabaseException if the database was not declared
+   */
+  DataSource dataSource(String database);
+
+  /**
+   * Returns a snapshot of one database's pools and budget.
+   *
+   * @param database a declared database's name
+   * @return the snapshot
+   * @throws UnknownDatabaseException if the database was not declared
+   */
+  DatabaseStats stats(String database);
+
+  /**
+   * Returns a snapshot for every declared database, in declaration order.
+   *
+   * @return the snapshots
+   */
+  List<DatabaseStats> stats();
+
+  /**
+   * Returns the configuration this instance was created with.
+   *
+   * @return the configuration
+   */
+  UserboundConfig config();
+
+  /**
+   * Closes every pool and physical connection, also those in use, and stops the shared
+   * housekeeping thread. Never throws; idempotent.
+   */
+  @Override
+  void close();
+}

@@ -1,0 +1,38 @@
+package io.userbound.core;
+
+/**
+ * The base of every exception Userbound throws on purpose. Unchecked, so that callers
+ * handle the narrow cases they care about ({@link LoginFailedException},
+ * {@link AccessDeniedException}, {@link BudgetExhaustedException}, ...) and let the rest
+ * reach their error handler.
+ *
+ * <p>Messages never contain a password. Where a PostgreSQL error caused the exception,
+ * {@link #sqlState()} keeps its SQLSTATE for logs and error mapping.
+ */
+public abstract class UserboundException extends RuntimeException {
+
+  private static final long serialVersionUID = 1L;
+
+  private final String sqlState;
+
+  /**
+   * Creates an exception.
+   *
+   * @param message what went wrong and, where it helps, the likely fix; never a password
+   * @param sqlState the SQLSTATE of the PostgreSQL error behind it, or {@code null}
+   * @param cause the underlying error, or {@code null}
+   */
+  protected UserboundException(String message, String sqlState, Throwable cause) {
+    super(message, cause);
+    this.sqlState = sqlState;
+  }
+
+  /**
+   * Returns the SQLSTATE of the PostgreSQL error behind this exception.
+   *
+   * @return the five-character SQLSTATE, or {@code null} if no server error was involved
+   */
+  public String sqlState() {
+    return sqlState;
+  }
+}

@@ -1,0 +1,92 @@
+package io.userbound.core.internal;
+
+import java.sql.SQLException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+
+/*
+ * The cap on physical connections to one database across all people. A permit is taken
+ * when a physical connection opens (BudgetedDataSource) and given back when it closes
+ * (PhysicalConnection), so HikariCP's pools never see the budget: they just find that
+ * opening a connection takes a while, or fails with BudgetSQLException.
+ *
+ * When no permit is free, the waiter asks the database to close the idle connections
+ * of the least recently used other person (reclaimer), then waits in short slices: a
+ * permit comes back asynchronously when HikariCP's closer thread has closed the
+ * connection, and other people's connections only become idle over time, which no
+ * semaphore signal announces.
+ */
+final class Budget {
+
+  private static final long SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+
+  final String database;
+  final int size;
+  private final Semaphore permits;
+  private final AtomicInteger waiting = new AtomicInteger();
+
+  Budget(String database, int size) {
+    this.database = database;
+    this.size = size;
+    this.permits = new Semaphore(size, true);
+  }
+
+  /**
+   * Takes a permit, reclaiming other people's idle connections if none is free.
+   *
+   * @param reclaimer closes some other person's idle connections; true if it closed any
+   * @throws BudgetSQLException if no permit came free before the timeout
+   */
+  void acquire(BooleanSupplier reclaimer, long timeoutNanos) throws SQLException {
+    if (permits.tryAcquire()) {
+      return;
+    }
+    long deadline = System.nanoTime() + timeoutNanos;
+    waiting.incrementAndGet();
+    try {
+      while (true) {
+        if (permits.tryAcquire()) {
+          return;
+        }
+        reclaimer.getAsBoolean();
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          throw new BudgetSQLException(database);
+        }
+        if (permits.tryAcquire(Math.min(left, SLICE_NANOS), TimeUnit.NANOSECONDS)) {
+          return;
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new SQLException("interrupted while waiting for the connection budget of database '"
+          + database + "'", "57014", e);
+    } finally {
+      waiting.decrementAndGet();
+    }
+  }
+
+  void release() {
+    permits.release();
+  }
+
+  int used() {
+    return size - permits.availablePermits();
+  }
+
+  int waiting() {
+    return waiting.get();
+  }
+
+  /** Thrown on a HikariCP or caller thread when the budget stayed spent until the timeout. */
+  static final class BudgetSQLException extends SQLException {
+
+    private static final long serialVersionUID = 1L;
+
+    BudgetSQLException(String database) {
+      super("connection budget of database '" + database + "' is spent", "53300");
+    }
+  }
+}

@@ -1,0 +1,140 @@
+package io.userbound.core.internal;
+
+import java.io.PrintWriter;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
+import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.logging.Logger;
+import javax.sql.DataSource;
+
+/*
+ * What one person's HikariCP pool uses to open physical connections: under the
+ * database's budget, with this person's credentials. HikariCP never sees the password.
+ *
+ * The first connection of a pool is usually opened by the caller itself (so that a
+ * refusal is reported at once and typed) and left here as the hand-off; HikariCP's first
+ * request for a connection takes it.
+ *
+ * A failure to open is remembered for a moment, so that the pool can fail the next
+ * borrower fast instead of letting it wait the full connection timeout while the server
+ * is down (HikariCP keeps retrying in the background with a back-off of up to 5 s).
+ */
+final class BudgetedDataSource implements DataSource {
+
+  private final UserPool pool;
+  private final Database database;
+  private final String role;
+  private final char[] password;
+  private final AtomicReference<Connection> handoff = new AtomicReference<>();
+  private volatile SQLException lastFailure;
+  private volatile long lastFailureNanos;
+
+  BudgetedDataSource(UserPool pool, Database database, String role, char[] password, Connection first) {
+    this.pool = pool;
+    this.database = database;
+    this.role = role;
+    this.password = password;
+    this.handoff.set(first);
+  }
+
+  @Override
+  public Connection getConnection() throws SQLException {
+    Connection first = handoff.getAndSet(null);
+    if (first != null) {
+      // HikariCP probes its first connection for driver defaults; never give it a dead one.
+      if (first.isValid(2)) {
+        return first;
+      }
+      first.close();
+    }
+    try {
+      Connection c = database.openPhysical(role, password, pool);
+      lastFailure = null;
+      return c;
+    } catch (SQLException e) {
+      lastFailureNanos = System.nanoTime();
+      lastFailure = e;
+      throw e;
+    }
+  }
+
+  /** The failure of the last attempt to open, if it was less than {@code withinNanos} ago. */
+  SQLException recentFailure(long withinNanos) {
+    SQLException e = lastFailure;
+    return e != null && System.nanoTime() - lastFailureNanos < withinNanos ? e : null;
+  }
+
+  /** Closes the hand-off if nobody took it yet; true if it did. */
+  boolean dropHandoff() {
+    Connection first = handoff.getAndSet(null);
+    if (first == null) {
+      return false;
+    }
+    try {
+      first.close();
+    } catch (SQLException ignored) {
+      // Its budget permit is released either way.
+    }
+    return true;
+  }
+
+  boolean hasHandoff() {
+    return handoff.get() != null;
+  }
+
+  /** Closes an unused hand-off and wipes the password; called once the pool is closed. */
+  void close() {
+    dropHandoff();
+    Arrays.fill(password, '\0');
+  }
+
+  @Override
+  public Connection getConnection(String username, String password) throws SQLException {
+    throw new SQLFeatureNotSupportedException("credentials come from the person's login");
+  }
+
+  @Override
+  public PrintWriter getLogWriter() {
+    return null;
+  }
+
+  @Override
+  public void setLogWriter(PrintWriter out) {
+    // Userbound logs through SLF4J.
+  }
+
+  @Override
+  public void setLoginTimeout(int seconds) {
+    // The login timeout is a driver property (loginTimeout), set from the connection timeout.
+  }
+
+  @Override
+  public int getLoginTimeout() {
+    return 0;
+  }
+
+  @Override
+  public Logger getParentLogger() throws SQLFeatureNotSupportedException {
+    throw new SQLFeatureNotSupportedException();
+  }
+
+  @Override
+  public <T> T unwrap(Class<T> type) throws SQLException {
+    if (type.isInstance(this)) {
+      return type.cast(this);
+    }
+    throw new SQLException("not a wrapper for " + type.getName());
+  }
+
+  @Override
+  public boolean isWrapperFor(Class<?> type) {
+    return type.isInstance(this);
+  }
+
+  @Override
+  public String toString() {
+    return "BudgetedDataSource[" + database.name() + ", role=" + Names.forMessage(role) + "]";
+  }
+}

@@ -1,0 +1,336 @@
+package io.userbound.core.internal;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Policy;
+import com.github.benmanes.caffeine.cache.RemovalCause;
+import com.github.benmanes.caffeine.cache.Scheduler;
+import io.userbound.core.DatabaseConfig;
+import io.userbound.core.DatabaseStats;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Iterator;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/*
+ * One declared database at run time: its budget and the per-person pools, keyed by role.
+ *
+ * The pool map is a Caffeine cache: idle expiry (expireAfterAccess), a size cap, and a
+ * removal listener that retires whatever leaves it (expired, evicted, replaced after a
+ * password change, removed at logout). Only verified logins ever add an entry, so the
+ * map cannot grow with the number of role names tried.
+ *
+ * Opening a pool does network I/O (a SCRAM login), so it never happens inside the map's
+ * compute: the caller opens the first connection on its own thread, then installs the
+ * pool with a quick compute. Concurrent first requests of the same login share one open
+ * through `opening`, whose entries live only while an open is in flight. There is no
+ * lock across roles: a login that hangs on the network delays only itself.
+ */
+final class Database {
+
+  private static final Logger log = LoggerFactory.getLogger(Database.class);
+
+  final DatabaseConfig config;
+  final Budget budget;
+  private final PhysicalConnector connector;
+  private final Cache<String, UserPool> pools;
+  private final ConcurrentHashMap<String, Opening> opening = new ConcurrentHashMap<>();
+  private final Set<UserPool> draining = ConcurrentHashMap.newKeySet();
+  private final ScheduledExecutorService scheduler;
+  private final ExecutorService closer;
+  private final ThreadFactory hikariThreads;
+  private final ErrorMapper errors;
+  private final long timeoutNanos;
+
+  private final LongAdder loginsAccepted = new LongAdder();
+  private final LongAdder loginsRefused = new LongAdder();
+  private final LongAdder poolsEvicted = new LongAdder();
+  private final LongAdder reclaimed = new LongAdder();
+
+  Database(DatabaseConfig config, ScheduledExecutorService scheduler, ExecutorService closer,
+      ThreadFactory hikariThreads) {
+    this.config = config;
+    this.budget = new Budget(config.name(), config.budget());
+    this.connector = new PhysicalConnector(config);
+    this.scheduler = scheduler;
+    this.closer = closer;
+    this.hikariThreads = hikariThreads;
+    this.errors = new ErrorMapper(this);
+    this.timeoutNanos = config.connectionTimeout().toNanos();
+    this.pools = Caffeine.newBuilder()
+        .expireAfterAccess(config.idleTimeout())
+        .maximumSize(config.maxPools())
+        .executor(Runnable::run)
+        .scheduler(Scheduler.forScheduledExecutorService(scheduler))
+        .removalListener((String role, UserPool pool, RemovalCause cause) -> {
+          if (pool != null) {
+            pool.retire(cause.name().toLowerCase(java.util.Locale.ROOT));
+          }
+        })
+        .build();
+  }
+
+  String name() {
+    return config.name();
+  }
+
+  /** A real login: always opens a new physical connection with this password. */
+  void login(LoginImpl login) {
+    open(login, true);
+  }
+
+  /** A connection for this login, opening (and verifying) its pool on first use. */
+  Connection connection(LoginImpl login) {
+    for (int attempt = 0; ; attempt++) {
+      UserPool pool = pools.getIfPresent(login.role);
+      if (pool == null || !pool.accepts(login)) {
+        // No pool, or one opened with another password: only a fresh real login may
+        // replace it. A refusal leaves the old pool untouched.
+        pool = open(login, false);
+      }
+      PooledConnection c;
+      try {
+        c = pool.borrow();
+      } catch (SQLException e) {
+        RuntimeException mapped = errors.onBorrow(login.role, e);
+        if (pool.totalConnections() == 0) {
+          // A pool that holds no connection and cannot open one (server down, password
+          // changed, LOGIN revoked) is dropped: the next request opens a new one with a
+          // real login on its own thread, so it fails at once while the cause lasts and
+          // succeeds at once when it is gone, instead of waiting out HikariCP's back-off.
+          pools.asMap().remove(login.role, pool);
+        }
+        throw mapped;
+      }
+      if (c != null) {
+        return c;
+      }
+      if (attempt > 100) {
+        throw new IllegalStateException("pool for " + Names.forMessage(login.role)
+            + " on database '" + name() + "' keeps being retired while borrowing");
+      }
+    }
+  }
+
+  /*
+   * Returns a pool for this login. Unless forced, a live pool opened with the same
+   * password is reused; otherwise a real login opens the first connection. Concurrent
+   * real logins of the same role and password share one attempt.
+   */
+  private UserPool open(LoginImpl login, boolean forceRealLogin) {
+    if (!forceRealLogin) {
+      UserPool existing = pools.getIfPresent(login.role);
+      if (existing != null && existing.accepts(login) && !existing.isRetired()) {
+        return existing;
+      }
+    }
+    Opening mine = new Opening(login.fingerprint);
+    Opening theirs = opening.putIfAbsent(login.role, mine);
+    if (theirs != null && login.matches(theirs.fingerprint)) {
+      return theirs.join(this, login.role);
+    }
+    if (theirs != null) {
+      mine = null;  // another password is being tried for this role; do not share
+    }
+    try {
+      Connection first = openVerified(login.role, login.passwordCopyForOpen());
+      UserPool pool = install(login, first);
+      complete(mine, pool, null);
+      return pool;
+    } catch (RuntimeException e) {
+      complete(mine, null, e);
+      throw e;
+    } finally {
+      if (mine != null) {
+        opening.remove(login.role, mine);
+      }
+    }
+  }
+
+  private static void complete(Opening o, UserPool pool, RuntimeException failure) {
+    if (o != null) {
+      if (failure != null) {
+        o.future.completeExceptionally(failure);
+      } else {
+        o.future.complete(pool);
+      }
+    }
+  }
+
+  /** Opens one physical connection as this role, on the caller's thread, typed errors. */
+  private Connection openVerified(String role, char[] password) {
+    try {
+      Connection c = openPhysical(role, password, null);
+      loginsAccepted.increment();
+      log.debug("database '{}' accepted the login of {}", name(), Names.forMessage(role));
+      return c;
+    } catch (SQLException e) {
+      RuntimeException mapped = errors.onLogin(role, e);
+      if (mapped instanceof io.userbound.core.LoginFailedException
+          || mapped instanceof io.userbound.core.AccessDeniedException) {
+        loginsRefused.increment();
+        log.info("database '{}' refused the login of {} (SQLSTATE {})", name(), Names.forMessage(role),
+            e.getSQLState());
+      }
+      throw mapped;
+    } finally {
+      java.util.Arrays.fill(password, '\0');
+    }
+  }
+
+  /** Opens a physical connection under the budget. */
+  Connection openPhysical(String role, char[] password, UserPool requester) throws SQLException {
+    budget.acquire(() -> reclaimIdle(requester), timeoutNanos);
+    try {
+      return new PhysicalConnection(connector.open(role, password), budget);
+    } catch (SQLException | RuntimeException e) {
+      budget.release();
+      throw e;
+    }
+  }
+
+  private UserPool install(LoginImpl login, Connection first) {
+    UserPool fresh;
+    try {
+      fresh = new UserPool(this, login.role, login.fingerprint, login.passwordCopyForOpen(), first,
+          scheduler, hikariThreads);
+    } catch (RuntimeException e) {
+      closeQuietly(first);
+      throw e;
+    }
+    UserPool winner = pools.asMap().compute(login.role, (role, old) ->
+        old != null && !old.isRetired() && old.sameFingerprint(fresh) ? old : fresh);
+    if (winner != fresh) {
+      fresh.retire("a concurrent login of the same person won");
+    }
+    return winner;
+  }
+
+  /** Closes the idle connections of the least recently used other person. */
+  boolean reclaimIdle(UserPool requester) {
+    Optional<Policy.FixedExpiration<String, UserPool>> byAccess = pools.policy().expireAfterAccess();
+    if (byAccess.isEmpty()) {
+      return false;
+    }
+    boolean done = byAccess.get().oldest(stream -> {
+      Iterator<com.github.benmanes.caffeine.cache.Policy.CacheEntry<String, UserPool>> it = stream.iterator();
+      while (it.hasNext()) {
+        UserPool p = it.next().getValue();
+        if (p != requester && p.releaseIdle()) {
+          return true;
+        }
+      }
+      return false;
+    });
+    if (done) {
+      reclaimed.increment();
+    }
+    return done;
+  }
+
+  /** Logout: retires this role's pool at once. */
+  void evict(String role) {
+    UserPool pool = pools.asMap().remove(role);
+    if (pool != null) {
+      pool.retire("logout");
+    }
+  }
+
+  void poolRetired() {
+    poolsEvicted.increment();
+  }
+
+  void closeLater(UserPool pool) {
+    draining.add(pool);
+    try {
+      closer.execute(pool::closeNow);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      pool.closeNow();
+    }
+  }
+
+  void poolClosed(UserPool pool) {
+    draining.remove(pool);
+  }
+
+  DatabaseStats stats() {
+    int active = 0;
+    int idle = 0;
+    int count = 0;
+    for (UserPool p : pools.asMap().values()) {
+      active += p.active();
+      idle += p.idle();
+      count++;
+    }
+    for (UserPool p : draining) {
+      active += p.active();
+      idle += p.idle();
+      count++;
+    }
+    return new DatabaseStats(name(), count, active, idle, budget.size, budget.used(), budget.waiting(),
+        loginsAccepted.sum(), loginsRefused.sum(), poolsEvicted.sum(), reclaimed.sum());
+  }
+
+  /** Runs pending expiry and eviction now (used by tests and stats readers that want fresh figures). */
+  void cleanUp() {
+    pools.cleanUp();
+  }
+
+  void close() {
+    for (UserPool p : pools.asMap().values()) {
+      p.retire("shutdown");
+    }
+    pools.invalidateAll();
+    pools.cleanUp();
+    for (UserPool p : Set.copyOf(draining)) {
+      p.closeNow();
+    }
+  }
+
+  private static void closeQuietly(Connection c) {
+    try {
+      c.close();
+    } catch (SQLException ignored) {
+      // The connection was never used; its budget permit is released regardless.
+    }
+  }
+
+  /** An open in flight for one role and password, shared by concurrent first requests. */
+  private static final class Opening {
+    final byte[] fingerprint;
+    final CompletableFuture<UserPool> future = new CompletableFuture<>();
+
+    Opening(byte[] fingerprint) {
+      this.fingerprint = fingerprint;
+    }
+
+    UserPool join(Database db, String role) {
+      try {
+        return future.get(db.timeoutNanos * 2 + TimeUnit.SECONDS.toNanos(30), TimeUnit.NANOSECONDS);
+      } catch (ExecutionException e) {
+        if (e.getCause() instanceof RuntimeException re) {
+          throw db.errors.again(re);
+        }
+        throw new IllegalStateException(e.getCause());
+      } catch (TimeoutException e) {
+        throw new io.userbound.core.DatabaseUnavailableException(db.name(), "a concurrent login of "
+            + Names.forMessage(role) + " on database '" + db.name() + "' did not finish in time", null, e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new io.userbound.core.DatabaseUnavailableException(db.name(), "interrupted while waiting for a login", null, e);
+      }
+    }
+  }
+}

@@ -1,0 +1,231 @@
+package io.userbound.core.internal;
+
+import io.userbound.core.Binding;
+import io.userbound.core.DatabaseConfig;
+import io.userbound.core.DatabaseStats;
+import io.userbound.core.Login;
+import io.userbound.core.LoginFailedException;
+import io.userbound.core.NotBoundException;
+import io.userbound.core.UnknownDatabaseException;
+import io.userbound.core.Userbound;
+import io.userbound.core.UserboundConfig;
+import java.sql.Connection;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/*
+ * The registry. Threads: one shared housekeeping thread for every HikariCP pool and for
+ * Caffeine's expiry (HikariCP would otherwise start one per pool), and a small closer
+ * pool that shuts retired pools down off the request threads; both are per instance and
+ * idle threads of the closer time out. HikariCP's own per-pool adder/closer executors
+ * start threads only while connections open or close and let them die after 5 s idle,
+ * so an idle person costs no thread.
+ *
+ * The binding is an instance ThreadLocal, not a static one: two instances in one JVM
+ * never see each other's bindings.
+ */
+public final class DefaultUserbound implements Userbound {
+
+  private static final Logger log = LoggerFactory.getLogger(DefaultUserbound.class);
+  private static final AtomicInteger INSTANCES = new AtomicInteger();
+
+  private final UserboundConfig config;
+  private final Map<String, Database> databases = new LinkedHashMap<>();
+  private final Database loginDatabase;
+  private final ThreadLocal<LoginImpl> bound = new ThreadLocal<>();
+  private final Fingerprints fingerprints = new Fingerprints();
+  private final ScheduledThreadPoolExecutor scheduler;
+  private final ThreadPoolExecutor closer;
+  private volatile boolean closed;
+
+  /**
+   * Not API: use {@link Userbound#create(UserboundConfig)}.
+   *
+   * @param config the configuration
+   */
+  public DefaultUserbound(UserboundConfig config) {
+    this.config = Objects.requireNonNull(config, "config");
+    int id = INSTANCES.incrementAndGet();
+    this.scheduler = new ScheduledThreadPoolExecutor(1, daemonThreads("userbound-" + id + "-housekeeper"));
+    scheduler.setRemoveOnCancelPolicy(true);
+    scheduler.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+    this.closer = new ThreadPoolExecutor(2, 2, 10, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+        daemonThreads("userbound-" + id + "-closer"));
+    closer.allowCoreThreadTimeOut(true);
+    ThreadFactory hikariThreads = daemonThreads("userbound-" + id + "-pool");
+    for (DatabaseConfig db : config.databases()) {
+      databases.put(db.name(), new Database(db, scheduler, closer, hikariThreads));
+    }
+    this.loginDatabase = databases.get(config.loginDatabase());
+    log.info("Userbound started with databases {} (logins verified on '{}')", databases.keySet(),
+        config.loginDatabase());
+  }
+
+  @Override
+  public Login login(String role, char[] password) {
+    checkOpen();
+    Names.checkLogin(role, password);
+    LoginImpl login = new LoginImpl(this, role, password, fingerprints.of(role, password));
+    try {
+      loginDatabase.login(login);
+    } catch (RuntimeException e) {
+      login.logOut();
+      throw e;
+    }
+    return login;
+  }
+
+  @Override
+  public void logout(Login login) {
+    LoginImpl l = own(login);
+    for (Database db : databases.values()) {
+      db.evict(l.role);
+    }
+    l.logOut();
+  }
+
+  @Override
+  public Binding bind(Login login) {
+    LoginImpl l = own(login);
+    LoginImpl previous = bound.get();
+    bound.set(l);
+    return new ThreadBinding(bound, l, previous);
+  }
+
+  @Override
+  public Optional<Login> current() {
+    return Optional.ofNullable(bound.get());
+  }
+
+  @Override
+  public Connection connection(String database) {
+    LoginImpl login = bound.get();
+    if (login == null) {
+      throw new NotBoundException("no login is bound to this thread, so there is no connection to give for database '"
+          + database + "'. Bind one with Userbound.bind(login) (in a web application: is this request going"
+          + " through the Userbound filter, and is the person logged in?)");
+    }
+    return connect(login, database);
+  }
+
+  @Override
+  public Connection connection(Login login, String database) {
+    return connect(own(login), database);
+  }
+
+  private Connection connect(LoginImpl login, String database) {
+    Database db = database(database);
+    if (login.isLoggedOut()) {
+      throw new LoginFailedException(database, "the login of " + Names.forMessage(login.role)
+          + " was logged out; log in again", null, null);
+    }
+    checkOpen();
+    return db.connection(login);
+  }
+
+  @Override
+  public DataSource dataSource(String database) {
+    database(database);
+    return new BoundDataSource(this, database);
+  }
+
+  @Override
+  public DatabaseStats stats(String database) {
+    return database(database).stats();
+  }
+
+  @Override
+  public List<DatabaseStats> stats() {
+    List<DatabaseStats> all = new ArrayList<>();
+    for (Database db : databases.values()) {
+      all.add(db.stats());
+    }
+    return all;
+  }
+
+  @Override
+  public UserboundConfig config() {
+    return config;
+  }
+
+  /** Runs pending idle expiry now instead of at the next scheduled check. Not API. */
+  public void cleanUp() {
+    for (Database db : databases.values()) {
+      db.cleanUp();
+    }
+  }
+
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    for (Database db : databases.values()) {
+      try {
+        db.close();
+      } catch (RuntimeException e) {
+        log.warn("closing database '{}' failed: {}", db.name(), e.toString());
+      }
+    }
+    closer.shutdown();
+    scheduler.shutdownNow();
+    try {
+      closer.awaitTermination(30, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    log.info("Userbound closed");
+  }
+
+  private Database database(String name) {
+    Database db = databases.get(name);
+    if (db == null) {
+      throw new UnknownDatabaseException("no database named '" + name + "' is configured; declared: "
+          + databases.keySet());
+    }
+    return db;
+  }
+
+  private LoginImpl own(Login login) {
+    Objects.requireNonNull(login, "login");
+    if (login instanceof LoginImpl l && l.owner == this) {
+      return l;
+    }
+    throw new IllegalArgumentException("this login was not made by this Userbound instance: " + login);
+  }
+
+  private void checkOpen() {
+    if (closed) {
+      throw new IllegalStateException("this Userbound instance is closed");
+    }
+  }
+
+  private static ThreadFactory daemonThreads(String prefix) {
+    AtomicInteger n = new AtomicInteger();
+    return r -> {
+      Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
+  }
+
+  @Override
+  public String toString() {
+    return "Userbound" + databases.keySet();
+  }
+}

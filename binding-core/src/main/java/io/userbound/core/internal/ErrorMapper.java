@@ -1,0 +1,106 @@
+package io.userbound.core.internal;
+
+import io.userbound.core.AccessDeniedException;
+import io.userbound.core.BudgetExhaustedException;
+import io.userbound.core.DatabaseStats;
+import io.userbound.core.DatabaseUnavailableException;
+import io.userbound.core.LoginFailedException;
+import io.userbound.core.UserboundException;
+import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
+
+/*
+ * Turns driver and pool failures into Userbound's typed exceptions. Messages are built
+ * here from what Userbound knows (database, role, SQLSTATE, budget figures); the
+ * driver's own message is only kept in the cause, and a password never appears in
+ * either (pgjdbc does not echo passwords; we never pass one into a message).
+ */
+final class ErrorMapper {
+
+  private final Database db;
+
+  ErrorMapper(Database db) {
+    this.db = db;
+  }
+
+  RuntimeException onLogin(String role, SQLException e) {
+    return map(role, e, e);
+  }
+
+  RuntimeException onBorrow(String role, SQLException e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof Budget.BudgetSQLException) {
+        return budgetSpent(e);
+      }
+    }
+    // HikariCP's timeout carries the last failure to open a connection as its cause.
+    if (e.getCause() instanceof SQLException cause) {
+      return map(role, cause, e);
+    }
+    if (e instanceof SQLTransientConnectionException) {
+      if (db.budget.used() >= db.budget.size) {
+        return budgetSpent(e);
+      }
+      return new DatabaseUnavailableException(db.name(), "no connection to database '" + db.name() + "' for "
+          + Names.forMessage(role) + " within " + db.config.connectionTimeout().toMillis() + " ms",
+          e.getSQLState(), e);
+    }
+    return map(role, e, e);
+  }
+
+  private RuntimeException map(String role, SQLException s, SQLException original) {
+    String state = s.getSQLState() == null ? "" : s.getSQLState();
+    String who = Names.forMessage(role);
+    if (s instanceof Budget.BudgetSQLException) {
+      return budgetSpent(original);
+    }
+    switch (state) {
+      case "28P01":
+      case "28000":
+        return new LoginFailedException(db.name(), "database '" + db.name() + "' refused the login of " + who
+            + " (wrong password, unknown role, or a role that may not log in)", state, original);
+      case "42501":
+        return new AccessDeniedException(db.name(), "role " + who + " may not connect to database '"
+            + db.name() + "' (permission denied, SQLSTATE 42501)", state, original);
+      case "3D000":
+        return new DatabaseUnavailableException(db.name(), "database '" + db.name()
+            + "' does not exist on the server (check its JDBC URL)", state, original);
+      case "53300":
+        return new DatabaseUnavailableException(db.name(), "the server of database '" + db.name()
+            + "' has no free connection slots (max_connections); keep the budgets of all its databases below it",
+            state, original);
+      default:
+        return new DatabaseUnavailableException(db.name(), "database '" + db.name() + "' is not available for "
+            + who + " (SQLSTATE " + (state.isEmpty() ? "none" : state) + ")", s.getSQLState(), original);
+    }
+  }
+
+  BudgetExhaustedException budgetSpent(Throwable cause) {
+    DatabaseStats s = db.stats();
+    return new BudgetExhaustedException(db.name(), "connection budget of database '" + db.name()
+        + "' is spent: budget " + s.budget() + ", in use " + s.budgetUsed() + " (active " + s.activeConnections()
+        + ", idle " + s.idleConnections() + "), waiting " + s.waiting() + "; no connection came free within "
+        + db.config.connectionTimeout().toMillis() + " ms. Raise the budget (below the server's max_connections),"
+        + " shorten requests, or lower maxConnectionsPerUser", cause);
+  }
+
+  /** The same failure again, for a thread that waited on another thread's login. */
+  RuntimeException again(RuntimeException e) {
+    if (e instanceof LoginFailedException l) {
+      return new LoginFailedException(l.database(), l.getMessage(), l.sqlState(), l);
+    }
+    if (e instanceof AccessDeniedException a) {
+      return new AccessDeniedException(a.database(), a.getMessage(), a.sqlState(), a);
+    }
+    if (e instanceof BudgetExhaustedException b) {
+      return new BudgetExhaustedException(b.database(), b.getMessage(), b);
+    }
+    if (e instanceof DatabaseUnavailableException d) {
+      return new DatabaseUnavailableException(d.database(), d.getMessage(), d.sqlState(), d);
+    }
+    if (e instanceof UserboundException) {
+      return e;
+    }
+    return new DatabaseUnavailableException(db.name(), "login on database '" + db.name() + "' failed", null, e);
+  }
+}

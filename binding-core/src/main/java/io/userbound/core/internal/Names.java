@@ -1,0 +1,101 @@
+package io.userbound.core.internal;
+
+import io.userbound.core.LoginFailedException;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetEncoder;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+
+/*
+ * Role names and passwords are hostile input. Nothing here puts them into SQL: in the
+ * dedicated-pools strategy a role name only ever travels in the startup packet. What
+ * must be refused up front is what PostgreSQL would silently change: names longer than
+ * NAMEDATALEN - 1 bytes are truncated by the server (two spellings, one role), NUL ends a
+ * startup-packet string, and unpaired surrogates would be sent as '?'.
+ */
+final class Names {
+
+  static final int MAX_ROLE_BYTES = 63;
+  static final int MAX_PASSWORD_CHARS = 4096;
+
+  private Names() {
+  }
+
+  static void checkLogin(String role, char[] password) {
+    if (role == null || role.isEmpty()) {
+      throw refused("the role name is empty");
+    }
+    if (role.indexOf('\0') >= 0) {
+      throw refused("the role name contains a NUL character");
+    }
+    int bytes = utf8Length(CharBuffer.wrap(role));
+    if (bytes < 0) {
+      throw refused("the role name is not well-formed Unicode");
+    }
+    if (bytes > MAX_ROLE_BYTES) {
+      throw refused("the role name is longer than " + MAX_ROLE_BYTES + " bytes");
+    }
+    if (password == null || password.length == 0) {
+      throw refused("the password is empty");
+    }
+    if (password.length > MAX_PASSWORD_CHARS) {
+      throw refused("the password is longer than " + MAX_PASSWORD_CHARS + " characters");
+    }
+    for (char c : password) {
+      if (c == '\0') {
+        throw refused("the password contains a NUL character");
+      }
+    }
+    if (utf8Length(CharBuffer.wrap(password)) < 0) {
+      throw refused("the password is not well-formed Unicode");
+    }
+  }
+
+  private static LoginFailedException refused(String why) {
+    return new LoginFailedException(null, "login refused: " + why, null, null);
+  }
+
+  /** UTF-8 length, or -1 if the text has unpaired surrogates. */
+  private static int utf8Length(CharBuffer text) {
+    CharsetEncoder encoder = StandardCharsets.UTF_8.newEncoder()
+        .onMalformedInput(CodingErrorAction.REPORT)
+        .onUnmappableCharacter(CodingErrorAction.REPORT);
+    try {
+      var bytes = encoder.encode(text);
+      int n = bytes.remaining();
+      if (bytes.hasArray()) {
+        java.util.Arrays.fill(bytes.array(), (byte) 0);
+      }
+      return n;
+    } catch (CharacterCodingException e) {
+      return -1;
+    }
+  }
+
+  /** A role name made safe for a log line or message: printable, quoted, at most 64 chars. */
+  static String forMessage(String role) {
+    if (role == null) {
+      return "null";
+    }
+    StringBuilder sb = new StringBuilder(Math.min(role.length(), 64) + 2).append('\'');
+    for (int i = 0; i < role.length() && i < 64; i++) {
+      char c = role.charAt(i);
+      sb.append(Character.isISOControl(c) || Character.isSurrogate(c) ? '?' : c);
+    }
+    if (role.length() > 64) {
+      sb.append("...");
+    }
+    return sb.append('\'').toString();
+  }
+
+  /** A role name made safe for a HikariCP pool or thread name. */
+  static String forPoolName(String role) {
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < role.length() && sb.length() < 24; i++) {
+      char c = role.charAt(i);
+      sb.append(c < 128 && (Character.isLetterOrDigit(c) || c == '_') ? c : '_');
+    }
+    return sb.toString();
+  }
+}

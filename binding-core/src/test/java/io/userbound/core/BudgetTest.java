@@ -1,0 +1,143 @@
+package io.userbound.core;
+
+import static io.userbound.core.Fixtures.currentUser;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.userbound.testkit.PostgresExtension;
+import io.userbound.testkit.PostgresServer;
+import io.userbound.testkit.TestNames;
+import java.sql.Connection;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith({PostgresExtension.class, LeakCheck.class})
+class BudgetTest {
+
+  @Test
+  void budget_fiftyPeopleTakingTurns_neverExceedsTenBackends(PostgresServer server, TestNames names) throws Exception {
+    int people = 50;
+    List<String> roles = new ArrayList<>();
+    List<char[]> passwords = new ArrayList<>();
+    for (int i = 0; i < people; i++) {
+      char[] pw = TestPasswords.fresh();
+      roles.add(names.login(pw));
+      passwords.add(pw);
+    }
+    Set<String> ours = Set.copyOf(roles);
+    Userbound ub = Fixtures.userbound(Fixtures.database("main", server, "postgres")
+        .budget(10).maxConnectionsPerUser(2).connectionTimeout(Duration.ofSeconds(10)).build());
+
+    AtomicBoolean done = new AtomicBoolean();
+    AtomicInteger maxSeen = new AtomicInteger();
+    AtomicInteger samples = new AtomicInteger();
+    ExecutorService pool = Executors.newFixedThreadPool(5);
+    try {
+      Future<?> watcher = pool.submit(() -> {
+        while (!done.get()) {
+          long n = server.backends().stream().filter(b -> ours.contains(b.user())).count();
+          maxSeen.accumulateAndGet((int) n, Math::max);
+          samples.incrementAndGet();
+        }
+        return null;
+      });
+      List<Future<Integer>> workers = new ArrayList<>();
+      for (int t = 0; t < 4; t++) {
+        int offset = t;
+        workers.add(pool.submit(() -> {
+          int ok = 0;
+          for (int round = 0; round < 3; round++) {
+            for (int i = offset; i < people; i += 4) {
+              Login login = ub.login(roles.get(i), passwords.get(i));
+              try (Binding b = ub.bind(login); Connection c = ub.connection("main")) {
+                assertThat(currentUser(c)).isEqualTo(roles.get(i));
+                ok++;
+              }
+            }
+          }
+          return ok;
+        }));
+      }
+      int total = 0;
+      for (Future<Integer> w : workers) {
+        total += w.get(120, TimeUnit.SECONDS);
+      }
+      done.set(true);
+      watcher.get(30, TimeUnit.SECONDS);
+      assertThat(total).isEqualTo(people * 3);
+    } finally {
+      done.set(true);
+      pool.shutdownNow();
+    }
+    System.out.printf("budget 10, %d people: max backends seen %d over %d samples, reclaimed %d%n",
+        people, maxSeen.get(), samples.get(), ub.stats("main").connectionsReclaimed());
+    assertThat(samples.get()).isPositive();
+    assertThat(maxSeen.get()).isLessThanOrEqualTo(10);
+    assertThat(ub.stats("main").budgetUsed()).isLessThanOrEqualTo(10);
+    assertThat(ub.stats("main").connectionsReclaimed()).isPositive();
+  }
+
+  @Test
+  void budget_allHeld_nextCallerGetsBudgetExhaustedWithState(PostgresServer server, TestNames names) throws Exception {
+    Userbound ub = Fixtures.userbound(Fixtures.database("main", server, "postgres")
+        .budget(10).maxConnectionsPerUser(1).connectionTimeout(Duration.ofMillis(600)).build());
+    List<Connection> held = new ArrayList<>();
+    try {
+      for (int i = 0; i < 10; i++) {
+        char[] pw = TestPasswords.fresh();
+        Login l = ub.login(names.login(pw), pw);
+        held.add(ub.connection(l, "main"));
+      }
+      char[] pw = TestPasswords.fresh();
+      String late = names.login(pw);
+      long start = System.nanoTime();
+      assertThatThrownBy(() -> ub.login(late, pw))
+          .isInstanceOf(BudgetExhaustedException.class)
+          .hasMessageContaining("database 'main'")
+          .hasMessageContaining("budget 10")
+          .hasMessageContaining("in use 10")
+          .hasMessageContaining("active 10")
+          .hasMessageContaining("idle 0")
+          .hasMessageContaining("waiting");
+      long waitedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+      assertThat(waitedMs).as("waited about the connection timeout").isGreaterThanOrEqualTo(550);
+      assertThat(server.backends().stream().filter(b -> b.user().equals(late)).count()).isZero();
+      assertThat(ub.stats("main").pools()).isEqualTo(10);
+    } finally {
+      for (Connection c : held) {
+        c.close();
+      }
+    }
+  }
+
+  @Test
+  void budget_samePersonsSecondConnection_waitsForOthersIdleToBeReclaimed(PostgresServer server, TestNames names)
+      throws Exception {
+    Userbound ub = Fixtures.userbound(Fixtures.database("main", server, "postgres")
+        .budget(2).maxConnectionsPerUser(2).build());
+    char[] pa = TestPasswords.fresh();
+    char[] pb = TestPasswords.fresh();
+    Login a = ub.login(names.login(pa), pa);
+    Login b = ub.login(names.login(pb), pb);   // budget now full: a and b hold one idle each
+    try (Connection a1 = ub.connection(a, "main"); Connection a2 = ub.connection(a, "main")) {
+      // a2 needed a new physical connection; b's idle one was closed for it.
+      assertThat(currentUser(a2)).isEqualTo(a.role());
+    }
+    assertThat(ub.stats("main").connectionsReclaimed()).isEqualTo(1);
+    assertThat(server.backendCount(b.role())).isZero();
+    assertThat(ub.stats("main").budgetUsed()).isEqualTo(2);
+    Set<String> users = server.backends().stream().map(x -> x.user()).collect(Collectors.toSet());
+    assertThat(users).contains(a.role());
+  }
+}

@@ -1,0 +1,131 @@
+package io.userbound.core;
+
+import static io.userbound.core.Fixtures.currentUser;
+import static io.userbound.core.Fixtures.person;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.userbound.core.Fixtures.Person;
+import io.userbound.testkit.PostgresExtension;
+import io.userbound.testkit.PostgresServer;
+import io.userbound.testkit.TestNames;
+import java.sql.Connection;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith({PostgresExtension.class, LeakCheck.class})
+class EvictionTest {
+
+  @Test
+  void idlePool_closesAfterIdleTimeout_andReopensOnNextUse(PostgresServer server, TestNames names) throws Exception {
+    Person alice = person(names);
+    Userbound ub = Fixtures.userbound(Fixtures.database("main", server, "postgres")
+        .idleTimeout(Duration.ofMillis(300)).build());
+    Login login = ub.login(alice.role(), alice.password());
+    try (Connection c = ub.connection(login, "main")) {
+      assertThat(currentUser(c)).isEqualTo(alice.role());
+    }
+    Fixtures.eventually("idle pool evicted and its backend closed", Duration.ofSeconds(15),
+        () -> ub.stats("main").pools() == 0 && server.backendCount(alice.role()) == 0);
+    assertThat(ub.stats("main").poolsEvicted()).isEqualTo(1);
+    assertThat(ub.stats("main").budgetUsed()).isZero();
+    try (Connection c = ub.connection(login, "main")) {
+      assertThat(currentUser(c)).as("re-opened from the kept login").isEqualTo(alice.role());
+    }
+  }
+
+  @Test
+  void poolInUse_isNotClosedUnderTheRequestWhenItExpires(PostgresServer server, TestNames names) throws Exception {
+    Person alice = person(names);
+    Userbound ub = Fixtures.userbound(Fixtures.database("main", server, "postgres")
+        .idleTimeout(Duration.ofMillis(200)).build());
+    Login login = ub.login(alice.role(), alice.password());
+    try (Connection c = ub.connection(login, "main")) {
+      Fixtures.eventually("pool expired while in use", Duration.ofSeconds(15),
+          () -> ub.stats("main").poolsEvicted() == 1);
+      assertThat(currentUser(c)).as("connection still works under the request").isEqualTo(alice.role());
+    }
+    Fixtures.eventually("closed once handed back", Duration.ofSeconds(15),
+        () -> server.backendCount(alice.role()) == 0);
+  }
+
+  @Test
+  void maxPools_boundsThePoolCount(PostgresServer server, TestNames names) throws Exception {
+    Userbound ub = Fixtures.userbound(Fixtures.database("main", server, "postgres").maxPools(5).build());
+    for (int i = 0; i < 12; i++) {
+      Person p = person(names);
+      Login l = ub.login(p.role(), p.password());
+      try (Connection c = ub.connection(l, "main")) {
+        assertThat(currentUser(c)).isEqualTo(p.role());
+      }
+    }
+    Fixtures.eventually("pool count bounded by maxPools", Duration.ofSeconds(15),
+        () -> ub.stats("main").pools() <= 5);
+    assertThat(ub.stats("main").poolsEvicted()).isGreaterThanOrEqualTo(7);
+  }
+
+  @Test
+  void failedLogins_leaveNothingBehind(PostgresServer server, TestNames names) {
+    Userbound ub = Fixtures.userbound(server);
+    for (int i = 0; i < 300; i++) {
+      try {
+        ub.login(names.role("nobody" + i), "wrong-password-xyz".toCharArray());
+      } catch (LoginFailedException expected) {
+        // refused, as it should be
+      }
+    }
+    DatabaseStats s = ub.stats("main");
+    assertThat(s.pools()).isZero();
+    assertThat(s.budgetUsed()).isZero();
+    assertThat(s.loginsRefused()).isEqualTo(300);
+  }
+
+  @Test
+  void thousandIdlePools_costNoThreads(PostgresServer server, TestNames names) throws Exception {
+    int people = 1_000;
+    List<String> roles = new ArrayList<>();
+    char[] pw = TestPasswords.fresh();
+    for (int i = 0; i < people; i++) {
+      roles.add(names.login(pw));
+    }
+    Userbound ub = Fixtures.userbound(Fixtures.database("main", server, "postgres")
+        .budget(20).connectionTimeout(Duration.ofSeconds(20)).build());
+    int before = Thread.getAllStackTraces().size();
+    ExecutorService threads = Executors.newFixedThreadPool(4);
+    try {
+      List<Future<?>> done = new ArrayList<>();
+      for (int t = 0; t < 4; t++) {
+        int offset = t;
+        done.add(threads.submit(() -> {
+          for (int i = offset; i < people; i += 4) {
+            Login l = ub.login(roles.get(i), pw);
+            try (Connection c = ub.connection(l, "main")) {
+              assertThat(currentUser(c)).isEqualTo(roles.get(i));
+            }
+          }
+          return null;
+        }));
+      }
+      for (Future<?> f : done) {
+        f.get(300, TimeUnit.SECONDS);
+      }
+    } finally {
+      threads.shutdownNow();
+      threads.awaitTermination(10, TimeUnit.SECONDS);
+    }
+    assertThat(ub.stats("main").pools()).isEqualTo(people);
+    // HikariCP's per-pool adder and closer threads die after 5 s idle.
+    Fixtures.eventually("threads back to the baseline", Duration.ofSeconds(60),
+        () -> Thread.getAllStackTraces().size() <= before + 3);
+    int after = Thread.getAllStackTraces().size();
+    System.out.printf("threads with %d idle pools: %d (before: %d); budget used %d, reclaimed %d%n",
+        people, after, before, ub.stats("main").budgetUsed(), ub.stats("main").connectionsReclaimed());
+    assertThat(ub.stats("main").budgetUsed()).isLessThanOrEqualTo(20);
+  }
+}

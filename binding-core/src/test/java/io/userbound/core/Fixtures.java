@@ -1,0 +1,58 @@
+package io.userbound.core;
+
+import io.userbound.testkit.PostgresServer;
+import io.userbound.testkit.TestNames;
+import java.time.Duration;
+
+/** Small helpers shared by the core tests. */
+final class Fixtures {
+
+  private Fixtures() {
+  }
+
+  /** A person with a login role on the shared server. */
+  record Person(String role, char[] password) {
+  }
+
+  static Person person(TestNames names) {
+    char[] pw = TestPasswords.fresh();
+    return new Person(names.login(pw), pw);
+  }
+
+  static DatabaseConfig.Builder database(String name, PostgresServer server, String database) {
+    return DatabaseConfig.builder(name, server.jdbcUrl(database)).connectionTimeout(Duration.ofSeconds(2));
+  }
+
+  static Userbound userbound(DatabaseConfig... databases) {
+    UserboundConfig.Builder b = UserboundConfig.builder();
+    for (DatabaseConfig d : databases) {
+      b.database(d);
+    }
+    return LeakCheck.track(Userbound.create(b.build()));
+  }
+
+  static Userbound userbound(PostgresServer server) {
+    return userbound(database("main", server, "postgres").build());
+  }
+
+  static String currentUser(java.sql.Connection c) throws java.sql.SQLException {
+    try (var st = c.createStatement(); var rs = st.executeQuery("select current_user, session_user")) {
+      rs.next();
+      String current = rs.getString(1);
+      String session = rs.getString(2);
+      return current.equals(session) ? current : current + "/" + session;
+    }
+  }
+
+  /** Waits, up to a deadline, until the condition holds; fails with the message otherwise. */
+  static void eventually(String what, Duration limit, java.util.function.BooleanSupplier condition) {
+    long deadline = System.nanoTime() + limit.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("not within " + limit + ": " + what);
+      }
+      Thread.onSpinWait();
+      java.util.concurrent.locks.LockSupport.parkNanos(5_000_000);
+    }
+  }
+}

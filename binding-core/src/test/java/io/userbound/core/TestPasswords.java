@@ -1,0 +1,38 @@
+package io.userbound.core;
+
+import java.security.SecureRandom;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/** Every password a test uses, so that the log scan can look for each one. */
+final class TestPasswords {
+
+  private static final SecureRandom RANDOM = new SecureRandom();
+  private static final String ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
+  private static final List<String> ALL = new CopyOnWriteArrayList<>();
+
+  private TestPasswords() {
+  }
+
+  /** A fresh random password, remembered for the log scan. */
+  static char[] fresh() {
+    char[] pw = new char[20];
+    for (int i = 0; i < pw.length; i++) {
+      pw[i] = ALPHABET.charAt(RANDOM.nextInt(ALPHABET.length()));
+    }
+    remember(pw);
+    return pw;
+  }
+
+  /** Remembers a password a test made itself. */
+  static char[] remember(char[] pw) {
+    if (pw.length >= 6) {
+      ALL.add(new String(pw));
+    }
+    return pw;
+  }
+
+  static List<String> all() {
+    return List.copyOf(ALL);
+  }
+}
