@@ -68,6 +68,15 @@ public interface Userbound extends AutoCloseable {
   void logout(Login login);
 
   /**
+   * Wipes this login's password and refuses the login from now on, but leaves the
+   * person's pools open: for when one of several sessions of the same person ends and
+   * the others go on with their own logins. Idempotent.
+   *
+   * @param login a login made by this instance
+   */
+  void release(Login login);
+
+  /**
    * Binds a login to the current thread until the returned binding is closed.
    *
    * @param login a login made by this instance

@@ -198,6 +198,24 @@ class LoginTest {
   }
 
   @Test
+  void release_refusesThatLoginButKeepsThePersonsPools(PostgresServer server, TestNames names) throws Exception {
+    Person alice = person(names);
+    Userbound ub = Fixtures.userbound(server);
+    Login first = ub.login(alice.role(), alice.password());
+    Login second = ub.login(alice.role(), alice.password());
+    try (Connection c = ub.connection(second, "main")) {
+      assertThat(currentUser(c)).isEqualTo(alice.role());
+    }
+    ub.release(first);
+    assertThat(first.isLoggedOut()).isTrue();
+    assertThatThrownBy(() -> ub.connection(first, "main")).isInstanceOf(LoginFailedException.class);
+    try (Connection c = ub.connection(second, "main")) {
+      assertThat(currentUser(c)).isEqualTo(alice.role());
+    }
+    assertThat(ub.stats("main").poolsEvicted()).isZero();
+  }
+
+  @Test
   void loginOfAnotherInstance_isRejected(PostgresServer server, TestNames names) {
     Person alice = person(names);
     Userbound one = Fixtures.userbound(server);

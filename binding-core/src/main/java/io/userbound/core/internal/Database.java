@@ -9,7 +9,6 @@ import io.userbound.core.DatabaseConfig;
 import io.userbound.core.DatabaseStats;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.Iterator;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -202,6 +201,13 @@ final class Database {
   }
 
   private UserPool install(LoginImpl login, Connection first) {
+    UserPool existing = pools.getIfPresent(login.role);
+    if (existing != null && existing.accepts(login) && !existing.isRetired()) {
+      // A login again with the same password: the verification was the point; the
+      // person's pool stays as it is.
+      closeQuietly(first);
+      return existing;
+    }
     UserPool fresh;
     try {
       fresh = new UserPool(this, login.role, login.fingerprint, login.passwordCopyForOpen(), first,
@@ -224,20 +230,17 @@ final class Database {
     if (byAccess.isEmpty()) {
       return false;
     }
-    boolean done = byAccess.get().oldest(stream -> {
-      Iterator<com.github.benmanes.caffeine.cache.Policy.CacheEntry<String, UserPool>> it = stream.iterator();
-      while (it.hasNext()) {
-        UserPool p = it.next().getValue();
-        if (p != requester && p.releaseIdle()) {
-          return true;
-        }
-      }
-      return false;
-    });
-    if (done) {
+    // Pick under Caffeine's lock, close outside it: closing waits for the backend to exit.
+    UserPool victim = byAccess.get().oldest(stream -> stream
+        .map(Policy.CacheEntry::getValue)
+        .filter(p -> p != requester && !p.isRetired() && p.leases() == 0 && p.idle() > 0)
+        .findFirst()
+        .orElse(null));
+    if (victim != null && victim.releaseIdle()) {
       reclaimed.increment();
+      return true;
     }
-    return done;
+    return false;
   }
 
   /** Logout: retires this role's pool at once. */

@@ -99,6 +99,11 @@ public final class DefaultUserbound implements Userbound {
   }
 
   @Override
+  public void release(Login login) {
+    own(login).logOut();
+  }
+
+  @Override
   public Binding bind(Login login) {
     LoginImpl l = own(login);
     LoginImpl previous = bound.get();
