@@ -1,13 +1,10 @@
 package io.userbound.core.internal;
 
-import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.logging.Logger;
-import javax.sql.DataSource;
 
 /*
  * What one person's HikariCP pool uses to open physical connections: under the
@@ -21,7 +18,7 @@ import javax.sql.DataSource;
  * borrower fast instead of letting it wait the full connection timeout while the server
  * is down (HikariCP keeps retrying in the background with a back-off of up to 5 s).
  */
-final class BudgetedDataSource implements DataSource {
+final class BudgetedDataSource extends BaseDataSource {
 
   private final UserPool pool;
   private final Database database;
@@ -93,44 +90,6 @@ final class BudgetedDataSource implements DataSource {
   @Override
   public Connection getConnection(String username, String password) throws SQLException {
     throw new SQLFeatureNotSupportedException("credentials come from the person's login");
-  }
-
-  @Override
-  public PrintWriter getLogWriter() {
-    return null;
-  }
-
-  @Override
-  public void setLogWriter(PrintWriter out) {
-    // Userbound logs through SLF4J.
-  }
-
-  @Override
-  public void setLoginTimeout(int seconds) {
-    // The login timeout is a driver property (loginTimeout), set from the connection timeout.
-  }
-
-  @Override
-  public int getLoginTimeout() {
-    return 0;
-  }
-
-  @Override
-  public Logger getParentLogger() throws SQLFeatureNotSupportedException {
-    throw new SQLFeatureNotSupportedException();
-  }
-
-  @Override
-  public <T> T unwrap(Class<T> type) throws SQLException {
-    if (type.isInstance(this)) {
-      return type.cast(this);
-    }
-    throw new SQLException("not a wrapper for " + type.getName());
-  }
-
-  @Override
-  public boolean isWrapperFor(Class<?> type) {
-    return type.isInstance(this);
   }
 
   @Override
