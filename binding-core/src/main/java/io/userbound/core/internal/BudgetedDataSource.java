@@ -92,6 +92,12 @@ final class BudgetedDataSource extends BaseDataSource {
     throw new SQLFeatureNotSupportedException("credentials come from the person's login");
   }
 
+  /** HikariCP waits this long for its connection adder to stop when the pool closes. */
+  @Override
+  public int getLoginTimeout() {
+    return (int) Math.max(1, (database.config.connectionTimeout().toMillis() + 999) / 1000);
+  }
+
   @Override
   public String toString() {
     return "BudgetedDataSource[" + database.name() + ", role=" + Names.forMessage(role) + "]";

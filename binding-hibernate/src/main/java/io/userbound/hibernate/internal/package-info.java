@@ -1,0 +1,4 @@
+/**
+ * Userbound Hibernate internals: not API, may change.
+ */
+package io.userbound.hibernate.internal;
