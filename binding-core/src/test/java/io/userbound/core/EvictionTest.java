@@ -71,6 +71,23 @@ class EvictionTest {
   }
 
   @Test
+  void maxPoolsOfOne_everyRequestIsStillServed(PostgresServer server, TestNames names) throws Exception {
+    Userbound ub = Fixtures.userbound(Fixtures.database("main", server, "postgres").maxPools(1).build());
+    List<Login> people = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      Person p = person(names);
+      people.add(ub.login(p.role(), p.password()));
+    }
+    for (int round = 0; round < 30; round++) {
+      Login l = people.get(round % people.size());
+      try (Connection c = ub.connection(l, "main")) {
+        assertThat(currentUser(c)).isEqualTo(l.role());
+      }
+    }
+    Fixtures.eventually("at most one pool left", Duration.ofSeconds(15), () -> ub.stats("main").pools() <= 1);
+  }
+
+  @Test
   void failedLogins_leaveNothingBehind(PostgresServer server, TestNames names) {
     Userbound ub = Fixtures.userbound(server);
     for (int i = 0; i < 300; i++) {

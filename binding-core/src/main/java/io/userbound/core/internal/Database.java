@@ -87,73 +87,72 @@ final class Database {
 
   /** A real login: always opens a new physical connection with this password. */
   void login(LoginImpl login) {
-    open(login, true);
+    open(login, true).endLease();
   }
 
   /** A connection for this login, opening (and verifying) its pool on first use. */
   Connection connection(LoginImpl login) {
-    for (int attempt = 0; ; attempt++) {
-      UserPool pool = pools.getIfPresent(login.role);
-      if (pool == null || !pool.accepts(login)) {
-        // No pool, or one opened with another password: only a fresh real login may
-        // replace it. A refusal leaves the old pool untouched.
-        pool = open(login, false);
+    UserPool pool = pools.getIfPresent(login.role);
+    if (pool == null || !pool.accepts(login) || !pool.tryLease(false)) {
+      // No pool, one opened with another password, or one being retired: only a real
+      // login may open a new one. A refusal leaves an old pool untouched.
+      pool = open(login, false);
+    }
+    try {
+      return pool.borrowLeased();
+    } catch (SQLException e) {
+      RuntimeException mapped = errors.onBorrow(login.role, e);
+      if (pool.totalConnections() == 0) {
+        // A pool that holds no connection and cannot open one (server down, password
+        // changed, LOGIN revoked) is dropped: the next request opens a new one with a
+        // real login on its own thread, so it fails at once while the cause lasts and
+        // succeeds at once when it is gone, instead of waiting out HikariCP's back-off.
+        pools.asMap().remove(login.role, pool);
       }
-      PooledConnection c;
-      try {
-        c = pool.borrow();
-      } catch (SQLException e) {
-        RuntimeException mapped = errors.onBorrow(login.role, e);
-        if (pool.totalConnections() == 0) {
-          // A pool that holds no connection and cannot open one (server down, password
-          // changed, LOGIN revoked) is dropped: the next request opens a new one with a
-          // real login on its own thread, so it fails at once while the cause lasts and
-          // succeeds at once when it is gone, instead of waiting out HikariCP's back-off.
-          pools.asMap().remove(login.role, pool);
-        }
-        throw mapped;
-      }
-      if (c != null) {
-        return c;
-      }
-      if (attempt > 100) {
-        throw new IllegalStateException("pool for " + Names.forMessage(login.role)
-            + " on database '" + name() + "' keeps being retired while borrowing");
-      }
+      throw mapped;
     }
   }
 
   /*
-   * Returns a pool for this login. Unless forced, a live pool opened with the same
-   * password is reused; otherwise a real login opens the first connection. Concurrent
-   * real logins of the same role and password share one attempt.
+   * Returns a pool for this login with a lease held for the caller. Unless forced, a
+   * live pool opened with the same password is reused; otherwise a real login opens the
+   * first connection. Concurrent real logins of the same role and password share one
+   * attempt.
    */
   private UserPool open(LoginImpl login, boolean forceRealLogin) {
-    if (!forceRealLogin) {
-      UserPool existing = pools.getIfPresent(login.role);
-      if (existing != null && existing.accepts(login) && !existing.isRetired()) {
-        return existing;
+    for (int attempt = 0; ; attempt++) {
+      if (!forceRealLogin) {
+        UserPool existing = pools.getIfPresent(login.role);
+        if (existing != null && existing.accepts(login) && existing.tryLease(false)) {
+          return existing;
+        }
       }
-    }
-    Opening mine = new Opening(login.fingerprint);
-    Opening theirs = opening.putIfAbsent(login.role, mine);
-    if (theirs != null && login.matches(theirs.fingerprint)) {
-      return theirs.join(this, login.role);
-    }
-    if (theirs != null) {
-      mine = null;  // another password is being tried for this role; do not share
-    }
-    try {
-      Connection first = openVerified(login.role, login.passwordCopyForOpen());
-      UserPool pool = install(login, first);
-      complete(mine, pool, null);
-      return pool;
-    } catch (RuntimeException e) {
-      complete(mine, null, e);
-      throw e;
-    } finally {
-      if (mine != null) {
-        opening.remove(login.role, mine);
+      Opening mine = new Opening(login.fingerprint);
+      Opening theirs = opening.putIfAbsent(login.role, mine);
+      if (theirs != null && login.matches(theirs.fingerprint)) {
+        UserPool shared = theirs.join(this, login.role);
+        if (shared.tryLease(true)) {
+          return shared;
+        }
+        if (attempt < 3) {
+          continue;  // closed before we could use it; try again
+        }
+      }
+      if (theirs != null) {
+        mine = null;  // another password is being tried for this role; do not share
+      }
+      try {
+        Connection first = openVerified(login.role, login.passwordCopyForOpen());
+        UserPool pool = install(login, first);
+        complete(mine, pool, null);
+        return pool;
+      } catch (RuntimeException e) {
+        complete(mine, null, e);
+        throw e;
+      } finally {
+        if (mine != null) {
+          opening.remove(login.role, mine);
+        }
       }
     }
   }
@@ -200,9 +199,10 @@ final class Database {
     }
   }
 
+  /** Installs a new pool around a verified connection; returns it with the caller's lease. */
   private UserPool install(LoginImpl login, Connection first) {
     UserPool existing = pools.getIfPresent(login.role);
-    if (existing != null && existing.accepts(login) && !existing.isRetired()) {
+    if (existing != null && existing.accepts(login) && existing.tryLease(false)) {
       // A login again with the same password: the verification was the point; the
       // person's pool stays as it is.
       closeQuietly(first);
@@ -217,9 +217,10 @@ final class Database {
       throw e;
     }
     UserPool winner = pools.asMap().compute(login.role, (role, old) ->
-        old != null && !old.isRetired() && old.sameFingerprint(fresh) ? old : fresh);
+        old != null && old.sameFingerprint(fresh) && old.tryLease(false) ? old : fresh);
     if (winner != fresh) {
       fresh.retire("a concurrent login of the same person won");
+      fresh.endLease();
     }
     return winner;
   }

@@ -18,13 +18,16 @@ import org.slf4j.LoggerFactory;
  * One person's HikariCP pool on one database, opened with one password.
  *
  * Retirement (idle eviction, size cap, logout, password change) must never close a
- * connection under a request. HikariDataSource.close() aborts connections in use, so a
- * retired pool is only closed once no lease is open. A lease starts before the borrow
- * and ends when the PooledConnection is closed (or the borrow failed). Borrowers
- * increment `leases` and then read `retired`; retire() writes `retired` and then reads
- * `leases`. Both are sequentially consistent, so either the borrower sees the pool
- * retired and backs off (to look the pool up again), or retire() sees its lease and the
- * close is left to whoever ends the last lease.
+ * connection under a request, and HikariDataSource.close() aborts connections in use.
+ * So the pool keeps one atomic `state`: the number of open leases, plus a RETIRED and a
+ * CLOSING bit. A lease is taken before a borrow and ends when the PooledConnection
+ * closes (or the borrow fails). The pool closes exactly when it is retired and the last
+ * lease has ended: whoever moves the state from RETIRED to RETIRED|CLOSING by CAS closes
+ * it. Leases are refused once CLOSING is set, and refused on a retired pool unless the
+ * caller is the request that just opened it (it may be evicted by the size cap at once
+ * and must still serve that request).
+ *
+ * A new pool starts with one lease held by whoever created it.
  */
 final class UserPool {
 
@@ -38,9 +41,12 @@ final class UserPool {
   private final HikariDataSource hikari;
   private final SessionReset reset;
   private final long failFastNanos;
-  private final AtomicInteger leases = new AtomicInteger();
-  private final AtomicInteger closeState = new AtomicInteger();
-  private volatile boolean retired;
+  private static final int RETIRED = 1 << 30;
+  private static final int CLOSING = 1 << 29;
+  private static final int LEASES = CLOSING - 1;
+
+  private final AtomicInteger state = new AtomicInteger(1);
+  private volatile boolean closed;
 
   UserPool(Database database, String role, byte[] fingerprint, char[] password, Connection first,
       ScheduledExecutorService scheduler, ThreadFactory threads) {
@@ -85,19 +91,27 @@ final class UserPool {
   }
 
   boolean isRetired() {
-    return retired;
+    return (state.get() & RETIRED) != 0;
   }
 
   /**
-   * Borrows a connection, or returns {@code null} if the pool was retired meanwhile (the
-   * caller looks the pool up again).
+   * Takes a lease. Refused once the pool is closing, and on a retired pool unless
+   * {@code evenIfRetired}.
    */
-  PooledConnection borrow() throws SQLException {
-    leases.incrementAndGet();
-    if (retired) {
-      endLease();
-      return null;
+  boolean tryLease(boolean evenIfRetired) {
+    while (true) {
+      int s = state.get();
+      if ((s & CLOSING) != 0 || (s & RETIRED) != 0 && !evenIfRetired) {
+        return false;
+      }
+      if (state.compareAndSet(s, s + 1)) {
+        return true;
+      }
     }
+  }
+
+  /** Borrows a connection on a lease the caller holds; the lease passes to the connection. */
+  PooledConnection borrowLeased() throws SQLException {
     boolean ok = false;
     try {
       SQLException recent = source.recentFailure(failFastNanos);
@@ -114,10 +128,10 @@ final class UserPool {
     }
   }
 
-  /** Called exactly once per lease: by PooledConnection.close() or a failed borrow. */
+  /** Ends a lease: called once per lease, by PooledConnection.close() or a failed borrow. */
   void endLease() {
-    if (leases.decrementAndGet() == 0 && retired) {
-      closeWhenDrained();
+    if (state.decrementAndGet() == RETIRED) {
+      tryClose();
     }
   }
 
@@ -125,28 +139,31 @@ final class UserPool {
     hikari.evictConnection(hikariConnection);
   }
 
-  /** Stops new borrows; closes the pool now, or when the last lease ends. Idempotent. */
+  /** Stops new leases; closes the pool now, or when the last lease ends. Idempotent. */
   void retire(String why) {
-    if (retired) {
-      return;
-    }
-    retired = true;
+    int s;
+    do {
+      s = state.get();
+      if ((s & RETIRED) != 0) {
+        return;
+      }
+    } while (!state.compareAndSet(s, s | RETIRED));
     log.debug("retiring pool {} ({})", hikari.getPoolName(), why);
     database.poolRetired();
-    if (leases.get() == 0) {
-      closeWhenDrained();
+    if ((s | RETIRED) == RETIRED) {
+      tryClose();
     }
   }
 
-  private void closeWhenDrained() {
-    if (closeState.compareAndSet(0, 1)) {
+  private void tryClose() {
+    if (state.compareAndSet(RETIRED, RETIRED | CLOSING)) {
       database.closeLater(this);
     }
   }
 
   /** Closes HikariCP's pool (aborting anything still in use) and wipes the password. */
   void closeNow() {
-    closeState.set(2);
+    closed = true;
     try {
       hikari.close();
     } catch (RuntimeException e) {
@@ -158,17 +175,17 @@ final class UserPool {
   }
 
   boolean isClosed() {
-    return closeState.get() == 2;
+    return closed;
   }
 
   int leases() {
-    return leases.get();
+    return state.get() & LEASES;
   }
 
   /** Closes this pool's idle connections to make room under the budget. */
   boolean releaseIdle() {
-    if (retired || leases.get() != 0) {
-      return false;
+    if (state.get() != 0) {
+      return false;  // retired, closing or leased
     }
     if (source.dropHandoff()) {
       return true;
@@ -199,6 +216,6 @@ final class UserPool {
   @Override
   public String toString() {
     return "UserPool[" + database.name() + ", role=" + Names.forMessage(role)
-        + (retired ? ", retired" : "") + ", leases=" + leases.get() + "]";
+        + (isRetired() ? ", retired" : "") + ", leases=" + leases() + "]";
   }
 }
