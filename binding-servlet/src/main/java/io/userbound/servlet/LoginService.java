@@ -1,0 +1,211 @@
+package io.userbound.servlet;
+
+import io.userbound.core.Login;
+import io.userbound.core.Userbound;
+import io.userbound.servlet.internal.LiveSessions;
+import io.userbound.servlet.internal.LoginHolder;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpSession;
+import java.util.Arrays;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Logs people in and out of a web application and keeps each person's {@link Login} in their
+ * HTTP session, server-side.
+ *
+ * <p><b>Login.</b> {@link #login(HttpServletRequest, String, char[])} lets PostgreSQL check the
+ * password (through {@link Userbound#login(String, char[])}), wipes the caller's password
+ * array, rotates the session id ({@link HttpServletRequest#changeSessionId()}, against session
+ * fixation; a session is created first if there is none) and keeps the login in the session.
+ *
+ * <p><b>What the session holds.</b> An attribute whose value refers to the in-memory
+ * {@code Login}; the password never becomes a session attribute, a cookie or part of a URL.
+ * The value serializes to an empty marker: <em>the login never leaves this JVM</em>. If the
+ * container persists, passivates or replicates the session (a restart with persistent
+ * sessions, a fail-over to another node), the session comes back without a login, and the
+ * person must log in again; their other session attributes survive.
+ *
+ * <p><b>Logout and expiry.</b> {@link #logout(HttpServletRequest)} invalidates the session.
+ * When a session holding a login ends in any way (logout, expiry, invalidation by the
+ * application, replacement of the login by a new one in the same session), the login is
+ * ended: if the same person (role) has other live sessions, only this session's login is
+ * {@linkplain Userbound#release(Login) released} and their pools stay; when the last one
+ * ends, the person is {@linkplain Userbound#logout(Login) logged out} and their pools close.
+ * The container tells the kept value directly (it is an
+ * {@link jakarta.servlet.http.HttpSessionBindingListener}); registering
+ * {@link UserboundSessionListener} as well does no harm. Sessions that a container swaps out
+ * of memory without ending them are not counted down; their pools close by the idle timeout.
+ *
+ * <p>Thread-safe. One instance per {@link Userbound}; the filter, listener and servlets of an
+ * application share it. It holds no static state: two instances in one JVM are independent.
+ */
+public final class LoginService {
+
+  /** The session attribute holding the login; its value is internal. */
+  static final String ATTRIBUTE = LoginService.class.getName() + ".login";
+
+  private final Userbound userbound;
+  private final LiveSessions sessions;
+
+  /**
+   * Creates the service.
+   *
+   * @param userbound the instance that verifies logins and owns the pools; not closed by this
+   */
+  public LoginService(Userbound userbound) {
+    this.userbound = Objects.requireNonNull(userbound, "userbound");
+    this.sessions = new LiveSessions(userbound);
+  }
+
+  /**
+   * Returns the instance this service logs people into.
+   *
+   * @return the Userbound
+   */
+  public Userbound userbound() {
+    return userbound;
+  }
+
+  /**
+   * Logs a person in for the session of a request: verifies the password with PostgreSQL,
+   * rotates the session id and keeps the login in the session. A login kept in the session
+   * before is ended (see the class comment). The password array is wiped before this method
+   * returns or throws.
+   *
+   * @param request the current request; its response must not be committed yet, as the new
+   *     session id goes out in a cookie
+   * @param role the PostgreSQL role name
+   * @param password the password; wiped by this method
+   * @return the verified login, now kept in the session
+   * @throws io.userbound.core.LoginFailedException if PostgreSQL refuses the password or role;
+   *     the session is left as it was
+   * @throws io.userbound.core.AccessDeniedException if the role may not connect
+   * @throws io.userbound.core.DatabaseUnavailableException if the login database cannot be reached
+   * @throws io.userbound.core.BudgetExhaustedException if no connection could be opened in time
+   * @throws IllegalStateException if the response is committed or the session was invalidated
+   *     meanwhile; the login is ended again
+   */
+  public Login login(HttpServletRequest request, String role, char[] password) {
+    Objects.requireNonNull(request, "request");
+    Objects.requireNonNull(password, "password");
+    Login login;
+    try {
+      Objects.requireNonNull(role, "role");
+      login = userbound.login(role, password);
+    } finally {
+      Arrays.fill(password, '\0');
+    }
+    LoginHolder holder = sessions.started(login);
+    try {
+      request.getSession(true);
+      request.changeSessionId();
+      // Stored only under the new id: the old id never names a logged-in session.
+      request.getSession(false).setAttribute(ATTRIBUTE, holder);
+    } catch (RuntimeException e) {
+      holder.end();
+      throw e;
+    }
+    return login;
+  }
+
+  /**
+   * Returns the login kept in the request's session, if any. Creates no session. A login
+   * that was logged out (for example by {@link Userbound#logout(Login)} elsewhere) or that
+   * came back from a serialized session counts as none, and is removed from the session.
+   *
+   * @param request the current request
+   * @return the person's login, or empty if the request has no logged-in session
+   */
+  public Optional<Login> current(HttpServletRequest request) {
+    HttpSession session = request.getSession(false);
+    if (session == null) {
+      return Optional.empty();
+    }
+    try {
+      Object value = session.getAttribute(ATTRIBUTE);
+      if (value == null) {
+        return Optional.empty();
+      }
+      if (value instanceof LoginHolder h) {
+        if (!h.ownedBy(sessions)) {
+          return Optional.empty(); // another LoginService's, sharing the session: not ours to drop
+        }
+        Login login = h.loginFor(sessions);
+        if (login != null) {
+          return Optional.of(login);
+        }
+      }
+      // Logged out, ended, or read back from storage: drop it (which ends it, once).
+      session.removeAttribute(ATTRIBUTE);
+      return Optional.empty();
+    } catch (IllegalStateException invalidated) {
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * Logs out the person of the request's session: invalidates the session, which ends the
+   * login (the pools close unless the same person has other live sessions). Does nothing if
+   * the request has no session.
+   *
+   * @param request the current request
+   * @return whether the session held a login of this service
+   */
+  public boolean logout(HttpServletRequest request) {
+    HttpSession session = request.getSession(false);
+    if (session == null) {
+      return false;
+    }
+    boolean had = current(request).isPresent();
+    try {
+      Object value = session.getAttribute(ATTRIBUTE);
+      session.invalidate();
+      // The container unbinds the value on invalidate; end() makes sure, and runs once.
+      if (value instanceof LoginHolder h && h.ownedBy(sessions)) {
+        h.end();
+      }
+    } catch (IllegalStateException alreadyInvalidated) {
+      // someone else ended it
+    }
+    return had;
+  }
+
+  /**
+   * Returns how many live sessions hold a login of a role, for monitoring and tests.
+   *
+   * @param role a role name
+   * @return the count; zero if none
+   */
+  public int liveSessions(String role) {
+    return sessions.count(role);
+  }
+
+  /**
+   * Returns how many distinct roles have at least one live session. The per-role counts
+   * never hold more entries than this.
+   *
+   * @return the number of logged-in people
+   */
+  public int loggedInRoles() {
+    return sessions.roles();
+  }
+
+  /** Ends the login of a session that is being destroyed; never throws. */
+  void sessionDestroyed(HttpSession session) {
+    Object value;
+    try {
+      value = session.getAttribute(ATTRIBUTE);
+    } catch (IllegalStateException invalidated) {
+      return; // unbinding the value has ended it already
+    }
+    if (value instanceof LoginHolder h && h.ownedBy(sessions)) {
+      h.end();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "LoginService[" + userbound + ", " + sessions.roles() + " logged-in role(s)]";
+  }
+}

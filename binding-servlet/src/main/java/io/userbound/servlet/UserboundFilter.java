@@ -1,0 +1,140 @@
+package io.userbound.servlet;
+
+import io.userbound.core.Binding;
+import io.userbound.core.Login;
+import io.userbound.core.Userbound;
+import jakarta.servlet.Filter;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Binds the logged-in person of each request for the duration of the request, and always
+ * unbinds.
+ *
+ * <p>For a request whose session holds a login (see {@link LoginService}), the filter
+ * {@linkplain Userbound#bind(Login) binds} it to the request thread, begins the
+ * {@link RequestHook}s (such as {@link RequestUnitOfWork}, which closes the request's
+ * Hibernate sessions), runs the rest of the chain, and then, in a {@code finally} block,
+ * closes the hooks and the binding. No binding outlives the dispatch on the server's thread,
+ * whatever the application throws. A request without a login gets no binding: code that asks
+ * for a connection gets {@link io.userbound.core.NotBoundException}.
+ *
+ * <p>Register it for the {@code REQUEST}, {@code ASYNC} and {@code ERROR} dispatcher types:
+ * each dispatch binds and unbinds on its own thread. Work the application hands to other
+ * threads (such as {@code AsyncContext.start}) is not bound; bind the login there with
+ * {@link LoginService#current(HttpServletRequest)} and {@link Userbound#bind(Login)}, or
+ * dispatch back to the container.
+ *
+ * <p>Failures that {@link HttpError} maps (login failed, not logged in, permission denied,
+ * busy, database unavailable; also when wrapped) and that reach this filter before the
+ * response is committed are answered with the mapped status and JSON body; anything else is
+ * rethrown to the container.
+ *
+ * <p>Thread-safe; it keeps no static or per-request state in fields, so several filters
+ * with different {@link Userbound}s can run in one JVM.
+ */
+public final class UserboundFilter implements Filter {
+
+  private static final Logger log = LoggerFactory.getLogger(UserboundFilter.class);
+
+  private final LoginService logins;
+  private final Userbound userbound;
+  private final List<RequestHook> hooks;
+
+  /**
+   * Creates a filter without hooks.
+   *
+   * @param logins where logins are kept
+   */
+  public UserboundFilter(LoginService logins) {
+    this(logins, List.of());
+  }
+
+  /**
+   * Creates a filter.
+   *
+   * @param logins where logins are kept
+   * @param hooks what to begin and close around each bound dispatch, in this order
+   */
+  public UserboundFilter(LoginService logins, Collection<? extends RequestHook> hooks) {
+    this.logins = Objects.requireNonNull(logins, "logins");
+    this.userbound = logins.userbound();
+    this.hooks = List.copyOf(hooks);
+  }
+
+  /**
+   * Binds the request's login, if any, around the rest of the chain, and maps Userbound
+   * failures to HTTP answers.
+   *
+   * @param request the request
+   * @param response the response
+   * @param chain the rest of the chain
+   * @throws IOException if the chain throws it
+   * @throws ServletException if the chain throws it and it maps to no HTTP answer
+   */
+  @Override
+  public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
+      throws IOException, ServletException {
+    if (!(request instanceof HttpServletRequest http) || !(response instanceof HttpServletResponse httpResponse)) {
+      chain.doFilter(request, response);
+      return;
+    }
+    try {
+      Optional<Login> login = logins.current(http);
+      if (login.isPresent()) {
+        bound(login.get(), http, response, chain);
+      } else {
+        chain.doFilter(request, response);
+      }
+    } catch (IOException | ServletException | RuntimeException e) {
+      if (!HttpError.send(e, httpResponse)) {
+        throw e;
+      }
+      HttpError answer = HttpError.of(e).orElseThrow();
+      if (answer.status() >= 500) {
+        log.warn("{} {} answered {}: {}", http.getMethod(), http.getRequestURI(), answer, e.toString());
+      } else {
+        log.debug("{} {} answered {}: {}", http.getMethod(), http.getRequestURI(), answer, e.toString());
+      }
+    }
+  }
+
+  private void bound(Login login, HttpServletRequest request, ServletResponse response, FilterChain chain)
+      throws IOException, ServletException {
+    List<AutoCloseable> begun = new ArrayList<>(hooks.size());
+    Binding binding = userbound.bind(login);
+    try {
+      for (RequestHook hook : hooks) {
+        begun.add(Objects.requireNonNull(hook.begin(request, login), "RequestHook.begin returned null"));
+      }
+      chain.doFilter(request, response);
+    } finally {
+      for (int i = begun.size() - 1; i >= 0; i--) {
+        try {
+          begun.get(i).close();
+        } catch (Exception | LinkageError e) {
+          log.warn("closing request hook {} failed after {} {}", begun.get(i), request.getMethod(),
+              request.getRequestURI(), e);
+        }
+      }
+      binding.close();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "UserboundFilter[" + userbound + ", hooks=" + hooks + "]";
+  }
+}

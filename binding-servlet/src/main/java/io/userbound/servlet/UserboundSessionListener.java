@@ -1,0 +1,39 @@
+package io.userbound.servlet;
+
+import jakarta.servlet.http.HttpSessionEvent;
+import jakarta.servlet.http.HttpSessionListener;
+import java.util.Objects;
+
+/**
+ * Ends the login of a session that is destroyed (expired or invalidated): the person's pools
+ * close unless they have other live sessions; see {@link LoginService}.
+ *
+ * <p>The value {@link LoginService} keeps in the session also ends the login when the
+ * container unbinds it, so this listener is a second, explicit path; each login is ended
+ * once either way. Register it with {@code ServletContext.addListener}.
+ *
+ * <p>Thread-safe.
+ */
+public final class UserboundSessionListener implements HttpSessionListener {
+
+  private final LoginService logins;
+
+  /**
+   * Creates the listener.
+   *
+   * @param logins the service that keeps the logins
+   */
+  public UserboundSessionListener(LoginService logins) {
+    this.logins = Objects.requireNonNull(logins, "logins");
+  }
+
+  /**
+   * Ends the session's login, if it holds one. Never throws.
+   *
+   * @param event the session being destroyed
+   */
+  @Override
+  public void sessionDestroyed(HttpSessionEvent event) {
+    logins.sessionDestroyed(event.getSession());
+  }
+}

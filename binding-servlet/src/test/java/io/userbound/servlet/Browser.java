@@ -1,0 +1,75 @@
+package io.userbound.servlet;
+
+import java.io.IOException;
+import java.net.CookieManager;
+import java.net.CookiePolicy;
+import java.net.HttpCookie;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Optional;
+
+/** One simulated browser: an HTTP client with its own cookie jar. Thread-safe. */
+final class Browser {
+
+  private final TestServer server;
+  private final CookieManager cookies = new CookieManager(null, CookiePolicy.ACCEPT_ALL);
+  private final HttpClient client;
+
+  Browser(TestServer server) {
+    this.server = server;
+    this.client = HttpClient.newBuilder().cookieHandler(cookies).connectTimeout(Duration.ofSeconds(5))
+        .version(HttpClient.Version.HTTP_1_1).build();
+  }
+
+  HttpResponse<String> get(String path) {
+    return send(HttpRequest.newBuilder(server.uri(path)).GET());
+  }
+
+  HttpResponse<String> post(String path, String formBody) {
+    return send(HttpRequest.newBuilder(server.uri(path))
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .POST(HttpRequest.BodyPublishers.ofString(formBody)));
+  }
+
+  HttpResponse<String> login(String role, char[] password) {
+    return post("/login", "role=" + encode(role) + "&password=" + encode(new String(password)));
+  }
+
+  HttpResponse<String> logout() {
+    return post("/logout", "");
+  }
+
+  /** The value of the session cookie, if the browser has one. */
+  Optional<String> sessionId() {
+    return cookies.getCookieStore().get(server.uri("/")).stream()
+        .filter(c -> c.getName().equals("JSESSIONID")).map(HttpCookie::getValue).findFirst();
+  }
+
+  /** Puts a session cookie into this browser's jar, as if it had received it. */
+  void useSessionId(String id) {
+    HttpCookie cookie = new HttpCookie("JSESSIONID", id);
+    cookie.setPath("/");
+    cookie.setVersion(0);
+    cookies.getCookieStore().add(server.uri("/"), cookie);
+  }
+
+  static String encode(String s) {
+    return URLEncoder.encode(s, StandardCharsets.UTF_8);
+  }
+
+  private HttpResponse<String> send(HttpRequest.Builder request) {
+    try {
+      return client.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new IllegalStateException("request failed: " + e, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+  }
+}
