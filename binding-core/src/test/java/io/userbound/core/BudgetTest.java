@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.userbound.testkit.PostgresExtension;
 import io.userbound.testkit.PostgresServer;
 import io.userbound.testkit.TestNames;
+import io.userbound.testkit.TestPasswords;
 import java.sql.Connection;
 import java.time.Duration;
 import java.util.ArrayList;

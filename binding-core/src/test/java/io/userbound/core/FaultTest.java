@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.userbound.testkit.PostgresOptions;
 import io.userbound.testkit.PostgresServer;
+import io.userbound.testkit.TestPasswords;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;

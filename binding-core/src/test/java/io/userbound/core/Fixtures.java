@@ -2,6 +2,7 @@ package io.userbound.core;
 
 import io.userbound.testkit.PostgresServer;
 import io.userbound.testkit.TestNames;
+import io.userbound.testkit.TestPasswords;
 import java.time.Duration;
 
 /** Small helpers shared by the core tests. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.userbound.testkit.PostgresOptions;
 import io.userbound.testkit.PostgresServer;
+import io.userbound.testkit.TestPasswords;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;

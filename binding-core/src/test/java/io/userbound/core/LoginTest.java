@@ -9,6 +9,7 @@ import io.userbound.core.Fixtures.Person;
 import io.userbound.testkit.PostgresExtension;
 import io.userbound.testkit.PostgresServer;
 import io.userbound.testkit.TestNames;
+import io.userbound.testkit.TestPasswords;
 import java.sql.Connection;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;

@@ -5,6 +5,7 @@ import io.userbound.core.Userbound;
 import io.userbound.core.UserboundConfig;
 import io.userbound.testkit.PostgresServer;
 import io.userbound.testkit.TestNames;
+import io.userbound.testkit.TestPasswords;
 import java.time.Duration;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;

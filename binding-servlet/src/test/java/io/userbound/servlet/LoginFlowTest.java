@@ -9,6 +9,7 @@ import io.userbound.servlet.Fixtures.Person;
 import io.userbound.testkit.PostgresExtension;
 import io.userbound.testkit.PostgresServer;
 import io.userbound.testkit.TestNames;
+import io.userbound.testkit.TestPasswords;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

@@ -99,6 +99,7 @@ public final class TestNames {
    */
   public String login(char[] password) {
     String role = role();
+    TestPasswords.remember(password);
     PostgresExtension.sharedServer().createLogin(role, password);
     return role;
   }

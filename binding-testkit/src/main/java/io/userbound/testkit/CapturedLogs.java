@@ -1,4 +1,4 @@
-package io.userbound.core;
+package io.userbound.testkit;
 
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.IThrowableProxy;
@@ -8,10 +8,25 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
-/** A logback appender that keeps every log line of the test run, with its stack trace. */
+/**
+ * A logback appender that keeps every log line of the test JVM, with stack traces, so a
+ * test can scan them (see {@link PasswordLeaks}). Declare it in {@code logback-test.xml}:
+ *
+ * <pre>{@code
+ * <appender name="CAPTURE" class="io.userbound.testkit.CapturedLogs"/>
+ * <root level="INFO"><appender-ref ref="CAPTURE"/></root>
+ * }</pre>
+ *
+ * <p>Needs logback-classic on the test class path. Thread-safe; lines are kept for the
+ * life of the JVM, so use it in tests only.
+ */
 public final class CapturedLogs extends AppenderBase<ILoggingEvent> {
 
   private static final ConcurrentLinkedQueue<String> LINES = new ConcurrentLinkedQueue<>();
+
+  /** Created by logback from its configuration. */
+  public CapturedLogs() {
+  }
 
   @Override
   protected void append(ILoggingEvent event) {
@@ -27,7 +42,12 @@ public final class CapturedLogs extends AppenderBase<ILoggingEvent> {
     LINES.add(sb.toString());
   }
 
-  static List<String> lines() {
+  /**
+   * Returns every line captured so far in this JVM.
+   *
+   * @return a copy of the lines, oldest first
+   */
+  public static List<String> lines() {
     return new ArrayList<>(LINES);
   }
 }
