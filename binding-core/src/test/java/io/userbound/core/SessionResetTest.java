@@ -62,6 +62,24 @@ class SessionResetTest {
   }
 
   @Test
+  void requestsBackToBack_reuseOneConnectionWhileResetsRunAfterHandBack(PostgresServer server, TestNames names)
+      throws Exception {
+    Person alice = person(names);
+    Userbound ub = Fixtures.userbound(Fixtures.database("main", server, "postgres").maxConnectionsPerUser(2).build());
+    Login login = ub.login(alice.role(), alice.password());
+    java.util.Set<Integer> pids = new java.util.HashSet<>();
+    for (int i = 0; i < 50; i++) {
+      try (Connection c = ub.connection(login, "main"); Statement st = c.createStatement()) {
+        pids.add(c.unwrap(org.postgresql.PGConnection.class).getBackendPID());
+        assertThat(one(st, "SELECT coalesce(current_setting('app.n', true), '')")).as("clean at borrow").isEmpty();
+        st.execute("SELECT set_config('app.n', '" + i + "', false)");
+      }
+    }
+    assertThat(pids).as("no second physical connection for back-to-back requests").hasSize(1);
+    assertThat(server.backendCount(alice.role())).isEqualTo(1);
+  }
+
+  @Test
   void sessionResetNone_keepsSettings(PostgresServer server, TestNames names) throws Exception {
     Person alice = person(names);
     Userbound ub = Fixtures.userbound(Fixtures.database("main", server, "postgres")
