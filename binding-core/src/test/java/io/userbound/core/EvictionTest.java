@@ -139,7 +139,7 @@ class EvictionTest {
     }
     assertThat(ub.stats("main").pools()).isEqualTo(people);
     // HikariCP's per-pool adder and closer threads die after 5 s idle, Userbound's closer
-    // and reset threads after 10 s; only the instance's housekeeper stays.
+    // threads after 10 s; only the instance's housekeeper stays.
     Fixtures.eventually("threads back to the baseline", Duration.ofSeconds(60),
         () -> Thread.getAllStackTraces().size() <= before + 1);
     int after = Thread.getAllStackTraces().size();

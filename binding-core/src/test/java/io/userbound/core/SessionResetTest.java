@@ -62,7 +62,7 @@ class SessionResetTest {
   }
 
   @Test
-  void requestsBackToBack_reuseOneConnectionWhileResetsRunAfterHandBack(PostgresServer server, TestNames names)
+  void requestsBackToBack_reuseOneCleanConnection(PostgresServer server, TestNames names)
       throws Exception {
     Person alice = person(names);
     Userbound ub = Fixtures.userbound(Fixtures.database("main", server, "postgres").maxConnectionsPerUser(2).build());

@@ -49,8 +49,6 @@ final class Database {
   private final Set<UserPool> draining = ConcurrentHashMap.newKeySet();
   private final ScheduledExecutorService scheduler;
   private final ExecutorService closer;
-  private final ExecutorService resetter;
-  private final java.util.concurrent.atomic.AtomicInteger handingBack = new java.util.concurrent.atomic.AtomicInteger();
   private final ThreadFactory hikariThreads;
   private final ErrorMapper errors;
   private final long timeoutNanos;
@@ -61,13 +59,12 @@ final class Database {
   private final LongAdder reclaimed = new LongAdder();
 
   Database(DatabaseConfig config, ScheduledExecutorService scheduler, ExecutorService closer,
-      ExecutorService resetter, ThreadFactory hikariThreads) {
+      ThreadFactory hikariThreads) {
     this.config = config;
     this.budget = new Budget(config.name(), config.budget());
     this.connector = new PhysicalConnector(config);
     this.scheduler = scheduler;
     this.closer = closer;
-    this.resetter = resetter;
     this.hikariThreads = hikariThreads;
     this.errors = new ErrorMapper(this);
     this.timeoutNanos = config.connectionTimeout().toNanos();
@@ -268,23 +265,6 @@ final class Database {
     }
   }
 
-  /** Runs a hand-back (reset, return, end of lease) on the reset thread. */
-  void handBackLater(Runnable handBack) {
-    handingBack.incrementAndGet();
-    Runnable counted = () -> {
-      try {
-        handBack.run();
-      } finally {
-        handingBack.decrementAndGet();
-      }
-    };
-    try {
-      resetter.execute(counted);
-    } catch (java.util.concurrent.RejectedExecutionException e) {
-      counted.run();
-    }
-  }
-
   void poolClosed(UserPool pool) {
     draining.remove(pool);
   }
@@ -303,8 +283,6 @@ final class Database {
       idle += p.idle();
       count++;
     }
-    // A connection being reset after its request closed it is not in use by anyone.
-    active = Math.max(0, active - handingBack.get());
     return new DatabaseStats(name(), count, active, idle, budget.size, budget.used(), budget.waiting(),
         loginsAccepted.sum(), loginsRefused.sum(), poolsEvicted.sum(), reclaimed.sum());
   }

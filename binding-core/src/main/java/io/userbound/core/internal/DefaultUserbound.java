@@ -29,10 +29,9 @@ import org.slf4j.LoggerFactory;
 
 /*
  * The registry. Threads: one shared housekeeping thread for every HikariCP pool and for
- * Caffeine's expiry (HikariCP would otherwise start one per pool), a small closer pool
- * that shuts retired pools down off the request threads, and two reset threads that
- * clean connections after their request handed them back. All are per instance; idle
- * closer and reset threads time out. HikariCP's own per-pool adder/closer executors
+ * Caffeine's expiry (HikariCP would otherwise start one per pool), and a small closer
+ * pool that shuts retired pools down off the request threads; both are per instance and
+ * idle threads of the closer time out. HikariCP's own per-pool adder/closer executors
  * start threads only while connections open or close and let them die after 5 s idle,
  * so an idle person costs no thread.
  *
@@ -51,7 +50,6 @@ public final class DefaultUserbound implements Userbound {
   private final Fingerprints fingerprints = new Fingerprints();
   private final ScheduledThreadPoolExecutor scheduler;
   private final ThreadPoolExecutor closer;
-  private final ThreadPoolExecutor resetter;
   private volatile boolean closed;
 
   /**
@@ -68,12 +66,9 @@ public final class DefaultUserbound implements Userbound {
     this.closer = new ThreadPoolExecutor(2, 2, 10, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
         daemonThreads("userbound-" + id + "-closer"));
     closer.allowCoreThreadTimeOut(true);
-    this.resetter = new ThreadPoolExecutor(2, 2, 10, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
-        daemonThreads("userbound-" + id + "-reset"));
-    resetter.allowCoreThreadTimeOut(true);
     ThreadFactory hikariThreads = daemonThreads("userbound-" + id + "-pool");
     for (DatabaseConfig db : config.databases()) {
-      databases.put(db.name(), new Database(db, scheduler, closer, resetter, hikariThreads));
+      databases.put(db.name(), new Database(db, scheduler, closer, hikariThreads));
     }
     this.loginDatabase = databases.get(config.loginDatabase());
     log.info("Userbound started with databases {} (logins verified on '{}')", databases.keySet(),
@@ -185,12 +180,6 @@ public final class DefaultUserbound implements Userbound {
       return;
     }
     closed = true;
-    resetter.shutdown();
-    try {
-      resetter.awaitTermination(10, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
     for (Database db : databases.values()) {
       try {
         db.close();

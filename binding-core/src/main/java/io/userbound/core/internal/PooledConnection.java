@@ -8,13 +8,10 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
 /*
- * The connection a request gets: HikariCP's proxy, plus the hand-back rules. close()
- * ends the request's use at once; the reset (rollback if needed, DISCARD ALL) then runs
- * on Userbound's reset thread, as PgBouncer runs its server_reset_query after the client
- * let go, and only after it does the connection go back to HikariCP and the pool lease
- * end. So no one can borrow the connection before it is clean, and the request does not
- * wait for the extra round trip. If the reset fails the connection is evicted instead
- * of returned: a session in an unknown state is never reused.
+ * The connection a request gets: HikariCP's proxy, plus the hand-back rules. On close it
+ * resets the session (so the next request of the same person starts clean), returns the
+ * connection to HikariCP and ends the pool lease. If the reset fails the connection is
+ * evicted instead of returned: a session in an unknown state is never reused.
  */
 final class PooledConnection extends ForwardingConnection {
 
@@ -32,27 +29,16 @@ final class PooledConnection extends ForwardingConnection {
   }
 
   @Override
-  public void close() {
+  public void close() throws SQLException {
     if (!CLOSED.compareAndSet(this, 0, 1)) {
       return;
     }
-    if (reset == SessionReset.NONE) {
-      handBack();
-    } else {
-      pool.handBackLater(this);
-    }
-  }
-
-  /** Resets the session if configured, returns the connection to HikariCP, ends the lease. */
-  void handBack() {
     try {
       if (reset == SessionReset.DISCARD_ALL && !resetSession()) {
         pool.evict(delegate);
-      } else {
-        delegate.close();
+        return;
       }
-    } catch (SQLException | RuntimeException e) {
-      pool.evict(delegate);
+      delegate.close();
     } finally {
       pool.endLease();
     }

@@ -45,11 +45,7 @@ final class UserPool {
   private static final int CLOSING = 1 << 29;
   private static final int LEASES = CLOSING - 1;
 
-  private static final long HAND_BACK_WAIT_NANOS = 50_000_000L;
-
   private final AtomicInteger state = new AtomicInteger(1);
-  /** Connections closed by requests and not yet reset and returned; guarded by itself. */
-  private final int[] handBacks = new int[1];
   private volatile boolean closed;
 
   UserPool(Database database, String role, byte[] fingerprint, char[] password, Connection first,
@@ -118,7 +114,6 @@ final class UserPool {
   PooledConnection borrowLeased() throws SQLException {
     boolean ok = false;
     try {
-      awaitHandBacks();
       SQLException recent = source.recentFailure(failFastNanos);
       if (recent != null && hikari.getHikariPoolMXBean().getIdleConnections() == 0) {
         throw recent;
@@ -141,54 +136,7 @@ final class UserPool {
   }
 
   void evict(Connection hikariConnection) {
-    try {
-      hikari.evictConnection(hikariConnection);
-    } catch (RuntimeException e) {
-      log.debug("evicting a connection of pool {} failed: {}", hikari.getPoolName(), e.toString());
-    }
-  }
-
-  /** Hands a closed connection to the reset thread; see PooledConnection. */
-  void handBackLater(PooledConnection c) {
-    synchronized (handBacks) {
-      handBacks[0]++;
-    }
-    database.handBackLater(() -> {
-      try {
-        c.handBack();
-      } finally {
-        synchronized (handBacks) {
-          handBacks[0]--;
-          handBacks.notifyAll();
-        }
-      }
-    });
-  }
-
-  /*
-   * If every connection of this person is still being reset, wait for one (bounded)
-   * instead of letting HikariCP open another physical connection for a request that
-   * follows right on the heels of the last one.
-   */
-  private void awaitHandBacks() {
-    synchronized (handBacks) {
-      if (handBacks[0] == 0) {
-        return;
-      }
-      long deadline = System.nanoTime() + HAND_BACK_WAIT_NANOS;
-      while (handBacks[0] > 0 && idle() == 0) {
-        long left = deadline - System.nanoTime();
-        if (left <= 0) {
-          return;
-        }
-        try {
-          handBacks.wait(left / 1_000_000, (int) (left % 1_000_000));
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          return;
-        }
-      }
-    }
+    hikari.evictConnection(hikariConnection);
   }
 
   /** Stops new leases; closes the pool now, or when the last lease ends. Idempotent. */
