@@ -123,22 +123,45 @@ class BudgetTest {
   }
 
   @Test
-  void budget_samePersonsSecondConnection_waitsForOthersIdleToBeReclaimed(PostgresServer server, TestNames names)
+  void budget_samePersonsSecondConnection_neverReclaimsAnotherPersonsOnlyConnection(PostgresServer server,
+      TestNames names) throws Exception {
+    Userbound ub = Fixtures.userbound(Fixtures.database("main", server, "postgres")
+        .budget(2).maxConnectionsPerUser(2).connectionTimeout(Duration.ofMillis(500)).build());
+    char[] pa = TestPasswords.fresh();
+    char[] pb = TestPasswords.fresh();
+    Login a = ub.login(names.login(pa), pa);
+    Login b = ub.login(names.login(pb), pb);   // budget now full: a and b hold one idle each
+    try (Connection a1 = ub.connection(a, "main")) {
+      assertThatThrownBy(() -> ub.connection(a, "main")).isInstanceOf(BudgetExhaustedException.class);
+      assertThat(currentUser(a1)).isEqualTo(a.role());
+    }
+    assertThat(ub.stats("main").connectionsReclaimed()).isZero();
+    assertThat(server.backendCount(b.role())).as("b keeps its connection").isEqualTo(1);
+    // Once a's own connection is back, a's next request is served by it.
+    try (Connection again = ub.connection(a, "main")) {
+      assertThat(currentUser(again)).isEqualTo(a.role());
+    }
+  }
+
+  @Test
+  void budget_firstConnectionOfAPerson_reclaimsTheLeastRecentlyUsedIdleOne(PostgresServer server, TestNames names)
       throws Exception {
     Userbound ub = Fixtures.userbound(Fixtures.database("main", server, "postgres")
         .budget(2).maxConnectionsPerUser(2).build());
     char[] pa = TestPasswords.fresh();
     char[] pb = TestPasswords.fresh();
+    char[] pc = TestPasswords.fresh();
     Login a = ub.login(names.login(pa), pa);
-    Login b = ub.login(names.login(pb), pb);   // budget now full: a and b hold one idle each
-    try (Connection a1 = ub.connection(a, "main"); Connection a2 = ub.connection(a, "main")) {
-      // a2 needed a new physical connection; b's idle one was closed for it.
-      assertThat(currentUser(a2)).isEqualTo(a.role());
+    Login b = ub.login(names.login(pb), pb);
+    try (Connection c = ub.connection(b, "main")) {
+      assertThat(currentUser(c)).isEqualTo(b.role());   // b is now more recently used than a
     }
+    Login c = ub.login(names.login(pc), pc);             // needs a connection: a's is reclaimed
     assertThat(ub.stats("main").connectionsReclaimed()).isEqualTo(1);
-    assertThat(server.backendCount(b.role())).isZero();
-    assertThat(ub.stats("main").budgetUsed()).isEqualTo(2);
+    assertThat(server.backendCount(a.role())).isZero();
+    assertThat(server.backendCount(b.role())).isEqualTo(1);
+    assertThat(server.backendCount(c.role())).isEqualTo(1);
     Set<String> users = server.backends().stream().map(x -> x.user()).collect(Collectors.toSet());
-    assertThat(users).contains(a.role());
+    assertThat(users).doesNotContain(a.role());
   }
 }

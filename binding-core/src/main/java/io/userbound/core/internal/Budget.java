@@ -68,6 +68,11 @@ final class Budget {
     }
   }
 
+  /** Takes a free permit if there is one, without reclaiming or waiting. */
+  boolean tryAcquire() {
+    return permits.tryAcquire();
+  }
+
   void release() {
     permits.release();
   }

@@ -50,6 +50,8 @@ final class BudgetedDataSource extends BaseDataSource {
       Connection c = database.openPhysical(role, password, pool);
       lastFailure = null;
       return c;
+    } catch (Budget.BudgetSQLException e) {
+      throw e;  // not a failure of the database: do not fail the next borrowers fast
     } catch (SQLException e) {
       lastFailureNanos = System.nanoTime();
       lastFailure = e;

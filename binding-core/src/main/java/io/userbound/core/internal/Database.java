@@ -190,7 +190,17 @@ final class Database {
 
   /** Opens a physical connection under the budget. */
   Connection openPhysical(String role, char[] password, UserPool requester) throws SQLException {
-    budget.acquire(() -> reclaimIdle(requester), timeoutNanos);
+    if (requester != null && requester.totalConnections() > 0) {
+      // A further connection for someone who has one already only takes free budget. If
+      // it reclaimed, two requests of one person at once would close another person's
+      // only connection, who would then reclaim someone else's, and so on; without it,
+      // the request waits for the person's own connection to come back.
+      if (!budget.tryAcquire()) {
+        throw new Budget.BudgetSQLException(name());
+      }
+    } else {
+      budget.acquire(() -> reclaimIdle(requester), timeoutNanos);
+    }
     try {
       return new PhysicalConnection(connector.open(role, password), budget);
     } catch (SQLException | RuntimeException e) {
