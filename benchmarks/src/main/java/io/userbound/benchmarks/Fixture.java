@@ -1,0 +1,173 @@
+package io.userbound.benchmarks;
+
+import io.userbound.testkit.PostgresOptions;
+import io.userbound.testkit.PostgresServer;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.IntFunction;
+import org.postgresql.Driver;
+
+/*
+ * One throw-away PostgreSQL server for one benchmark trial, with a database and N login roles
+ * ("people") that all share one password. Roles are created with one client-side SCRAM
+ * verifier and batches of CREATE ROLE statements, so 10,000 people take a few seconds.
+ *
+ * Every trial (and so every JMH fork) starts its own server in @Setup(Level.Trial) and closes
+ * it in @TearDown; the test kit also closes it from a shutdown hook if a fork dies.
+ */
+final class Fixture implements AutoCloseable {
+
+  static final String DATABASE = "bench";
+  /** The password of every person. Not a secret: these servers live for one trial on loopback. */
+  static final String PASSWORD = "Bench-pw-7d1f";
+  /** Threads used to open many connections or logins during setup (not measured). */
+  static final int SETUP_THREADS = 4;
+
+  private static final Driver DRIVER = new Driver();
+  private static final int ROLES_PER_BATCH = 1_000;
+
+  final PostgresServer server;
+  final String url;
+  final String[] people;
+
+  private Fixture(PostgresServer server, String[] people) {
+    this.server = server;
+    this.url = server.jdbcUrl(DATABASE);
+    this.people = people;
+  }
+
+  /**
+   * Starts a server and creates the database and the people.
+   *
+   * @param name a label for the server (log lines, temporary directory)
+   * @param maxConnections the server's max_connections
+   * @param people how many login roles to create
+   */
+  static Fixture start(String name, int maxConnections, int people) {
+    PostgresServer server = PostgresServer.start(PostgresOptions.builder()
+        .name("bench-" + name)
+        .maxConnections(maxConnections)
+        // Creating thousands of roles right before measuring would otherwise wake autovacuum
+        // on the catalogs in the middle of a trial.
+        .setting("autovacuum", "off")
+        .build());
+    try {
+      server.createDatabase(DATABASE);
+      String[] roles = new String[people];
+      String verifier = ScramVerifier.of(PASSWORD.toCharArray());
+      StringBuilder sql = new StringBuilder();
+      for (int i = 0; i < people; i++) {
+        roles[i] = person(i);
+        sql.append("CREATE ROLE ").append(roles[i]).append(" LOGIN PASSWORD '").append(verifier).append("';\n");
+        if ((i + 1) % ROLES_PER_BATCH == 0 || i == people - 1) {
+          server.execute("postgres", sql.toString());
+          sql.setLength(0);
+        }
+      }
+      return new Fixture(server, roles);
+    } catch (RuntimeException e) {
+      server.close();
+      throw e;
+    }
+  }
+
+  /** The role name of person {@code i}: {@code p00000}, {@code p00001}, ... */
+  static String person(int i) {
+    return String.format("p%05d", i);
+  }
+
+  char[] password() {
+    return PASSWORD.toCharArray();
+  }
+
+  /** Opens a new physical connection as a person, without any pool. */
+  Connection open(String role) throws SQLException {
+    Properties props = new Properties();
+    props.setProperty("user", role);
+    props.setProperty("password", PASSWORD);
+    props.setProperty("ApplicationName", "bench");
+    return DRIVER.connect(url, props);
+  }
+
+  /** Opens one connection per person 0..n-1, in parallel. */
+  Connection[] openMany(int n) {
+    List<Connection> list = parallel(n, i -> {
+      try {
+        return open(people[i]);
+      } catch (SQLException e) {
+        throw new IllegalStateException("cannot open a connection as " + people[i], e);
+      }
+    });
+    return list.toArray(new Connection[0]);
+  }
+
+  /** The server's version string, e.g. {@code 15.18 (Debian 15.18-0+deb12u1)}. */
+  String serverVersion() {
+    try (Connection c = server.adminConnection(DATABASE);
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("show server_version")) {
+      rs.next();
+      return rs.getString(1);
+    } catch (SQLException e) {
+      return "unknown (" + e.getMessage() + ")";
+    }
+  }
+
+  /** Client backends open on the server now, all roles, excluding the one that asks. */
+  int backends() {
+    return server.backends().size();
+  }
+
+  @Override
+  public void close() {
+    server.close();
+  }
+
+  /** Runs {@code task(0..n-1)} on {@link #SETUP_THREADS} threads and returns the results in order. */
+  static <T> List<T> parallel(int n, IntFunction<T> task) {
+    ExecutorService pool = Executors.newFixedThreadPool(SETUP_THREADS);
+    try {
+      List<Future<T>> futures = new ArrayList<>(n);
+      for (int i = 0; i < n; i++) {
+        int index = i;
+        futures.add(pool.submit(() -> task.apply(index)));
+      }
+      List<T> results = new ArrayList<>(n);
+      for (Future<T> f : futures) {
+        results.add(f.get());
+      }
+      return results;
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("setup failed: " + e.getCause(), e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("setup interrupted", e);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  static void closeAll(Connection[] connections) {
+    if (connections == null) {
+      return;
+    }
+    for (Connection c : connections) {
+      try {
+        if (c != null) {
+          c.close();
+        }
+      } catch (SQLException ignored) {
+        // The server is about to be closed anyway.
+      }
+    }
+  }
+}
