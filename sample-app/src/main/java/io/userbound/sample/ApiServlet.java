@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.userbound.core.Login;
 import io.userbound.core.Userbound;
+import io.userbound.hibernate.UnitOfWork;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -13,6 +14,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,6 +57,12 @@ abstract class ApiServlet extends HttpServlet {
    * @param request the request
    * @return the reply
    */
+  /** All rows of one entity, as the bound person may see them, in a read transaction. */
+  static <E> Reply list(UnitOfWork work, Class<E> type, String query, Function<E, ?> toJson) {
+    return Reply.ok(work.fromTransaction(type, s ->
+        s.createSelectionQuery(query, type).getResultList().stream().map(toJson).toList()));
+  }
+
   Reply get(HttpServletRequest request) {
     throw ApiError.methodNotAllowed();
   }

@@ -42,15 +42,9 @@ final class FinanceApi extends ApiServlet {
     login();
     String path = String.valueOf(request.getPathInfo());
     return switch (path) {
-      case "/employees" -> Reply.ok(work.get().fromTransaction(Employee.class, s ->
-          s.createSelectionQuery("from Employee order by id", Employee.class).getResultList()
-              .stream().map(EmployeeJson::of).toList()));
-      case "/customers" -> Reply.ok(work.get().fromTransaction(Customer.class, s ->
-          s.createSelectionQuery("from Customer order by id", Customer.class).getResultList()
-              .stream().map(CustomerJson::of).toList()));
-      case "/invoices" -> Reply.ok(work.get().fromTransaction(Invoice.class, s ->
-          s.createSelectionQuery("from Invoice order by id", Invoice.class).getResultList()
-              .stream().map(InvoiceJson::of).toList()));
+      case "/employees" -> list(work.get(), Employee.class, "from Employee order by id", EmployeeJson::of);
+      case "/customers" -> list(work.get(), Customer.class, "from Customer order by id", CustomerJson::of);
+      case "/invoices" -> list(work.get(), Invoice.class, "from Invoice order by id", InvoiceJson::of);
       default -> throw ApiError.notFound();
     };
   }

@@ -41,12 +41,8 @@ final class StaffApi extends ApiServlet {
     login();
     String path = String.valueOf(request.getPathInfo());
     return switch (path) {
-      case "/projects" -> Reply.ok(work.get().fromTransaction(Project.class, s ->
-          s.createSelectionQuery("from Project order by id", Project.class).getResultList()
-              .stream().map(ProjectJson::of).toList()));
-      case "/hours" -> Reply.ok(work.get().fromTransaction(Hour.class, s ->
-          s.createSelectionQuery("from Hour order by workDate desc, id desc", Hour.class).getResultList()
-              .stream().map(HourJson::of).toList()));
+      case "/projects" -> list(work.get(), Project.class, "from Project order by id", ProjectJson::of);
+      case "/hours" -> list(work.get(), Hour.class, "from Hour order by workDate desc, id desc", HourJson::of);
       default -> throw ApiError.notFound();
     };
   }
