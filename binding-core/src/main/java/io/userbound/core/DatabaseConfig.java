@@ -26,6 +26,7 @@ public final class DatabaseConfig {
   private static final Pattern NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_-]{0,62}");
   private static final Pattern URL_SECRET =
       Pattern.compile("(?i)(password=)[^&;]*");
+  private static final Pattern URL_CREDENTIALS = Pattern.compile("(?i)[?&;](user|password)=");
 
   private final String name;
   private final String jdbcUrl;
@@ -159,8 +160,7 @@ public final class DatabaseConfig {
           "must start with a letter and contain only letters, digits, '_' or '-', at most 63 characters");
       require(jdbcUrl.startsWith("jdbc:postgresql:"), "jdbcUrl", maskUrl(jdbcUrl),
           "must start with jdbc:postgresql:");
-      String lower = jdbcUrl.toLowerCase(Locale.ROOT);
-      require(!lower.contains("password=") && !lower.contains("user="), "jdbcUrl", maskUrl(jdbcUrl),
+      require(!URL_CREDENTIALS.matcher(jdbcUrl).find(), "jdbcUrl", maskUrl(jdbcUrl),
           "must not carry credentials (user= or password=): each person's login supplies them");
       this.name = name;
       this.jdbcUrl = jdbcUrl;
