@@ -3,9 +3,12 @@ package io.userbound.core;
 /**
  * The link between the current thread and one {@link Login}, opened by
  * {@link Userbound#bind(Login)}. Close it in a {@code finally} block or with
- * try-with-resources; closing restores whatever was bound before, so bindings nest.
+ * try-with-resources.
  *
- * <p>A binding belongs to the thread that opened it and must be closed on that thread.
+ * <p>A binding binds the thread that opened it. Closing it, on that thread or any other,
+ * makes it dead at once: from then on the thread sees the newest binding opened before
+ * it that is still open, or nothing. Nothing is ever "restored", so bindings closed out
+ * of order, twice, or on another thread can never leave a login bound. Thread-safe.
  */
 public interface Binding extends AutoCloseable {
 
@@ -17,9 +20,9 @@ public interface Binding extends AutoCloseable {
   Login login();
 
   /**
-   * Unbinds, restoring the login that was bound before this one (or none). Never throws;
-   * closing twice does nothing the second time. Connections borrowed under the binding
-   * are not closed by this; close them first.
+   * Ends the binding; the thread that opened it no longer sees this login through it.
+   * Never throws; closing twice does nothing the second time; any thread may close it.
+   * Connections borrowed under the binding are not closed by this; close them first.
    */
   @Override
   void close();

@@ -33,6 +33,7 @@ public final class DatabaseConfig {
   private final int maxConnectionsPerUser;
   private final int budget;
   private final Duration connectionTimeout;
+  private final Duration handBackTimeout;
   private final Duration idleTimeout;
   private final Duration maxLifetime;
   private final int maxPools;
@@ -43,8 +44,9 @@ public final class DatabaseConfig {
     this.name = b.name;
     this.jdbcUrl = b.jdbcUrl;
     this.maxConnectionsPerUser = b.maxConnectionsPerUser;
-    this.budget = b.budget;
+    this.budget = b.budget == null ? Math.max(50, b.maxConnectionsPerUser) : b.budget;
     this.connectionTimeout = b.connectionTimeout;
+    this.handBackTimeout = b.handBackTimeout == null ? b.connectionTimeout : b.handBackTimeout;
     this.idleTimeout = b.idleTimeout;
     this.maxLifetime = b.maxLifetime;
     this.maxPools = b.maxPools;
@@ -90,6 +92,14 @@ public final class DatabaseConfig {
     return connectionTimeout;
   }
 
+  /**
+   * @return the longest the hand-back of a connection (rollback and session reset) may
+   *     wait for the server before the connection is closed instead of reused
+   */
+  public Duration handBackTimeout() {
+    return handBackTimeout;
+  }
+
   /** @return how long a person's pool may go unused before it is closed */
   public Duration idleTimeout() {
     return idleTimeout;
@@ -130,7 +140,8 @@ public final class DatabaseConfig {
   public String toString() {
     return "DatabaseConfig{name=" + name + ", jdbcUrl=" + maskUrl(jdbcUrl)
         + ", maxConnectionsPerUser=" + maxConnectionsPerUser + ", budget=" + budget
-        + ", connectionTimeout=" + connectionTimeout + ", idleTimeout=" + idleTimeout
+        + ", connectionTimeout=" + connectionTimeout + ", handBackTimeout=" + handBackTimeout
+        + ", idleTimeout=" + idleTimeout
         + ", maxLifetime=" + maxLifetime + ", maxPools=" + maxPools
         + ", sessionReset=" + sessionReset + ", driverProperties=" + driverProperties.keySet() + "}";
   }
@@ -147,10 +158,11 @@ public final class DatabaseConfig {
     private int maxConnectionsPerUser = 2;
     private Integer budget;
     private Duration connectionTimeout = Duration.ofSeconds(5);
+    private Duration handBackTimeout;
     private Duration idleTimeout = Duration.ofMinutes(10);
     private Duration maxLifetime = Duration.ofMinutes(30);
     private int maxPools = 10_000;
-    private SessionReset sessionReset = SessionReset.DISCARD_ALL;
+    private SessionReset sessionReset = SessionReset.TRACKED;
     private final Map<String, String> driverProperties = new LinkedHashMap<>();
 
     private Builder(String name, String jdbcUrl) {
@@ -206,6 +218,22 @@ public final class DatabaseConfig {
     }
 
     /**
+     * The longest the hand-back of a connection may wait for the server: the rollback of
+     * a transaction left open and the session reset. A connection whose hand-back runs
+     * past it (a server or network that stopped answering) is closed instead of reused,
+     * and the request thread goes on. Default: the {@link #connectionTimeout(Duration)}.
+     *
+     * @param value at least 1 ms
+     * @return this builder
+     */
+    public Builder handBackTimeout(Duration value) {
+      Objects.requireNonNull(value, "handBackTimeout");
+      require(value.toMillis() >= 1, "handBackTimeout", value, "must be at least 1 ms");
+      this.handBackTimeout = value;
+      return this;
+    }
+
+    /**
      * How long a person's pool may go unused before it and its connections close. The
      * next request of that person opens a new one with the same login. Default 10 minutes.
      *
@@ -247,7 +275,7 @@ public final class DatabaseConfig {
 
     /**
      * What happens to session state when a connection is handed back. Default
-     * {@link SessionReset#DISCARD_ALL}.
+     * {@link SessionReset#TRACKED}: reset only what the request changed.
      *
      * @param value the reset
      * @return this builder
@@ -282,10 +310,7 @@ public final class DatabaseConfig {
      * @throws IllegalArgumentException if the budget is smaller than the per-person maximum
      */
     public DatabaseConfig build() {
-      if (budget == null) {
-        budget = Math.max(50, maxConnectionsPerUser);
-      }
-      if (budget < maxConnectionsPerUser) {
+      if (budget != null && budget < maxConnectionsPerUser) {
         throw new IllegalArgumentException("database '" + name + "': budget (" + budget
             + ") must be at least maxConnectionsPerUser (" + maxConnectionsPerUser + ")");
       }

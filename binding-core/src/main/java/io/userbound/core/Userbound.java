@@ -77,20 +77,32 @@ public interface Userbound extends AutoCloseable {
   void release(Login login);
 
   /**
-   * Binds a login to the current thread until the returned binding is closed.
+   * Binds a login to the current thread until the returned binding is closed. Bindings
+   * nest: while this one is open it is what the thread sees; once it is closed, the
+   * thread sees the newest binding opened before it that is still open, or nothing.
    *
    * @param login a login made by this instance
-   * @return the binding; close it on this thread
+   * @return the binding; close it when the work is done (on any thread)
    * @throws IllegalArgumentException if the login was made by another instance
    */
   Binding bind(Login login);
 
   /**
-   * Returns the login bound to the current thread, if any.
+   * Returns the login bound to the current thread, if any: that of the newest binding
+   * opened on this thread that is not closed.
    *
    * @return the bound login, or empty
    */
   Optional<Login> current();
+
+  /**
+   * Closes every binding still open on the current thread, whoever opened it. A web
+   * filter calls this where a request starts and ends on a pooled thread, so that a
+   * binding some code forgot to close can never serve another request.
+   *
+   * @return how many bindings were still open (0 on a clean thread)
+   */
+  int unbindAll();
 
   /**
    * Returns a connection of the bound person to a database. The first call for a database
@@ -122,10 +134,12 @@ public interface Userbound extends AutoCloseable {
   /**
    * Returns a {@link DataSource} for one database that hands out connections of whoever
    * is bound to the calling thread, for libraries that want a {@code DataSource}.
-   * {@code getConnection(user, password)} is not supported.
+   * {@code getConnection(user, password)} is not supported. The same name always gives
+   * the same instance, so transaction managers keyed by data source (Spring's, for
+   * example) find their transaction again.
    *
    * @param database a declared database's name
-   * @return a data source that follows the binding
+   * @return the data source of that database, which follows the binding
    * @throws UnknownDatabaseException if the database was not declared
    */
   DataSource dataSource(String database);
@@ -154,8 +168,10 @@ public interface Userbound extends AutoCloseable {
   UserboundConfig config();
 
   /**
-   * Closes every pool and physical connection, also those in use, and stops the shared
-   * housekeeping thread. Never throws; idempotent.
+   * Closes every pool and physical connection, also those lent to requests right now,
+   * and stops the shared housekeeping thread. The next use of a connection that was lent
+   * gets an {@link java.sql.SQLException} with SQLSTATE {@code 08003}. Never throws;
+   * idempotent.
    */
   @Override
   void close();

@@ -49,7 +49,7 @@ class BindingTest {
   }
 
   @Test
-  void close_twiceOrOnAnotherThread_neverThrows(PostgresServer server, TestNames names) throws Exception {
+  void close_onAnotherThread_unbindsTheOpeningThreadAtOnce(PostgresServer server, TestNames names) throws Exception {
     Person alice = person(names);
     Userbound ub = Fixtures.userbound(server);
     Login a = ub.login(alice.role(), alice.password());
@@ -57,13 +57,83 @@ class BindingTest {
     var other = Executors.newSingleThreadExecutor();
     try {
       other.submit(binding::close).get(10, TimeUnit.SECONDS);
-      assertThat(ub.current()).as("closing elsewhere does not unbind here").contains(a);
+      assertThat(ub.current()).as("closed elsewhere: dead here too").isEmpty();
+      assertThatThrownBy(() -> ub.connection("main")).isInstanceOf(NotBoundException.class);
       binding.close();
       binding.close();
       assertThat(ub.current()).isEmpty();
     } finally {
       other.shutdownNow();
     }
+  }
+
+  @Test
+  void closedElsewhere_neverComesBack_onLaterBindingsOfThePooledThread(PostgresServer server, TestNames names)
+      throws Exception {
+    Person alice = person(names);
+    Person bob = person(names);
+    Userbound ub = Fixtures.userbound(server);
+    Login a = ub.login(alice.role(), alice.password());
+    Login b = ub.login(bob.role(), bob.password());
+    var pooled = Executors.newSingleThreadExecutor();  // one server thread, reused by every "request"
+    try {
+      Binding leaked = pooled.submit(() -> ub.bind(a)).get(10, TimeUnit.SECONDS);
+      leaked.close();  // closed on this thread, not the one that opened it
+      pooled.submit(() -> {
+        try (Binding ignored = ub.bind(b)) {
+          assertThat(ub.current()).contains(b);
+        }
+        return null;
+      }).get(10, TimeUnit.SECONDS);
+      Object after = pooled.submit(() -> ub.current().orElse(null)).get(10, TimeUnit.SECONDS);
+      assertThat(after).as("an anonymous request on that thread runs as nobody").isNull();
+    } finally {
+      pooled.shutdownNow();
+    }
+  }
+
+  @Test
+  void nestedBindings_closedOutOfOrder_neverRestoreAnOlderLogin(PostgresServer server, TestNames names)
+      throws Exception {
+    Person alice = person(names);
+    Person bob = person(names);
+    Person carol = person(names);
+    Userbound ub = Fixtures.userbound(server);
+    Login a = ub.login(alice.role(), alice.password());
+    Login b = ub.login(bob.role(), bob.password());
+    Login c = ub.login(carol.role(), carol.password());
+    Binding outer = ub.bind(a);
+    Binding inner = ub.bind(b);
+    outer.close();  // out of order: the inner one is still open and stays in force
+    assertThat(ub.current()).contains(b);
+    try (Connection conn = ub.connection("main")) {
+      assertThat(currentUser(conn)).isEqualTo(bob.role());
+    }
+    inner.close();
+    assertThat(ub.current()).as("outer was closed first; nothing comes back").isEmpty();
+    try (Binding third = ub.bind(c)) {
+      assertThat(ub.current()).contains(c);
+      outer.close();
+      inner.close();
+      assertThat(ub.current()).as("closing old bindings again changes nothing").contains(c);
+    }
+    assertThat(ub.current()).isEmpty();
+  }
+
+  @Test
+  void unbindAll_closesWhatWasLeftOpen(PostgresServer server, TestNames names) {
+    Person alice = person(names);
+    Person bob = person(names);
+    Userbound ub = Fixtures.userbound(server);
+    Login a = ub.login(alice.role(), alice.password());
+    Login b = ub.login(bob.role(), bob.password());
+    Binding first = ub.bind(a);
+    ub.bind(b);  // forgotten
+    assertThat(ub.unbindAll()).isEqualTo(2);
+    assertThat(ub.current()).isEmpty();
+    assertThat(ub.unbindAll()).as("a clean thread").isZero();
+    first.close();
+    assertThat(ub.current()).isEmpty();
   }
 
   @Test
@@ -103,6 +173,13 @@ class BindingTest {
     assertThatThrownBy(ds::getConnection).isInstanceOf(NotBoundException.class);
     assertThatThrownBy(() -> ds.getConnection("x", "y")).isInstanceOf(java.sql.SQLFeatureNotSupportedException.class);
     assertThat(ds.unwrap(DataSource.class)).isSameAs(ds);
+  }
+
+  @Test
+  void dataSource_isTheSameInstanceForTheSameName(PostgresServer server) {
+    Userbound ub = Fixtures.userbound(server);
+    assertThat(ub.dataSource("main")).isSameAs(ub.dataSource("main"));
+    assertThatThrownBy(() -> ub.dataSource("nope")).isInstanceOf(UnknownDatabaseException.class);
   }
 
   @Test

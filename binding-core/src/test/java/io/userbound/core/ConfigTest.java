@@ -108,7 +108,26 @@ class ConfigTest {
     var d = DatabaseConfig.builder("finance", URL).build();
     assertThat(d.maxConnectionsPerUser()).isEqualTo(2);
     assertThat(d.budget()).isEqualTo(50);
-    assertThat(d.sessionReset()).isEqualTo(SessionReset.DISCARD_ALL);
+    assertThat(d.sessionReset()).isEqualTo(SessionReset.TRACKED);
+    assertThat(d.handBackTimeout()).isEqualTo(d.connectionTimeout());
     assertThat(d.toString()).contains("finance").contains(URL);
+  }
+
+  @Test
+  void handBackTimeout_followsTheConnectionTimeoutUnlessSet() {
+    var follows = DatabaseConfig.builder("finance", URL).connectionTimeout(Duration.ofSeconds(2)).build();
+    assertThat(follows.handBackTimeout()).isEqualTo(Duration.ofSeconds(2));
+    var own = DatabaseConfig.builder("finance", URL).handBackTimeout(Duration.ofMillis(300)).build();
+    assertThat(own.handBackTimeout()).isEqualTo(Duration.ofMillis(300));
+    assertThatThrownBy(() -> DatabaseConfig.builder("finance", URL).handBackTimeout(Duration.ZERO))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("handBackTimeout = PT0S");
+  }
+
+  @Test
+  void build_doesNotWriteTheDefaultBudgetIntoTheBuilder() {
+    var b = DatabaseConfig.builder("finance", URL);
+    assertThat(b.build().budget()).isEqualTo(50);
+    assertThat(b.maxConnectionsPerUser(60).build().budget()).as("the default follows the per-person maximum")
+        .isEqualTo(60);
   }
 }

@@ -9,12 +9,14 @@ import io.userbound.core.DatabaseConfig;
 import io.userbound.core.DatabaseStats;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
@@ -36,17 +38,24 @@ import org.slf4j.LoggerFactory;
  * pool with a quick compute. Concurrent first requests of the same login share one open
  * through `opening`, whose entries live only while an open is in flight. There is no
  * lock across roles: a login that hangs on the network delays only itself.
+ *
+ * The request path avoids the map: a login remembers the pool that served it last
+ * (LoginImpl), and a pool records its access in the map only now and then (UserPool.touch).
+ * Retired pools leave the map at once but stay in `retired` until they are closed, so
+ * that stats and shutdown still see the connections they have lent.
  */
 final class Database {
 
   private static final Logger log = LoggerFactory.getLogger(Database.class);
 
   final DatabaseConfig config;
+  final int index;
   final Budget budget;
+  final HandBack handBack;
   private final PhysicalConnector connector;
   private final Cache<String, UserPool> pools;
   private final ConcurrentHashMap<String, Opening> opening = new ConcurrentHashMap<>();
-  private final Set<UserPool> draining = ConcurrentHashMap.newKeySet();
+  private final Set<UserPool> retired = ConcurrentHashMap.newKeySet();
   private final ScheduledExecutorService scheduler;
   private final ExecutorService closer;
   private final ThreadFactory hikariThreads;
@@ -58,10 +67,12 @@ final class Database {
   private final LongAdder poolsEvicted = new LongAdder();
   private final LongAdder reclaimed = new LongAdder();
 
-  Database(DatabaseConfig config, ScheduledExecutorService scheduler, ExecutorService closer,
+  Database(DatabaseConfig config, int index, ScheduledExecutorService scheduler, ExecutorService closer,
       ThreadFactory hikariThreads) {
     this.config = config;
+    this.index = index;
     this.budget = new Budget(config.name(), config.budget());
+    this.handBack = new HandBack(config);
     this.connector = new PhysicalConnector(config);
     this.scheduler = scheduler;
     this.closer = closer;
@@ -75,7 +86,7 @@ final class Database {
         .scheduler(Scheduler.forScheduledExecutorService(scheduler))
         .removalListener((String role, UserPool pool, RemovalCause cause) -> {
           if (pool != null) {
-            pool.retire(cause.name().toLowerCase(java.util.Locale.ROOT));
+            pool.retire(cause.name().toLowerCase(Locale.ROOT));
           }
         })
         .build();
@@ -92,25 +103,40 @@ final class Database {
 
   /** A connection for this login, opening (and verifying) its pool on first use. */
   Connection connection(LoginImpl login) {
+    UserPool pool = login.pool(index);
+    if (pool == null || !pool.tryLease(false)) {
+      pool = lease(login);
+    }
+    try {
+      return pool.borrowLeased();
+    } catch (SQLException e) {
+      if (pool.totalConnections() > 0 || errors.isBudget(e)) {
+        throw errors.onBorrow(login.role, e);
+      }
+      // A pool that holds no connection and cannot open one (server down or restarted,
+      // password changed, LOGIN revoked) is dropped, and this request tries once more
+      // with a real login on its own thread: it fails at once while the cause lasts and
+      // succeeds at once when it is gone, instead of waiting out HikariCP's back-off.
+      pools.asMap().remove(login.role, pool);
+      UserPool fresh = lease(login);
+      try {
+        return fresh.borrowLeased();
+      } catch (SQLException again) {
+        throw errors.onBorrow(login.role, again);
+      }
+    }
+  }
+
+  /** The login's pool with a lease taken, opened with a real login if there is none. */
+  private UserPool lease(LoginImpl login) {
     UserPool pool = pools.getIfPresent(login.role);
     if (pool == null || !pool.accepts(login) || !pool.tryLease(false)) {
       // No pool, one opened with another password, or one being retired: only a real
       // login may open a new one. A refusal leaves an old pool untouched.
       pool = open(login, false);
     }
-    try {
-      return pool.borrowLeased();
-    } catch (SQLException e) {
-      RuntimeException mapped = errors.onBorrow(login.role, e);
-      if (pool.totalConnections() == 0) {
-        // A pool that holds no connection and cannot open one (server down, password
-        // changed, LOGIN revoked) is dropped: the next request opens a new one with a
-        // real login on its own thread, so it fails at once while the cause lasts and
-        // succeeds at once when it is gone, instead of waiting out HikariCP's back-off.
-        pools.asMap().remove(login.role, pool);
-      }
-      throw mapped;
-    }
+    login.remember(index, pool);
+    return pool;
   }
 
   /*
@@ -202,7 +228,7 @@ final class Database {
       budget.acquire(() -> reclaimIdle(requester), timeoutNanos);
     }
     try {
-      return new PhysicalConnection(connector.open(role, password), budget);
+      return connector.open(role, password, budget);
     } catch (SQLException | RuntimeException e) {
       budget.release();
       throw e;
@@ -262,21 +288,26 @@ final class Database {
     }
   }
 
-  void poolRetired() {
+  void poolRetired(UserPool pool) {
+    retired.add(pool);
     poolsEvicted.increment();
   }
 
   void closeLater(UserPool pool) {
-    draining.add(pool);
     try {
       closer.execute(pool::closeNow);
-    } catch (java.util.concurrent.RejectedExecutionException e) {
+    } catch (RejectedExecutionException e) {
       pool.closeNow();
     }
   }
 
   void poolClosed(UserPool pool) {
-    draining.remove(pool);
+    retired.remove(pool);
+  }
+
+  /** Records an access of this role's pool, for idle expiry and reclaim order. */
+  void touch(String role) {
+    pools.getIfPresent(role);
   }
 
   DatabaseStats stats() {
@@ -288,7 +319,7 @@ final class Database {
       idle += p.idle();
       count++;
     }
-    for (UserPool p : draining) {
+    for (UserPool p : retired) {
       active += p.active();
       idle += p.idle();
       count++;
@@ -297,19 +328,15 @@ final class Database {
         loginsAccepted.sum(), loginsRefused.sum(), poolsEvicted.sum(), reclaimed.sum());
   }
 
-  /** Runs pending expiry and eviction now (used by tests and stats readers that want fresh figures). */
-  void cleanUp() {
-    pools.cleanUp();
-  }
-
+  /** Shutdown: every pool closes now, connections in use included. */
   void close() {
     for (UserPool p : pools.asMap().values()) {
-      p.retire("shutdown");
+      p.shutDown();
     }
     pools.invalidateAll();
     pools.cleanUp();
-    for (UserPool p : Set.copyOf(draining)) {
-      p.closeNow();
+    for (UserPool p : Set.copyOf(retired)) {
+      p.shutDown();
     }
   }
 

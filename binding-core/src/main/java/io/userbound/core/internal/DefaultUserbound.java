@@ -36,7 +36,9 @@ import org.slf4j.LoggerFactory;
  * so an idle person costs no thread.
  *
  * The binding is an instance ThreadLocal, not a static one: two instances in one JVM
- * never see each other's bindings.
+ * never see each other's bindings. Each thread keeps one slot for the life of the
+ * instance (see ThreadBinding), so a request costs one ThreadLocal read to bind and one
+ * to find the login again.
  */
 public final class DefaultUserbound implements Userbound {
 
@@ -46,7 +48,8 @@ public final class DefaultUserbound implements Userbound {
   private final UserboundConfig config;
   private final Map<String, Database> databases = new LinkedHashMap<>();
   private final Database loginDatabase;
-  private final ThreadLocal<LoginImpl> bound = new ThreadLocal<>();
+  private final ThreadLocal<ThreadBinding.Slot> bound = ThreadLocal.withInitial(ThreadBinding.Slot::new);
+  private final Map<String, DataSource> dataSources = new LinkedHashMap<>();
   private final Fingerprints fingerprints = new Fingerprints();
   private final ScheduledThreadPoolExecutor scheduler;
   private final ThreadPoolExecutor closer;
@@ -68,7 +71,8 @@ public final class DefaultUserbound implements Userbound {
     closer.allowCoreThreadTimeOut(true);
     ThreadFactory hikariThreads = daemonThreads("userbound-" + id + "-pool");
     for (DatabaseConfig db : config.databases()) {
-      databases.put(db.name(), new Database(db, scheduler, closer, hikariThreads));
+      databases.put(db.name(), new Database(db, databases.size(), scheduler, closer, hikariThreads));
+      dataSources.put(db.name(), new BoundDataSource(this, db.name()));
     }
     this.loginDatabase = databases.get(config.loginDatabase());
     log.info("Userbound started with databases {} (logins verified on '{}')", databases.keySet(),
@@ -79,7 +83,7 @@ public final class DefaultUserbound implements Userbound {
   public Login login(String role, char[] password) {
     checkOpen();
     Names.checkLogin(role, password);
-    LoginImpl login = new LoginImpl(this, role, password, fingerprints.of(role, password));
+    LoginImpl login = new LoginImpl(this, role, password, fingerprints.of(role, password), databases.size());
     try {
       loginDatabase.login(login);
     } catch (RuntimeException e) {
@@ -105,20 +109,22 @@ public final class DefaultUserbound implements Userbound {
 
   @Override
   public Binding bind(Login login) {
-    LoginImpl l = own(login);
-    LoginImpl previous = bound.get();
-    bound.set(l);
-    return new ThreadBinding(bound, l, previous);
+    return bound.get().bind(own(login));
   }
 
   @Override
   public Optional<Login> current() {
-    return Optional.ofNullable(bound.get());
+    return Optional.ofNullable(bound.get().current());
+  }
+
+  @Override
+  public int unbindAll() {
+    return bound.get().clear();
   }
 
   @Override
   public Connection connection(String database) {
-    LoginImpl login = bound.get();
+    LoginImpl login = bound.get().current();
     if (login == null) {
       throw new NotBoundException("no login is bound to this thread, so there is no connection to give for database '"
           + database + "'. Bind one with Userbound.bind(login) (in a web application: is this request going"
@@ -145,7 +151,7 @@ public final class DefaultUserbound implements Userbound {
   @Override
   public DataSource dataSource(String database) {
     database(database);
-    return new BoundDataSource(this, database);
+    return dataSources.get(database);
   }
 
   @Override
@@ -165,13 +171,6 @@ public final class DefaultUserbound implements Userbound {
   @Override
   public UserboundConfig config() {
     return config;
-  }
-
-  /** Runs pending idle expiry now instead of at the next scheduled check. Not API. */
-  public void cleanUp() {
-    for (Database db : databases.values()) {
-      db.cleanUp();
-    }
   }
 
   @Override

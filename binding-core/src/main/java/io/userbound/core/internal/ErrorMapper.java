@@ -27,11 +27,19 @@ final class ErrorMapper {
     return map(role, e, e);
   }
 
-  RuntimeException onBorrow(String role, SQLException e) {
+  /** Whether a borrow failed for lack of budget (not because of the database). */
+  boolean isBudget(SQLException e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof Budget.BudgetSQLException) {
-        return budgetSpent(e);
+        return true;
       }
+    }
+    return false;
+  }
+
+  RuntimeException onBorrow(String role, SQLException e) {
+    if (isBudget(e)) {
+      return budgetSpent(e);
     }
     // HikariCP's timeout carries the last failure to open a connection as its cause.
     if (e.getCause() instanceof SQLException cause) {

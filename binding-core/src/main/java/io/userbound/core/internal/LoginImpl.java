@@ -3,21 +3,32 @@ package io.userbound.core.internal;
 import io.userbound.core.Login;
 import java.security.MessageDigest;
 import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
-/** A verified login. The password copy is wiped at logout; see {@link Login}. */
+/*
+ * A verified login. The password copy is wiped at logout; see Login.
+ *
+ * It remembers, per database, the pool it was last served by: the next request goes
+ * straight there without a map lookup or a fingerprint compare (that pool accepted this
+ * login's fingerprint when it was remembered, and a pool's fingerprint never changes).
+ * A remembered pool that was retired refuses the lease, and the request takes the slow
+ * path, which remembers the new one.
+ */
 final class LoginImpl implements Login {
 
   final DefaultUserbound owner;
   final String role;
   final byte[] fingerprint;
   private final char[] password;
+  private final AtomicReferenceArray<UserPool> pools;
   private volatile boolean loggedOut;
 
-  LoginImpl(DefaultUserbound owner, String role, char[] password, byte[] fingerprint) {
+  LoginImpl(DefaultUserbound owner, String role, char[] password, byte[] fingerprint, int databases) {
     this.owner = owner;
     this.role = role;
     this.password = password.clone();
     this.fingerprint = fingerprint;
+    this.pools = new AtomicReferenceArray<>(databases);
   }
 
   @Override
@@ -39,8 +50,19 @@ final class LoginImpl implements Login {
     return MessageDigest.isEqual(fingerprint, otherFingerprint);
   }
 
+  UserPool pool(int database) {
+    return pools.getAcquire(database);
+  }
+
+  void remember(int database, UserPool pool) {
+    pools.setRelease(database, pool);
+  }
+
   void logOut() {
     loggedOut = true;
+    for (int i = 0; i < pools.length(); i++) {
+      pools.set(i, null);
+    }
     Arrays.fill(password, '\0');
   }
 

@@ -1,19 +1,47 @@
 package io.userbound.core.internal;
 
+import java.io.IOException;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Iterator;
+import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.postgresql.core.BaseConnection;
+import org.postgresql.core.TransactionState;
 
-/** A physical connection that gives its budget permit back exactly once when it closes. */
+/*
+ * One physical pgjdbc connection, as HikariCP sees it. It gives its budget permit back
+ * exactly once when it closes, and it knows a few things about its session that cost no
+ * round trip to find out:
+ *   - whether a transaction is open (pgjdbc tracks it from the server's ReadyForQuery);
+ *   - whether the server's reported parameters (ParameterStatus: application_name,
+ *     TimeZone, DateStyle, session_authorization, ...) changed since the last reset;
+ *   - whether it looks alive: an idle connection to a backend that was terminated or
+ *     shut down has that backend's FATAL message, and then end of stream, waiting on its
+ *     socket. isValid() answers from that local check, so HikariCP's alive check on
+ *     borrow costs no round trip; only when something did arrive unasked does it ask the
+ *     server. A network cut without any packet cannot be seen locally; pgjdbc's
+ *     socketTimeout bounds what a request waits on such a connection.
+ */
 final class PhysicalConnection extends ForwardingConnection {
 
   private final Budget budget;
   private final AtomicBoolean released = new AtomicBoolean();
+  private final BaseConnection pg;
+  private final ExitAwareSocketFactory.Peek socket;
+  private String[] baseline;
 
-  PhysicalConnection(Connection delegate, Budget budget) {
+  /** When a borrow last used it (System.nanoTime); written and read by borrowing threads. */
+  long lastUsed = System.nanoTime();
+
+  PhysicalConnection(Connection delegate, Budget budget, ExitAwareSocketFactory.Peek socket) throws SQLException {
     super(delegate);
     this.budget = budget;
+    this.pg = delegate.unwrap(BaseConnection.class);
+    this.socket = socket;
+    this.baseline = snapshot(pg.getParameterStatuses());
   }
 
   @Override
@@ -38,5 +66,103 @@ final class PhysicalConnection extends ForwardingConnection {
     if (released.compareAndSet(false, true)) {
       budget.release();
     }
+  }
+
+  /** HikariCP's alive check and the hand-off check: local unless something arrived. */
+  @Override
+  public boolean isValid(int timeoutSeconds) throws SQLException {
+    return looksAlive(timeoutSeconds);
+  }
+
+  boolean looksAlive() {
+    return looksAlive(2);
+  }
+
+  private boolean looksAlive(int timeoutSeconds) {
+    if (isBroken()) {
+      return false;
+    }
+    if (socket == null) {
+      return true;
+    }
+    try {
+      int pending = socket.pendingBytes();
+      if (pending == 0) {
+        return true;
+      }
+      if (pending < 0) {
+        return false;  // the server closed its side: the backend is gone
+      }
+    } catch (IOException e) {
+      return false;
+    }
+    // The server sent something while nobody asked: a FATAL (terminated, shutting down),
+    // a notice or a notification. A round trip tells which.
+    return isValidRemote(timeoutSeconds);
+  }
+
+  /** A real check with a round trip, as pgjdbc does it. */
+  boolean isValidRemote(int timeoutSeconds) {
+    try {
+      return delegate.isValid(Math.max(1, timeoutSeconds));
+    } catch (SQLException e) {
+      return false;
+    }
+  }
+
+  /** pgjdbc closes its side on a fatal error (I/O, FATAL from the server). */
+  boolean isBroken() {
+    try {
+      return pg.isClosed();
+    } catch (SQLException e) {
+      return true;
+    }
+  }
+
+  boolean transactionOpen() {
+    return pg.getTransactionState() != TransactionState.IDLE;
+  }
+
+  /** Runs SQL on the driver's connection directly: HikariCP's proxy does not see it. */
+  void execute(String sql) throws SQLException {
+    try (Statement s = pg.createStatement()) {
+      s.execute(sql);
+    }
+  }
+
+  boolean parametersChanged() {
+    Map<String, String> now = pg.getParameterStatuses();
+    String[] base = baseline;
+    if (now.size() * 2 != base.length) {
+      return true;
+    }
+    int i = 0;
+    for (Iterator<Map.Entry<String, String>> it = now.entrySet().iterator(); it.hasNext(); i += 2) {
+      Map.Entry<String, String> e = it.next();
+      if (!same(base[i], e.getKey()) || !same(base[i + 1], e.getValue())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** After a reset: notifications queued client-side are dropped, parameters re-read. */
+  void afterReset() throws SQLException {
+    pg.getQueryExecutor().getNotifications();
+    baseline = snapshot(pg.getParameterStatuses());
+  }
+
+  private static boolean same(String a, String b) {
+    return a == b || a != null && a.equals(b);
+  }
+
+  private static String[] snapshot(Map<String, String> statuses) {
+    String[] s = new String[statuses.size() * 2];
+    int i = 0;
+    for (Map.Entry<String, String> e : statuses.entrySet()) {
+      s[i++] = e.getKey();
+      s[i++] = e.getValue();
+    }
+    return s;
   }
 }

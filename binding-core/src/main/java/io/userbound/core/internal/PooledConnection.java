@@ -1,44 +1,206 @@
 package io.userbound.core.internal;
 
-import io.userbound.core.SessionReset;
+import java.sql.Array;
+import java.sql.Blob;
+import java.sql.CallableStatement;
+import java.sql.Clob;
 import java.sql.Connection;
+import java.sql.DatabaseMetaData;
+import java.sql.NClob;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLClientInfoException;
 import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
+import java.sql.SQLWarning;
+import java.sql.SQLXML;
+import java.sql.Savepoint;
+import java.sql.ShardingKey;
 import java.sql.Statement;
+import java.sql.Struct;
+import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /*
- * The connection a request gets: HikariCP's proxy, plus the hand-back rules. On close it
- * resets the session (so the next request of the same person starts clean), returns the
- * connection to HikariCP and ends the pool lease. If the reset fails the connection is
- * evicted instead of returned: a session in an unknown state is never reused.
+ * The connection a request gets: HikariCP's proxy of one physical connection, for one
+ * borrow. It is the only way back: every statement, result set, metadata object and
+ * unwrapped view made from it leads back here, and close() here is the hand-back.
+ *
+ * Hand-back (close): the session is reset as the database's SessionReset says (see
+ * HandBack), HikariCP takes the connection back, and the pool lease ends. If the reset
+ * fails or misses its deadline, the physical connection is evicted instead: a session in
+ * an unknown state is never reused. close() never throws for a failed hand-back.
+ *
+ * What the request did is tracked in `flags`, for the TRACKED reset: USED once it made a
+ * statement, metadata or a view (then the transaction state and the server's reported
+ * parameters are checked at hand-back); SESSION and PREPARED from the SQL classifier
+ * and from JDBC setters that change session state on the server (setSchema,
+ * setClientInfo); TAINTED for driver-side state no SQL resets (setTypeMap,
+ * setHoldability, pgjdbc setters on an unwrapped view): the physical connection is then
+ * closed instead of reused; HIKARI_RESET when HikariCP will itself run a round trip at
+ * its close (isolation, read-only), so that the deadline covers it too.
+ *
+ * Before the first use of a borrow, a physical connection that sat idle is checked
+ * locally (PhysicalConnection.looksAlive, no round trip unless the server sent something
+ * unasked); one that died (terminated backend, server restart) is evicted and replaced
+ * before the request has done anything on it, so the request never sees it.
+ *
+ * After close (or after Userbound itself was closed) every method throws a typed
+ * SQLException (SQLSTATE 08003). Not thread-safe, like any JDBC connection, except that
+ * close() and abort() may come from any thread and take effect once.
  */
-final class PooledConnection extends ForwardingConnection {
+final class PooledConnection implements Connection {
 
+  private static final Logger log = LoggerFactory.getLogger(PooledConnection.class);
   private static final AtomicIntegerFieldUpdater<PooledConnection> CLOSED =
       AtomicIntegerFieldUpdater.newUpdater(PooledConnection.class, "closed");
 
+  static final int USED = 1;
+  static final int SESSION = 2;
+  static final int PREPARED = 4;
+  static final int TAINTED = 8;
+  static final int HIKARI_RESET = 16;
+
+  /** A connection idle for less than this is not checked before its first use. */
+  private static final long CHECK_AFTER_IDLE_NANOS = TimeUnit.MICROSECONDS.toNanos(100);
+
   private final UserPool pool;
-  private final SessionReset reset;
+  private final HandBack handBack;
+  private Connection hikari;
+  private PhysicalConnection physical;
+  private int flags;
+  private boolean checked;
+  private Object view;
   private volatile int closed;
 
-  PooledConnection(Connection delegate, UserPool pool, SessionReset reset) {
-    super(delegate);
+  PooledConnection(Connection hikari, UserPool pool) {
+    this.hikari = hikari;
     this.pool = pool;
-    this.reset = reset;
+    this.handBack = pool.handBack;
   }
 
+  // ---- the checks every method goes through --------------------------------------------
+
+  private Connection c() throws SQLException {
+    if (closed != 0 || pool.isShutDown()) {
+      throw handedBack();
+    }
+    if (!checked) {
+      firstUse();
+    }
+    Connection h = hikari;
+    if (h == null) {
+      throw new SQLNonTransientConnectionException("no connection: replacing a dead one failed; borrow again",
+          "08006");
+    }
+    return h;
+  }
+
+  private SQLException handedBack() {
+    return new SQLNonTransientConnectionException(pool.isShutDown() && closed == 0
+        ? "this connection was closed because Userbound was closed"
+        : "this connection was handed back (closed); borrow a new one", "08003");
+  }
+
+  /** Whether views made from this borrow still work. */
+  boolean isLive() {
+    return closed == 0 && !pool.isShutDown();
+  }
+
+  private void firstUse() throws SQLException {
+    checked = true;
+    long now = System.nanoTime();
+    pool.touch(now);
+    PhysicalConnection p = physical();
+    for (int attempt = 0; now - p.lastUsed >= CHECK_AFTER_IDLE_NANOS && !p.looksAlive(); attempt++) {
+      // It died while idle (terminated, server restarted): nothing has run on it yet, so
+      // take another from the pool; the request never sees this one.
+      log.debug("{}: an idle connection was found dead before use; replacing it", pool);
+      Connection dead = hikari;
+      hikari = null;
+      physical = null;
+      pool.evict(dead);
+      if (attempt > pool.maxConnections()) {
+        throw new SQLNonTransientConnectionException("no live connection for " + pool, "08006");
+      }
+      hikari = pool.hikariConnection();
+      p = physical();
+    }
+    p.lastUsed = now;
+  }
+
+  private PhysicalConnection physical() throws SQLException {
+    PhysicalConnection p = physical;
+    if (p == null) {
+      p = hikari.unwrap(PhysicalConnection.class);
+      physical = p;
+    }
+    return p;
+  }
+
+  /** Statement text on its way to the driver: for the TRACKED reset. */
+  void sawSql(String sql) {
+    flags |= handBack.tracksSql ? USED | SqlClassifier.classify(sql) << 1 : USED;
+  }
+
+  /** An unwrapped view was handed out: what runs through it is not seen, so reset. */
+  void viewed() {
+    flags |= USED | SESSION;
+  }
+
+  /** Driver-side state changed that no reset takes back. */
+  void taint() {
+    flags |= TAINTED;
+  }
+
+  ResultSet resultSet(ResultSet rs, Statement statement) {
+    return rs == null ? null : new ResultSetView(this, statement, rs);
+  }
+
+  // ---- hand-back ----------------------------------------------------------------------
+
   @Override
-  public void close() throws SQLException {
+  public void close() {
     if (!CLOSED.compareAndSet(this, 0, 1)) {
       return;
     }
+    Connection h = hikari;
     try {
-      if (reset == SessionReset.DISCARD_ALL && !resetSession()) {
-        pool.evict(delegate);
+      if (h == null) {
+        return;  // a replacement could not be had; nothing is held
+      }
+      if (pool.isShutDown() || !handBack.run(h, physical, flags)) {
+        pool.evict(h);
         return;
       }
-      delegate.close();
+      h.close();
+    } catch (SQLException | RuntimeException e) {
+      log.debug("{}: hand-back failed, the connection is closed instead of reused: {}", pool, e.toString());
+      pool.evict(h);
+    } finally {
+      pool.endLease();
+    }
+  }
+
+  @Override
+  public void abort(Executor executor) throws SQLException {
+    if (executor == null) {
+      throw new SQLException("abort(executor): the executor is null", "22023");
+    }
+    if (!CLOSED.compareAndSet(this, 0, 1)) {
+      return;
+    }
+    Connection h = hikari;
+    try {
+      if (h != null) {
+        h.unwrap(PhysicalConnection.class).abort(executor);
+        pool.evict(h);
+      }
     } finally {
       pool.endLease();
     }
@@ -46,41 +208,384 @@ final class PooledConnection extends ForwardingConnection {
 
   @Override
   public boolean isClosed() throws SQLException {
-    return closed != 0 || delegate.isClosed();
+    return closed != 0 || pool.isShutDown() || hikari == null || hikari.isClosed();
   }
 
   @Override
-  public void abort(Executor executor) throws SQLException {
-    if (!CLOSED.compareAndSet(this, 0, 1)) {
-      return;
+  public boolean isValid(int timeout) throws SQLException {
+    if (timeout < 0) {
+      throw new SQLException("isValid(timeout): the timeout is negative: " + timeout, "22023");
     }
-    try {
-      delegate.abort(executor);
-    } finally {
-      pool.endLease();
-    }
-  }
-
-  private boolean resetSession() {
-    try {
-      if (delegate.isClosed()) {
-        return false;
-      }
-      if (!delegate.getAutoCommit()) {
-        delegate.rollback();
-        delegate.setAutoCommit(true);
-      }
-      try (Statement s = delegate.createStatement()) {
-        s.execute("DISCARD ALL");
-      }
-      return true;
-    } catch (SQLException e) {
+    if (!isLive()) {
       return false;
     }
+    c();
+    return physical().isValidRemote(timeout);
+  }
+
+  // ---- statements and other objects: views that lead back here -------------------------
+
+  @Override
+  public Statement createStatement() throws SQLException {
+    Connection h = c();
+    flags |= USED;
+    return new StatementView(this, h.createStatement());
+  }
+
+  @Override
+  public Statement createStatement(int a, int b) throws SQLException {
+    Connection h = c();
+    flags |= USED;
+    return new StatementView(this, h.createStatement(a, b));
+  }
+
+  @Override
+  public Statement createStatement(int a, int b, int c) throws SQLException {
+    Connection h = c();
+    flags |= USED;
+    return new StatementView(this, h.createStatement(a, b, c));
+  }
+
+  @Override
+  public PreparedStatement prepareStatement(String a) throws SQLException {
+    Connection h = c();
+    sawSql(a);
+    return new PreparedStatementView(this, h.prepareStatement(a));
+  }
+
+  @Override
+  public PreparedStatement prepareStatement(String a, int b) throws SQLException {
+    Connection h = c();
+    sawSql(a);
+    return new PreparedStatementView(this, h.prepareStatement(a, b));
+  }
+
+  @Override
+  public PreparedStatement prepareStatement(String a, int[] b) throws SQLException {
+    Connection h = c();
+    sawSql(a);
+    return new PreparedStatementView(this, h.prepareStatement(a, b));
+  }
+
+  @Override
+  public PreparedStatement prepareStatement(String a, String[] b) throws SQLException {
+    Connection h = c();
+    sawSql(a);
+    return new PreparedStatementView(this, h.prepareStatement(a, b));
+  }
+
+  @Override
+  public PreparedStatement prepareStatement(String a, int b, int c) throws SQLException {
+    Connection h = c();
+    sawSql(a);
+    return new PreparedStatementView(this, h.prepareStatement(a, b, c));
+  }
+
+  @Override
+  public PreparedStatement prepareStatement(String a, int b, int c, int d) throws SQLException {
+    Connection h = c();
+    sawSql(a);
+    return new PreparedStatementView(this, h.prepareStatement(a, b, c, d));
+  }
+
+  @Override
+  public CallableStatement prepareCall(String a) throws SQLException {
+    Connection h = c();
+    sawSql(a);
+    return new CallableStatementView(this, h.prepareCall(a));
+  }
+
+  @Override
+  public CallableStatement prepareCall(String a, int b, int c) throws SQLException {
+    Connection h = c();
+    sawSql(a);
+    return new CallableStatementView(this, h.prepareCall(a, b, c));
+  }
+
+  @Override
+  public CallableStatement prepareCall(String a, int b, int c, int d) throws SQLException {
+    Connection h = c();
+    sawSql(a);
+    return new CallableStatementView(this, h.prepareCall(a, b, c, d));
+  }
+
+  @Override
+  public DatabaseMetaData getMetaData() throws SQLException {
+    Connection h = c();
+    flags |= USED;
+    return Views.of(this, h.getMetaData());
+  }
+
+  @Override
+  public Array createArrayOf(String a, Object[] b) throws SQLException {
+    Connection h = c();
+    flags |= USED;
+    return Views.of(this, h.createArrayOf(a, b));
+  }
+
+  @Override
+  public Blob createBlob() throws SQLException {
+    Connection h = c();
+    flags |= USED;
+    return Views.of(this, h.createBlob());
+  }
+
+  @Override
+  public Clob createClob() throws SQLException {
+    Connection h = c();
+    flags |= USED;
+    return Views.of(this, h.createClob());
+  }
+
+  @Override
+  public NClob createNClob() throws SQLException {
+    Connection h = c();
+    flags |= USED;
+    return Views.of(this, h.createNClob());
+  }
+
+  @Override
+  public SQLXML createSQLXML() throws SQLException {
+    Connection h = c();
+    flags |= USED;
+    return Views.of(this, h.createSQLXML());
+  }
+
+  @Override
+  public Struct createStruct(String a, Object[] b) throws SQLException {
+    Connection h = c();
+    flags |= USED;
+    return Views.of(this, h.createStruct(a, b));
+  }
+
+  @Override
+  public <T> T unwrap(Class<T> type) throws SQLException {
+    if (type.isInstance(this)) {
+      return type.cast(this);
+    }
+    Connection h = c();
+    if (type.isInterface() && h.isWrapperFor(type)) {
+      if (view == null) {
+        view = Views.of(this, h.unwrap(PhysicalConnection.class).delegate);
+      }
+      viewed();
+      if (type.isInstance(view)) {
+        return type.cast(view);
+      }
+      return type.cast(Views.of(this, h.unwrap(type)));
+    }
+    throw Views.refusal(type);
+  }
+
+  @Override
+  public boolean isWrapperFor(Class<?> type) throws SQLException {
+    return type.isInstance(this) || type.isInterface() && c().isWrapperFor(type);
+  }
+
+  // ---- setters that change session state ----------------------------------------------
+
+  @Override
+  public void setSchema(String a) throws SQLException {
+    c().setSchema(a);
+    flags |= USED | SESSION;  // SET search_path on the server; HikariCP does not reset it
+  }
+
+  @Override
+  public void setClientInfo(String a, String b) throws SQLClientInfoException {
+    try {
+      c().setClientInfo(a, b);
+    } catch (SQLClientInfoException e) {
+      throw e;
+    } catch (SQLException e) {
+      throw new SQLClientInfoException(e.getMessage(), e.getSQLState(), Map.of(), e);
+    }
+    flags |= USED | SESSION;  // pgjdbc sends SET application_name
+  }
+
+  @Override
+  public void setClientInfo(Properties a) throws SQLClientInfoException {
+    try {
+      c().setClientInfo(a);
+    } catch (SQLClientInfoException e) {
+      throw e;
+    } catch (SQLException e) {
+      throw new SQLClientInfoException(e.getMessage(), e.getSQLState(), Map.of(), e);
+    }
+    flags |= USED | SESSION;
+  }
+
+  @Override
+  public void setTransactionIsolation(int a) throws SQLException {
+    c().setTransactionIsolation(a);
+    flags |= USED | HIKARI_RESET;
+  }
+
+  @Override
+  public void setReadOnly(boolean a) throws SQLException {
+    c().setReadOnly(a);
+    flags |= USED | HIKARI_RESET;
+  }
+
+  @Override
+  public void setTypeMap(Map<String, Class<?>> a) throws SQLException {
+    c().setTypeMap(a);
+    flags |= TAINTED;
+  }
+
+  @Override
+  public void setHoldability(int a) throws SQLException {
+    c().setHoldability(a);
+    flags |= TAINTED;
+  }
+
+  @Override
+  public void setShardingKey(ShardingKey a) throws SQLException {
+    c().setShardingKey(a);
+    flags |= TAINTED;
+  }
+
+  @Override
+  public void setShardingKey(ShardingKey a, ShardingKey b) throws SQLException {
+    c().setShardingKey(a, b);
+    flags |= TAINTED;
+  }
+
+  @Override
+  public boolean setShardingKeyIfValid(ShardingKey a, int b) throws SQLException {
+    flags |= TAINTED;
+    return c().setShardingKeyIfValid(a, b);
+  }
+
+  @Override
+  public boolean setShardingKeyIfValid(ShardingKey a, ShardingKey b, int c) throws SQLException {
+    flags |= TAINTED;
+    return c().setShardingKeyIfValid(a, b, c);
+  }
+
+  // ---- everything else forwards ---------------------------------------------------------
+
+  @Override
+  public void setAutoCommit(boolean a) throws SQLException {
+    c().setAutoCommit(a);
+  }
+
+  @Override
+  public boolean getAutoCommit() throws SQLException {
+    return c().getAutoCommit();
+  }
+
+  @Override
+  public void commit() throws SQLException {
+    c().commit();
+  }
+
+  @Override
+  public void rollback() throws SQLException {
+    c().rollback();
+  }
+
+  @Override
+  public void rollback(Savepoint a) throws SQLException {
+    c().rollback(a);
+  }
+
+  @Override
+  public Savepoint setSavepoint() throws SQLException {
+    return c().setSavepoint();
+  }
+
+  @Override
+  public Savepoint setSavepoint(String a) throws SQLException {
+    return c().setSavepoint(a);
+  }
+
+  @Override
+  public void releaseSavepoint(Savepoint a) throws SQLException {
+    c().releaseSavepoint(a);
+  }
+
+  @Override
+  public void beginRequest() throws SQLException {
+    c().beginRequest();
+  }
+
+  @Override
+  public void endRequest() throws SQLException {
+    c().endRequest();
+  }
+
+  @Override
+  public void clearWarnings() throws SQLException {
+    c().clearWarnings();
+  }
+
+  @Override
+  public SQLWarning getWarnings() throws SQLException {
+    return c().getWarnings();
+  }
+
+  @Override
+  public String getCatalog() throws SQLException {
+    return c().getCatalog();
+  }
+
+  @Override
+  public void setCatalog(String a) throws SQLException {
+    c().setCatalog(a);
+  }
+
+  @Override
+  public Properties getClientInfo() throws SQLException {
+    return c().getClientInfo();
+  }
+
+  @Override
+  public String getClientInfo(String a) throws SQLException {
+    return c().getClientInfo(a);
+  }
+
+  @Override
+  public int getHoldability() throws SQLException {
+    return c().getHoldability();
+  }
+
+  @Override
+  public int getNetworkTimeout() throws SQLException {
+    return c().getNetworkTimeout();
+  }
+
+  @Override
+  public void setNetworkTimeout(Executor a, int b) throws SQLException {
+    c().setNetworkTimeout(a, b);
+  }
+
+  @Override
+  public String getSchema() throws SQLException {
+    return c().getSchema();
+  }
+
+  @Override
+  public int getTransactionIsolation() throws SQLException {
+    return c().getTransactionIsolation();
+  }
+
+  @Override
+  public Map<String, Class<?>> getTypeMap() throws SQLException {
+    return c().getTypeMap();
+  }
+
+  @Override
+  public boolean isReadOnly() throws SQLException {
+    return c().isReadOnly();
+  }
+
+  @Override
+  public String nativeSQL(String a) throws SQLException {
+    return c().nativeSQL(a);
   }
 
   @Override
   public String toString() {
-    return "PooledConnection[" + pool + "]";
+    return "PooledConnection[" + pool + (closed != 0 ? ", handed back" : "") + "]";
   }
 }

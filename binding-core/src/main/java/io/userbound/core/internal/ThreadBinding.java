@@ -2,25 +2,73 @@ package io.userbound.core.internal;
 
 import io.userbound.core.Binding;
 import io.userbound.core.Login;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
-/** A binding of one login to one thread; closing restores the previous one. */
+/*
+ * A binding of one login to one thread.
+ *
+ * Each thread has one Slot per Userbound instance (kept in a ThreadLocal and reused for
+ * every request), holding the newest binding opened on that thread; each binding points
+ * at the one that was current when it opened. What is bound is the newest binding that
+ * is still open: closed ones are skipped and dropped by the owning thread the next time
+ * it looks. So closing never "restores" anything:
+ *   - a closed binding is dead at once, whichever thread closed it (the flag is volatile;
+ *     the owning thread sees it on its next look);
+ *   - closing bindings out of order leaves the still-open ones in force, and a login is
+ *     never put back over a newer binding;
+ *   - close() only sets a flag, so it cannot throw and is idempotent.
+ * Only the owning thread touches its slot's chain; other threads only set flags.
+ */
 final class ThreadBinding implements Binding {
 
-  private static final Logger log = LoggerFactory.getLogger(ThreadBinding.class);
+  /** The per-thread head of the chain. */
+  static final class Slot {
 
-  private final ThreadLocal<LoginImpl> slot;
+    private ThreadBinding top;
+
+    /** The login of the newest open binding, or null; drops closed bindings on the way. */
+    LoginImpl current() {
+      ThreadBinding b = top;
+      if (b == null) {
+        return null;
+      }
+      if (!b.closed) {
+        return b.login;
+      }
+      while (b != null && b.closed) {
+        b = b.below;
+      }
+      top = b;
+      return b == null ? null : b.login;
+    }
+
+    ThreadBinding bind(LoginImpl login) {
+      current();  // drop closed ones first, so the chain never grows with dead links
+      ThreadBinding b = new ThreadBinding(login, top);
+      top = b;
+      return b;
+    }
+
+    /** Closes every binding still open on this thread; returns how many there were. */
+    int clear() {
+      int open = 0;
+      for (ThreadBinding b = top; b != null; b = b.below) {
+        if (!b.closed) {
+          b.closed = true;
+          open++;
+        }
+      }
+      top = null;
+      return open;
+    }
+  }
+
   private final LoginImpl login;
-  private final LoginImpl previous;
-  private final Thread thread;
-  private boolean closed;
+  private final ThreadBinding below;
+  private volatile boolean closed;
 
-  ThreadBinding(ThreadLocal<LoginImpl> slot, LoginImpl login, LoginImpl previous) {
-    this.slot = slot;
+  private ThreadBinding(LoginImpl login, ThreadBinding below) {
     this.login = login;
-    this.previous = previous;
-    this.thread = Thread.currentThread();
+    this.below = below;
   }
 
   @Override
@@ -30,20 +78,7 @@ final class ThreadBinding implements Binding {
 
   @Override
   public void close() {
-    if (closed) {
-      return;
-    }
-    if (Thread.currentThread() != thread) {
-      log.warn("a binding of {} was closed on thread {} but opened on {}; it stays bound there",
-          login, Thread.currentThread().getName(), thread.getName());
-      return;
-    }
     closed = true;
-    if (previous == null) {
-      slot.remove();
-    } else {
-      slot.set(previous);
-    }
   }
 
   @Override

@@ -4,12 +4,12 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.HikariPoolMXBean;
 import io.userbound.core.DatabaseConfig;
-import io.userbound.core.SessionReset;
 import java.security.MessageDigest;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,6 +28,9 @@ import org.slf4j.LoggerFactory;
  * and must still serve that request).
  *
  * A new pool starts with one lease held by whoever created it.
+ *
+ * Userbound.close() shuts every pool down at once, leased or not (shutDown): HikariCP
+ * aborts the connections in use, and their next use gets a typed error.
  */
 final class UserPool {
 
@@ -36,17 +39,21 @@ final class UserPool {
 
   final Database database;
   final String role;
+  final HandBack handBack;
   private final byte[] fingerprint;
   private final BudgetedDataSource source;
   private final HikariDataSource hikari;
-  private final SessionReset reset;
   private final long failFastNanos;
+  private final long touchNanos;
+  private final int maxConnections;
+  private volatile long touchedAt = System.nanoTime();
+  private volatile boolean shutDown;
   private static final int RETIRED = 1 << 30;
   private static final int CLOSING = 1 << 29;
   private static final int LEASES = CLOSING - 1;
 
   private final AtomicInteger state = new AtomicInteger(1);
-  private volatile boolean closed;
+  private final AtomicBoolean closed = new AtomicBoolean();
 
   UserPool(Database database, String role, byte[] fingerprint, char[] password, Connection first,
       ScheduledExecutorService scheduler, ThreadFactory threads) {
@@ -55,8 +62,12 @@ final class UserPool {
     this.fingerprint = fingerprint;
     this.source = new BudgetedDataSource(this, database, role, password, first);
     DatabaseConfig config = database.config;
-    this.reset = config.sessionReset();
+    this.handBack = database.handBack;
     this.failFastNanos = Math.min(1_000_000_000L, config.connectionTimeout().toNanos() / 2);
+    // Idle expiry and the LRU order of reclaim need access times, but recording one on
+    // every borrow costs a Caffeine read; a few per idle timeout are plenty.
+    this.touchNanos = Math.min(1_000_000_000L, config.idleTimeout().toNanos() / 8);
+    this.maxConnections = config.maxConnectionsPerUser();
 
     HikariConfig hc = new HikariConfig();
     hc.setPoolName("userbound-" + config.name() + "-" + Names.forPoolName(role) + "-" + SEQUENCE.incrementAndGet());
@@ -120,7 +131,7 @@ final class UserPool {
       }
       Connection c = hikari.getConnection();
       ok = true;
-      return new PooledConnection(c, this, reset);
+      return new PooledConnection(c, this);
     } finally {
       if (!ok) {
         endLease();
@@ -135,8 +146,50 @@ final class UserPool {
     }
   }
 
+  /** Closes a HikariCP connection instead of reusing it (HikariCP closes it off this thread). */
   void evict(Connection hikariConnection) {
-    hikari.evictConnection(hikariConnection);
+    try {
+      hikari.evictConnection(hikariConnection);
+    } catch (RuntimeException e) {
+      log.debug("evicting a connection of pool {} failed: {}", hikari.getPoolName(), e.toString());
+    }
+  }
+
+  /** Another connection for a lease already held (the first one was found dead). */
+  Connection hikariConnection() throws SQLException {
+    return hikari.getConnection();
+  }
+
+  int maxConnections() {
+    return maxConnections;
+  }
+
+  /** Records an access for idle expiry and reclaim order, at most every touchNanos. */
+  void touch(long now) {
+    if (now - touchedAt > touchNanos) {
+      touchedAt = now;
+      database.touch(role);
+    }
+  }
+
+  boolean isShutDown() {
+    return shutDown;
+  }
+
+  /** Userbound.close(): closes the pool now, connections in use included. */
+  void shutDown() {
+    shutDown = true;
+    int s;
+    do {
+      s = state.get();
+      if ((s & CLOSING) != 0) {
+        return;  // closing already, on the closer
+      }
+    } while (!state.compareAndSet(s, s | RETIRED | CLOSING));
+    if ((s & RETIRED) == 0) {
+      database.poolRetired(this);
+    }
+    closeNow();
   }
 
   /** Stops new leases; closes the pool now, or when the last lease ends. Idempotent. */
@@ -149,7 +202,7 @@ final class UserPool {
       }
     } while (!state.compareAndSet(s, s | RETIRED));
     log.debug("retiring pool {} ({})", hikari.getPoolName(), why);
-    database.poolRetired();
+    database.poolRetired(this);
     if ((s | RETIRED) == RETIRED) {
       tryClose();
     }
@@ -161,9 +214,11 @@ final class UserPool {
     }
   }
 
-  /** Closes HikariCP's pool (aborting anything still in use) and wipes the password. */
+  /** Closes HikariCP's pool (aborting anything still in use) and wipes the password. Once. */
   void closeNow() {
-    closed = true;
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
     try {
       hikari.close();
     } catch (RuntimeException e) {
@@ -172,10 +227,6 @@ final class UserPool {
       source.close();
       database.poolClosed(this);
     }
-  }
-
-  boolean isClosed() {
-    return closed;
   }
 
   int leases() {
