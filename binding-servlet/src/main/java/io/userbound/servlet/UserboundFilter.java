@@ -31,6 +31,13 @@ import org.slf4j.LoggerFactory;
  * whatever the application throws. A request without a login gets no binding: code that asks
  * for a connection gets {@link io.userbound.core.NotBoundException}.
  *
+ * <p>Every dispatch starts and ends with nothing bound on its thread: a binding that other
+ * code left open on the server's thread (opened in an {@code AsyncContext.start} task and
+ * never closed, say) is closed, with a warning, before the request runs, and whatever the
+ * request itself left open is closed, with a warning, after it. A dispatch nested in one
+ * that this filter already bound (a forward or include, if the filter is mapped for them)
+ * keeps the outer binding.
+ *
  * <p>Register it for the {@code REQUEST}, {@code ASYNC} and {@code ERROR} dispatcher types:
  * each dispatch binds and unbinds on its own thread. Work the application hands to other
  * threads (such as {@code AsyncContext.start}) is not bound; bind the login there with
@@ -52,6 +59,8 @@ public final class UserboundFilter implements Filter {
   private final LoginService logins;
   private final Userbound userbound;
   private final List<RequestHook> hooks;
+  /* Per filter instance, so that two filters (two Userbound instances) never see each other. */
+  private final String activeAttribute = UserboundFilter.class.getName() + ".active." + System.identityHashCode(this);
 
   /**
    * Creates a filter without hooks.
@@ -91,6 +100,15 @@ public final class UserboundFilter implements Filter {
       chain.doFilter(request, response);
       return;
     }
+    if (isNested(http)) {
+      chain.doFilter(request, response);
+      return;
+    }
+    int stale = userbound.unbindAll();
+    if (stale > 0) {
+      log.warn("{} {}: {} binding(s) left open on thread {} by earlier work were closed before the request ran",
+          http.getMethod(), http.getRequestURI(), stale, Thread.currentThread().getName());
+    }
     try {
       Optional<Login> login = logins.current(http);
       if (login.isPresent()) {
@@ -108,13 +126,26 @@ public final class UserboundFilter implements Filter {
       } else {
         log.debug("{} {} answered {}: {}", http.getMethod(), http.getRequestURI(), answer, e.toString());
       }
+    } finally {
+      int left = userbound.unbindAll();
+      if (left > 0) {
+        log.warn("{} {} left {} binding(s) open on thread {}; they were closed", http.getMethod(),
+            http.getRequestURI(), left, Thread.currentThread().getName());
+      }
     }
+  }
+
+  /** A dispatch inside one this filter bound on this thread (forward, include). */
+  private boolean isNested(HttpServletRequest request) {
+    Object active = request.getAttribute(activeAttribute);
+    return active == Thread.currentThread();
   }
 
   private void bound(Login login, HttpServletRequest request, ServletResponse response, FilterChain chain)
       throws IOException, ServletException {
     List<AutoCloseable> begun = new ArrayList<>(hooks.size());
     Binding binding = userbound.bind(login);
+    request.setAttribute(activeAttribute, Thread.currentThread());
     try {
       for (RequestHook hook : hooks) {
         begun.add(Objects.requireNonNull(hook.begin(request, login), "RequestHook.begin returned null"));
@@ -129,6 +160,7 @@ public final class UserboundFilter implements Filter {
               request.getRequestURI(), e);
         }
       }
+      request.removeAttribute(activeAttribute);
       binding.close();
     }
   }

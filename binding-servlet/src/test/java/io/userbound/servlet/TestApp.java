@@ -46,6 +46,8 @@ final class TestApp {
   final LoginService logins;
   /** Threads on which /boom threw while a login was bound. */
   final Set<String> threwOn = ConcurrentHashMap.newKeySet();
+  /** Threads on which /leak-async left a binding open outside the filter. */
+  final Set<String> leakedOn = ConcurrentHashMap.newKeySet();
 
   TestApp(Userbound userbound, LoginService logins) {
     this.userbound = userbound;
@@ -88,6 +90,41 @@ final class TestApp {
     });
     add(context, "/binding", (req, resp) ->
         text(resp, Thread.currentThread().getName() + " " + userbound.current().isPresent()));
+    add(context, "/leak", (req, resp) -> {
+      // A bound request that opens a binding and forgets it.
+      userbound.bind(logins.current(req).orElseThrow());
+      text(resp, "leaked on " + Thread.currentThread().getName());
+    });
+    add(context, "/close-elsewhere", (req, resp) -> {
+      // A binding opened here and closed on another thread: dead here at once.
+      var inner = userbound.bind(logins.current(req).orElseThrow());
+      Thread closer = new Thread(inner::close);
+      closer.start();
+      try {
+        closer.join(10_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      text(resp, "still bound=" + userbound.current().isPresent() + " inner closed, user=" + currentUser(db(req)));
+    });
+    ServletHolder leakAsync = new ServletHolder(servlet((req, resp) -> {
+      // Work on a container thread, outside any filter, that binds and never unbinds.
+      var login = logins.current(req).orElseThrow();
+      AsyncContext ac = req.startAsync();
+      ac.start(() -> {
+        userbound.bind(login);
+        leakedOn.add(Thread.currentThread().getName());
+        try {
+          text((HttpServletResponse) ac.getResponse(), "leaked");
+        } catch (IOException e) {
+          throw new IllegalStateException(e);
+        } finally {
+          ac.complete();
+        }
+      });
+    }));
+    leakAsync.setAsyncSupported(true);
+    context.addServlet(leakAsync, "/leak-async");
     add(context, "/throw", (req, resp) -> {
       throw failure(req.getParameter("type"));
     });
