@@ -12,7 +12,10 @@ package io.userbound.core;
  * @param budgetUsed physical connections counted against the budget now
  * @param waiting callers waiting for the budget now
  * @param loginsAccepted logins PostgreSQL accepted on this database since start
- * @param loginsRefused logins refused on this database since start
+ * @param loginsRefused logins refused on this database since start (wrong password, login
+ *     policy, identity)
+ * @param loginsThrottled logins refused before any database was asked (too many failures,
+ *     too many in flight), counted on the first login database
  * @param poolsEvicted pools closed for idleness, the size cap, logout or a password change
  * @param connectionsReclaimed idle connections of other people closed to make room under the budget
  */
@@ -26,6 +29,7 @@ public record DatabaseStats(
     int waiting,
     long loginsAccepted,
     long loginsRefused,
+    long loginsThrottled,
     long poolsEvicted,
     long connectionsReclaimed) {
 }

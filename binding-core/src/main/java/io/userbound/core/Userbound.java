@@ -42,21 +42,48 @@ public interface Userbound extends AutoCloseable {
   }
 
   /**
-   * Logs a person in: opens one real connection to the login database with this role and
-   * password, so PostgreSQL decides. On success the connection becomes the first of the
-   * person's pool there; a pool opened earlier with another password is retired.
+   * Logs a person in; the same as {@link #login(String, char[], String)} without a client
+   * key (so only the per-role and in-flight limits apply).
    *
    * @param role the PostgreSQL role name, exactly as the server knows it (no case folding)
    * @param password the password; Userbound keeps its own copy, so the caller may wipe
    *     the array afterwards
    * @return the verified login, to keep server-side between requests
-   * @throws LoginFailedException if PostgreSQL refuses (wrong password and unknown role
-   *     alike) or the role name or password can never be valid; nothing is left behind
-   * @throws AccessDeniedException if the role may not connect to the login database
-   * @throws DatabaseUnavailableException if the login database cannot be reached
-   * @throws BudgetExhaustedException if no physical connection could be opened under the budget
+   * @throws LoginFailedException if PostgreSQL refuses, or the login policy does
+   * @throws LoginThrottledException if too many attempts failed recently
+   * @throws DatabaseUnavailableException if no login database can be reached
    */
-  Login login(String role, char[] password);
+  default Login login(String role, char[] password) {
+    return login(role, password, null);
+  }
+
+  /**
+   * Logs a person in: opens one real connection with this role and password to the first
+   * login database that answers (see {@link UserboundConfig.Builder#verifyLoginsOn}), so
+   * PostgreSQL decides. That connection is opened outside the databases' budgets (under
+   * {@link LoginThrottling#maxConcurrentLogins()}), so a login never takes a connection
+   * from, or closes one of, anybody already logged in; it becomes the person's first
+   * pooled connection only if the budget has room without reclaiming, and is closed
+   * otherwise. The same query that checks the connection's identity
+   * ({@code session_user} and {@code current_user} must equal the role) feeds the
+   * {@link LoginPolicy}. A pool opened earlier with another password is retired.
+   *
+   * <p>Before anything is sent, the attempt is checked against {@link LoginThrottling}.
+   *
+   * @param role the PostgreSQL role name, exactly as the server knows it (no case folding)
+   * @param password the password; Userbound keeps its own copy, so the caller may wipe
+   *     the array afterwards
+   * @param client who is trying, for per-client throttling (a web layer passes the remote
+   *     address); {@code null} if unknown
+   * @return the verified login, to keep server-side between requests
+   * @throws LoginFailedException if PostgreSQL refuses (wrong password and unknown role
+   *     alike), the login policy refuses the role, the role name or password can never be
+   *     valid, or the connection runs as another role; nothing is left behind
+   * @throws LoginThrottledException if too many attempts failed recently for this role or
+   *     client, or too many logins are being verified at once; nothing was sent
+   * @throws DatabaseUnavailableException if no login database can be reached
+   */
+  Login login(String role, char[] password, String client);
 
   /**
    * Closes this person's pools on every database at once (connections in use close when

@@ -8,8 +8,9 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * The databases an application talks to and which one checks a password at login.
- * Immutable and thread-safe; create it with {@link #builder()}.
+ * The databases an application talks to, which ones check a password at login, who may
+ * log in, and how password guessing is slowed down. Immutable and thread-safe; create it
+ * with {@link #builder()}.
  *
  * <pre>{@code
  * UserboundConfig config = UserboundConfig.builder()
@@ -22,11 +23,16 @@ import java.util.Objects;
 public final class UserboundConfig {
 
   private final Map<String, DatabaseConfig> databases;
-  private final String loginDatabase;
+  private final List<String> loginDatabases;
+  private final LoginPolicy loginPolicy;
+  private final LoginThrottling loginThrottling;
 
-  private UserboundConfig(Map<String, DatabaseConfig> databases, String loginDatabase) {
+  private UserboundConfig(Map<String, DatabaseConfig> databases, List<String> loginDatabases,
+      LoginPolicy loginPolicy, LoginThrottling loginThrottling) {
     this.databases = Collections.unmodifiableMap(new LinkedHashMap<>(databases));
-    this.loginDatabase = loginDatabase;
+    this.loginDatabases = List.copyOf(loginDatabases);
+    this.loginPolicy = loginPolicy;
+    this.loginThrottling = loginThrottling;
   }
 
   /**
@@ -59,21 +65,39 @@ public final class UserboundConfig {
     return db;
   }
 
-  /** @return the name of the database that verifies passwords at login */
+  /** @return the name of the first database that verifies passwords at login */
   public String loginDatabase() {
-    return loginDatabase;
+    return loginDatabases.get(0);
+  }
+
+  /** @return the databases that verify passwords at login, in the order they are tried */
+  public List<String> loginDatabases() {
+    return loginDatabases;
+  }
+
+  /** @return who may log in once PostgreSQL accepted the password */
+  public LoginPolicy loginPolicy() {
+    return loginPolicy;
+  }
+
+  /** @return how password guessing is slowed down */
+  public LoginThrottling loginThrottling() {
+    return loginThrottling;
   }
 
   @Override
   public String toString() {
-    return "UserboundConfig{loginDatabase=" + loginDatabase + ", databases=" + databases.values() + "}";
+    return "UserboundConfig{loginDatabases=" + loginDatabases + ", databases=" + databases.values()
+        + ", loginThrottling=" + loginThrottling + "}";
   }
 
   /** Builds a {@link UserboundConfig}. Not thread-safe. */
   public static final class Builder {
 
     private final List<DatabaseConfig> databases = new ArrayList<>();
-    private String loginDatabase;
+    private List<String> loginDatabases;
+    private LoginPolicy loginPolicy = LoginPolicy.unprivileged();
+    private LoginThrottling loginThrottling = LoginThrottling.defaults();
 
     private Builder() {
     }
@@ -97,13 +121,61 @@ public final class UserboundConfig {
     }
 
     /**
-     * Names the database that verifies a password at login. Default: the first declared.
+     * Names the databases that verify a password at login, in the order they are tried.
+     * Default: the first declared.
      *
-     * @param name a declared database's name (checked by {@link #build()})
+     * <p>The first database that gives an answer decides: it accepts the password (the
+     * login succeeds and becomes the person's first connection there), refuses it
+     * ({@code 28P01}: the login fails, no other database is asked), or accepts it but
+     * refuses the connection for lack of the {@code CONNECT} privilege ({@code 42501},
+     * which PostgreSQL checks only after authentication: the password is proven, the login
+     * succeeds, and that database answers {@link AccessDeniedException} when used). A
+     * database that cannot be reached, or that refuses before authenticating
+     * ({@code 28000}, e.g. a pg_hba {@code reject} line, which proves nothing), passes the
+     * question to the next one.
+     *
+     * @param names declared databases' names (checked by {@link #build()})
+     * @return this builder
+     * @throws IllegalArgumentException if no name, or a name twice, is given
+     */
+    public Builder verifyLoginsOn(String... names) {
+      Objects.requireNonNull(names, "verifyLoginsOn");
+      List<String> list = new ArrayList<>();
+      for (String n : names) {
+        Objects.requireNonNull(n, "verifyLoginsOn");
+        if (list.contains(n)) {
+          throw new IllegalArgumentException("verifyLoginsOn = " + List.of(names) + ": '" + n + "' named twice");
+        }
+        list.add(n);
+      }
+      if (list.isEmpty()) {
+        throw new IllegalArgumentException("verifyLoginsOn = []: name at least one database");
+      }
+      this.loginDatabases = list;
+      return this;
+    }
+
+    /**
+     * Decides who may log in once PostgreSQL accepted the password. Default
+     * {@link LoginPolicy#unprivileged()}: no superusers, no {@code BYPASSRLS}, no
+     * {@code REPLICATION}.
+     *
+     * @param policy the policy
      * @return this builder
      */
-    public Builder verifyLoginsOn(String name) {
-      this.loginDatabase = Objects.requireNonNull(name, "verifyLoginsOn");
+    public Builder loginPolicy(LoginPolicy policy) {
+      this.loginPolicy = Objects.requireNonNull(policy, "loginPolicy");
+      return this;
+    }
+
+    /**
+     * How password guessing is slowed down. Default {@link LoginThrottling#defaults()}.
+     *
+     * @param throttling the settings
+     * @return this builder
+     */
+    public Builder loginThrottling(LoginThrottling throttling) {
+      this.loginThrottling = Objects.requireNonNull(throttling, "loginThrottling");
       return this;
     }
 
@@ -121,12 +193,14 @@ public final class UserboundConfig {
       for (DatabaseConfig d : databases) {
         byName.put(d.name(), d);
       }
-      String login = loginDatabase == null ? databases.get(0).name() : loginDatabase;
-      if (!byName.containsKey(login)) {
-        throw new IllegalArgumentException("verifyLoginsOn = " + login
-            + ": not a declared database; declared: " + byName.keySet());
+      List<String> logins = loginDatabases == null ? List.of(databases.get(0).name()) : loginDatabases;
+      for (String login : logins) {
+        if (!byName.containsKey(login)) {
+          throw new IllegalArgumentException("verifyLoginsOn = " + login
+              + ": not a declared database; declared: " + byName.keySet());
+        }
       }
-      return new UserboundConfig(byName, login);
+      return new UserboundConfig(byName, logins, loginPolicy, loginThrottling);
     }
   }
 }

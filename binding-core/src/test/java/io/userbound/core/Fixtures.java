@@ -32,6 +32,10 @@ final class Fixtures {
     return LeakCheck.track(Userbound.create(b.build()));
   }
 
+  static Userbound userbound(UserboundConfig config) {
+    return LeakCheck.track(Userbound.create(config));
+  }
+
   static Userbound userbound(PostgresServer server) {
     return userbound(database("main", server, "postgres").build());
   }

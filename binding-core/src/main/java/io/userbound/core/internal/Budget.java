@@ -18,7 +18,7 @@ import java.util.function.BooleanSupplier;
  * connection, and other people's connections only become idle over time, which no
  * semaphore signal announces.
  */
-final class Budget {
+final class Budget implements Permit {
 
   private static final long SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
 
@@ -73,7 +73,8 @@ final class Budget {
     return permits.tryAcquire();
   }
 
-  void release() {
+  @Override
+  public void release() {
     permits.release();
   }
 

@@ -5,10 +5,15 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Policy;
 import com.github.benmanes.caffeine.cache.RemovalCause;
 import com.github.benmanes.caffeine.cache.Scheduler;
+import io.userbound.core.AccessDeniedException;
 import io.userbound.core.DatabaseConfig;
 import io.userbound.core.DatabaseStats;
+import io.userbound.core.DatabaseUnavailableException;
+import io.userbound.core.LoginFailedException;
+import io.userbound.core.LoginPolicy;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
@@ -22,6 +27,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -66,6 +72,7 @@ final class Database {
   private final LongAdder loginsRefused = new LongAdder();
   private final LongAdder poolsEvicted = new LongAdder();
   private final LongAdder reclaimed = new LongAdder();
+  private volatile LongSupplier throttled = () -> 0;
 
   Database(DatabaseConfig config, int index, ScheduledExecutorService scheduler, ExecutorService closer,
       ThreadFactory hikariThreads) {
@@ -73,6 +80,7 @@ final class Database {
     this.index = index;
     this.budget = new Budget(config.name(), config.budget());
     this.handBack = new HandBack(config);
+    TlsCheck.warnIfUnverified(config);
     this.connector = new PhysicalConnector(config);
     this.scheduler = scheduler;
     this.closer = closer;
@@ -96,13 +104,93 @@ final class Database {
     return config.name();
   }
 
-  /** A real login: always opens a new physical connection with this password. */
-  void login(LoginImpl login) {
-    open(login, true).endLease();
+  /** What asking this database to verify a password came to. */
+  enum Verdict {
+    /** PostgreSQL accepted the password, the identity and the policy held. */
+    ACCEPTED,
+    /** PostgreSQL accepted the password but refused CONNECT (42501): proven, no connection. */
+    PROVEN,
+    /** Refused: wrong password, the login policy, or the wrong identity. Ask no further. */
+    REFUSED,
+    /** No answer about the password: unreachable, or refused before authentication (28000). */
+    NO_ANSWER
+  }
+
+  record Verification(Verdict verdict, RuntimeException failure) {
+  }
+
+  /**
+   * Verifies a login: a new physical connection with its password, outside the budget (the
+   * caller holds a LoginGuard slot), so a login neither waits for nor reclaims anybody's
+   * connection. If PostgreSQL accepts and the policy allows, the connection becomes the
+   * first of the person's pool when the budget has a free permit right now, and is closed
+   * otherwise (the pool then opens on the person's first request).
+   */
+  Verification verify(LoginImpl login, LoginPolicy policy) {
+    PhysicalConnection c;
+    char[] password = login.passwordCopyForOpen();
+    if (Names.preparesToNothing(password)) {
+      Arrays.fill(password, '\0');
+      loginsRefused.increment();
+      log.info("database '{}' refused the login of {}: the password is empty after SASLprep", name(),
+          Names.forMessage(login.role));
+      return new Verification(Verdict.REFUSED, errors.refusedLogin(login.role, "28P01", null));
+    }
+    try {
+      c = connector.open(login.role, password, Permit.NONE);
+    } catch (SQLException e) {
+      return refused(login, e);
+    } finally {
+      Arrays.fill(password, '\0');
+    }
+    String refusal = policy.refusal(c.role());
+    if (refusal != null) {
+      closeQuietly(c);
+      loginsRefused.increment();
+      log.debug("database '{}': the login policy refused {}: {}", name(), Names.forMessage(login.role), refusal);
+      return new Verification(Verdict.REFUSED, errors.refusedLogin(login.role, "28000", null));
+    }
+    loginsAccepted.increment();
+    log.debug("database '{}' accepted the login of {}", name(), Names.forMessage(login.role));
+    UserPool existing = pools.getIfPresent(login.role);
+    if (existing != null && existing.accepts(login) && !existing.isRetired()) {
+      closeQuietly(c);  // a login again with the same password: the pool stays as it is
+    } else if (c.moveTo(budget)) {
+      install(login, c).endLease();
+    } else {
+      closeQuietly(c);  // no free budget without reclaim: the pool opens at the first request
+    }
+    return new Verification(Verdict.ACCEPTED, null);
+  }
+
+  private Verification refused(LoginImpl login, SQLException e) {
+    RuntimeException mapped = errors.onLogin(login.role, e);
+    String state = e.getSQLState() == null ? "" : e.getSQLState();
+    if (state.equals("42501")) {
+      // CONNECT is checked only after authentication: the password is right.
+      loginsAccepted.increment();
+      login.denied(index);
+      log.debug("database '{}' accepted the password of {} but refused CONNECT", name(),
+          Names.forMessage(login.role));
+      return new Verification(Verdict.PROVEN, null);
+    }
+    if (mapped instanceof LoginFailedException) {
+      loginsRefused.increment();
+      log.info("database '{}' refused the login of {} (SQLSTATE {})", name(), Names.forMessage(login.role),
+          state.isEmpty() ? "none" : state);
+      // 28000 comes before authentication (a pg_hba reject, NOLOGIN): it proves nothing
+      // about the password, so another login database may still decide.
+      return new Verification(state.equals("28000") && !(e instanceof PhysicalConnector.IdentityMismatch)
+          ? Verdict.NO_ANSWER : Verdict.REFUSED, mapped);
+    }
+    return new Verification(Verdict.NO_ANSWER, mapped);
   }
 
   /** A connection for this login, opening (and verifying) its pool on first use. */
   Connection connection(LoginImpl login) {
+    if (login.isDenied(index)) {
+      throw errors.noConnect(login.role);
+    }
     UserPool pool = login.pool(index);
     if (pool == null || !pool.tryLease(false)) {
       pool = lease(login);
@@ -173,6 +261,9 @@ final class Database {
         complete(mine, pool, null);
         return pool;
       } catch (RuntimeException e) {
+        if (e instanceof AccessDeniedException) {
+          login.denied(index);
+        }
         complete(mine, null, e);
         throw e;
       } finally {
@@ -202,15 +293,14 @@ final class Database {
       return c;
     } catch (SQLException e) {
       RuntimeException mapped = errors.onLogin(role, e);
-      if (mapped instanceof io.userbound.core.LoginFailedException
-          || mapped instanceof io.userbound.core.AccessDeniedException) {
+      if (mapped instanceof LoginFailedException || mapped instanceof AccessDeniedException) {
         loginsRefused.increment();
         log.info("database '{}' refused the login of {} (SQLSTATE {})", name(), Names.forMessage(role),
             e.getSQLState());
       }
       throw mapped;
     } finally {
-      java.util.Arrays.fill(password, '\0');
+      Arrays.fill(password, '\0');
     }
   }
 
@@ -258,6 +348,17 @@ final class Database {
       fresh.retire("a concurrent login of the same person won");
       fresh.endLease();
     }
+    if (login.isLoggedOut()) {
+      // Logged out while this was being opened (a wait for budget, say). logout() marks
+      // the login before it evicts, so either it evicts this pool or this sees the mark.
+      if (winner == fresh) {
+        pools.asMap().remove(login.role, fresh);
+        fresh.retire("logged out while it opened");
+      }
+      winner.endLease();
+      throw new LoginFailedException(name(), "the login of " + Names.forMessage(login.role)
+          + " was logged out while its connection was being opened; log in again", null, null);
+    }
     return winner;
   }
 
@@ -286,6 +387,11 @@ final class Database {
     if (pool != null) {
       pool.retire("logout");
     }
+  }
+
+  /** The first login database reports the instance's throttled logins. */
+  void reportThrottled(LongSupplier count) {
+    this.throttled = count;
   }
 
   void poolRetired(UserPool pool) {
@@ -325,7 +431,7 @@ final class Database {
       count++;
     }
     return new DatabaseStats(name(), count, active, idle, budget.size, budget.used(), budget.waiting(),
-        loginsAccepted.sum(), loginsRefused.sum(), poolsEvicted.sum(), reclaimed.sum());
+        loginsAccepted.sum(), loginsRefused.sum(), throttled.getAsLong(), poolsEvicted.sum(), reclaimed.sum());
   }
 
   /** Shutdown: every pool closes now, connections in use included. */
@@ -366,11 +472,11 @@ final class Database {
         }
         throw new IllegalStateException(e.getCause());
       } catch (TimeoutException e) {
-        throw new io.userbound.core.DatabaseUnavailableException(db.name(), "a concurrent login of "
+        throw new DatabaseUnavailableException(db.name(), "a concurrent login of "
             + Names.forMessage(role) + " on database '" + db.name() + "' did not finish in time", null, e);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        throw new io.userbound.core.DatabaseUnavailableException(db.name(), "interrupted while waiting for a login", null, e);
+        throw new DatabaseUnavailableException(db.name(), "interrupted while waiting for a login", null, e);
       }
     }
   }

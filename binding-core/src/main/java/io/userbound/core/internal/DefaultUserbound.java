@@ -1,5 +1,6 @@
 package io.userbound.core.internal;
 
+import com.github.benmanes.caffeine.cache.Ticker;
 import io.userbound.core.Binding;
 import io.userbound.core.DatabaseConfig;
 import io.userbound.core.DatabaseStats;
@@ -16,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
@@ -47,7 +47,8 @@ public final class DefaultUserbound implements Userbound {
 
   private final UserboundConfig config;
   private final Map<String, Database> databases = new LinkedHashMap<>();
-  private final Database loginDatabase;
+  private final List<Database> loginDatabases = new ArrayList<>();
+  private final LoginGuard guard;
   private final ThreadLocal<ThreadBinding.Slot> bound = ThreadLocal.withInitial(ThreadBinding.Slot::new);
   private final Map<String, DataSource> dataSources = new LinkedHashMap<>();
   private final Fingerprints fingerprints = new Fingerprints();
@@ -74,32 +75,62 @@ public final class DefaultUserbound implements Userbound {
       databases.put(db.name(), new Database(db, databases.size(), scheduler, closer, hikariThreads));
       dataSources.put(db.name(), new BoundDataSource(this, db.name()));
     }
-    this.loginDatabase = databases.get(config.loginDatabase());
-    log.info("Userbound started with databases {} (logins verified on '{}')", databases.keySet(),
-        config.loginDatabase());
+    for (String name : config.loginDatabases()) {
+      loginDatabases.add(databases.get(name));
+    }
+    this.guard = new LoginGuard(config.loginThrottling(), Ticker.systemTicker());
+    loginDatabases.get(0).reportThrottled(guard.throttled::sum);
+    log.info("Userbound started with databases {} (logins verified on {})", databases.keySet(),
+        config.loginDatabases());
   }
 
   @Override
-  public Login login(String role, char[] password) {
+  public Login login(String role, char[] password, String client) {
     checkOpen();
-    Names.checkLogin(role, password);
+    guard.admitClient(client);
+    try {
+      Names.checkLogin(role, password);
+    } catch (LoginFailedException e) {
+      guard.refusedEarly(client);
+      throw e;
+    }
+    guard.admit(role, client);
+    boolean failed = true;
     LoginImpl login = new LoginImpl(this, role, password, fingerprints.of(role, password), databases.size());
     try {
-      loginDatabase.login(login);
+      RuntimeException unanswered = null;
+      for (Database db : loginDatabases) {
+        Database.Verification v = db.verify(login, config.loginPolicy());
+        switch (v.verdict()) {
+          case ACCEPTED:
+          case PROVEN:
+            failed = false;
+            return login;
+          case REFUSED:
+            throw v.failure();
+          default:
+            unanswered = v.failure();
+        }
+      }
+      // No database could decide: a refusal before authentication everywhere counts as a
+      // failed attempt; an outage does not.
+      failed = unanswered instanceof LoginFailedException;
+      throw unanswered;
     } catch (RuntimeException e) {
       login.logOut();
       throw e;
+    } finally {
+      guard.done(role, client, failed);
     }
-    return login;
   }
 
   @Override
   public void logout(Login login) {
     LoginImpl l = own(login);
+    l.logOut();  // first: a pool that is being opened for it sees this and closes itself
     for (Database db : databases.values()) {
       db.evict(l.role);
     }
-    l.logOut();
   }
 
   @Override

@@ -24,7 +24,33 @@ final class ErrorMapper {
   }
 
   RuntimeException onLogin(String role, SQLException e) {
+    if (e instanceof PhysicalConnector.IdentityMismatch) {
+      return new LoginFailedException(db.name(), "database '" + db.name() + "': " + e.getMessage(),
+          e.getSQLState(), e);
+    }
+    if (isUnpreparablePassword(e)) {
+      // pgjdbc could not SASLprep the password (say, only characters that SASLprep maps
+      // to nothing): no password like it can ever log in, so it is a refusal, not an outage.
+      return refusedLogin(role, "28P01", e);
+    }
     return map(role, e, e);
+  }
+
+  private static boolean isUnpreparablePassword(SQLException e) {
+    String m = e.getMessage();
+    return "08004".equals(e.getSQLState()) && m != null && m.startsWith("Invalid SCRAM client initialization");
+  }
+
+  /** The one message for every refused login, so that it tells nothing about why. */
+  LoginFailedException refusedLogin(String role, String state, Throwable cause) {
+    return new LoginFailedException(db.name(), "database '" + db.name() + "' refused the login of "
+        + Names.forMessage(role) + " (wrong password, unknown role, or a role that may not log in)", state, cause);
+  }
+
+  /** A database that proved the password but refused CONNECT, remembered for a while. */
+  AccessDeniedException noConnect(String role) {
+    return new AccessDeniedException(db.name(), "role " + Names.forMessage(role) + " may not connect to database '"
+        + db.name() + "' (permission denied, SQLSTATE 42501)", "42501", null);
   }
 
   /** Whether a borrow failed for lack of budget (not because of the database). */
@@ -65,8 +91,7 @@ final class ErrorMapper {
     switch (state) {
       case "28P01":
       case "28000":
-        return new LoginFailedException(db.name(), "database '" + db.name() + "' refused the login of " + who
-            + " (wrong password, unknown role, or a role that may not log in)", state, original);
+        return refusedLogin(role, state, original);
       case "42501":
         return new AccessDeniedException(db.name(), "role " + who + " may not connect to database '"
             + db.name() + "' (permission denied, SQLSTATE 42501)", state, original);

@@ -3,6 +3,8 @@ package io.userbound.core.internal;
 import io.userbound.core.Login;
 import java.security.MessageDigest;
 import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /*
@@ -12,15 +14,21 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * straight there without a map lookup or a fingerprint compare (that pool accepted this
  * login's fingerprint when it was remembered, and a pool's fingerprint never changes).
  * A remembered pool that was retired refuses the lease, and the request takes the slow
- * path, which remembers the new one.
+ * path, which remembers the new one. It also remembers, for a while, a database that
+ * proved the password but refused CONNECT, so that each request does not log in again
+ * only to be refused.
  */
 final class LoginImpl implements Login {
+
+  /* A GRANT CONNECT takes effect for a logged-in person after at most this long. */
+  private static final long DENIAL_MEMORY_NANOS = TimeUnit.SECONDS.toNanos(30);
 
   final DefaultUserbound owner;
   final String role;
   final byte[] fingerprint;
   private final char[] password;
   private final AtomicReferenceArray<UserPool> pools;
+  private final AtomicLongArray deniedUntil;
   private volatile boolean loggedOut;
 
   LoginImpl(DefaultUserbound owner, String role, char[] password, byte[] fingerprint, int databases) {
@@ -29,6 +37,7 @@ final class LoginImpl implements Login {
     this.password = password.clone();
     this.fingerprint = fingerprint;
     this.pools = new AtomicReferenceArray<>(databases);
+    this.deniedUntil = new AtomicLongArray(databases);
   }
 
   @Override
@@ -56,6 +65,16 @@ final class LoginImpl implements Login {
 
   void remember(int database, UserPool pool) {
     pools.setRelease(database, pool);
+  }
+
+  /** A database proved the password but refused CONNECT: do not ask it again for a while. */
+  void denied(int database) {
+    deniedUntil.set(database, System.nanoTime() + DENIAL_MEMORY_NANOS);
+  }
+
+  boolean isDenied(int database) {
+    long until = deniedUntil.get(database);
+    return until != 0 && until - System.nanoTime() > 0;
   }
 
   void logOut() {

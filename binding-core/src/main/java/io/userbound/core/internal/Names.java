@@ -52,6 +52,23 @@ final class Names {
     }
   }
 
+  /**
+   * Whether SASLprep maps the password to nothing: it is made only of the characters of
+   * RFC 3454 table B.1 (soft hyphen, zero-width spaces and joiners, variation selectors,
+   * ...). pgjdbc cannot run SCRAM with an empty prepared password (it fails with an
+   * internal error), and no such password can ever log in.
+   */
+  static boolean preparesToNothing(char[] password) {
+    for (char c : password) {
+      boolean mappedToNothing = c == '\u00AD' || c == '\u034F' || c == '\u1806' || c >= '\u180B' && c <= '\u180D'
+          || c >= '\u200B' && c <= '\u200D' || c == '\u2060' || c >= '\uFE00' && c <= '\uFE0F' || c == '\uFEFF';
+      if (!mappedToNothing) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   private static LoginFailedException refused(String why) {
     return new LoginFailedException(null, "login refused: " + why, null, null);
   }

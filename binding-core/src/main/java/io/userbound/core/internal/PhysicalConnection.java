@@ -8,6 +8,7 @@ import java.util.Iterator;
 import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
+import io.userbound.core.LoginPolicy;
 import org.postgresql.core.BaseConnection;
 import org.postgresql.core.TransactionState;
 
@@ -27,21 +28,61 @@ import org.postgresql.core.TransactionState;
  */
 final class PhysicalConnection extends ForwardingConnection {
 
-  private final Budget budget;
   private final AtomicBoolean released = new AtomicBoolean();
   private final BaseConnection pg;
   private final ExitAwareSocketFactory.Peek socket;
+  private final LoginPolicy.Role role;
+  private volatile Permit permit;
   private String[] baseline;
+  private int isolationAtOpen;
 
   /** When a borrow last used it (System.nanoTime); written and read by borrowing threads. */
   long lastUsed = System.nanoTime();
 
-  PhysicalConnection(Connection delegate, Budget budget, ExitAwareSocketFactory.Peek socket) throws SQLException {
+  PhysicalConnection(Connection delegate, Permit permit, ExitAwareSocketFactory.Peek socket, LoginPolicy.Role role,
+      int isolation) throws SQLException {
     super(delegate);
-    this.budget = budget;
+    this.permit = permit;
     this.pg = delegate.unwrap(BaseConnection.class);
     this.socket = socket;
+    this.role = role;
+    this.isolationAtOpen = isolation;
     this.baseline = snapshot(pg.getParameterStatuses());
+  }
+
+  /** The role's attributes, as read when the connection opened. */
+  LoginPolicy.Role role() {
+    return role;
+  }
+
+  /**
+   * Moves the connection under the database's budget, if it has a free permit right now
+   * (no reclaim, no wait); a verified login's connection becomes a pool's that way.
+   */
+  boolean moveTo(Budget budget) {
+    if (!budget.tryAcquire()) {
+      return false;
+    }
+    Permit old = permit;
+    permit = budget;
+    old.release();
+    return true;
+  }
+
+  /** A request borrowed it: what was read at open time may be stale from now on. */
+  void borrowed() {
+    isolationAtOpen = -1;
+  }
+
+  /** The first call (HikariCP's probe on a pool's first connection) is answered from the open. */
+  @Override
+  public int getTransactionIsolation() throws SQLException {
+    int known = isolationAtOpen;
+    if (known >= 0) {
+      isolationAtOpen = -1;
+      return known;
+    }
+    return delegate.getTransactionIsolation();
   }
 
   @Override
@@ -64,7 +105,7 @@ final class PhysicalConnection extends ForwardingConnection {
 
   private void release() {
     if (released.compareAndSet(false, true)) {
-      budget.release();
+      permit.release();
     }
   }
 

@@ -1,13 +1,44 @@
 package io.userbound.core.internal;
 
 import io.userbound.core.DatabaseConfig;
+import io.userbound.core.LoginPolicy;
+import java.sql.Array;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.Properties;
+import java.util.Set;
 import org.postgresql.Driver;
 
-/** Opens physical pgjdbc connections for one database. Thread-safe. */
+/*
+ * Opens physical pgjdbc connections for one database. Thread-safe.
+ *
+ * Every new connection makes one round trip before it is used: IDENTITY below, which
+ * asserts that the session runs as the role that logged in (session_user and
+ * current_user: an ALTER ROLE ... SET role, or a proxy that maps users, would otherwise
+ * run a person's requests as someone else), and reads what the login policy and HikariCP
+ * need (the role's attributes and memberships, the default isolation level). HikariCP's
+ * own probe of the isolation level on a pool's first connection is then answered from it,
+ * so a pool's first connection costs no more round trips than before.
+ */
 final class PhysicalConnector {
+
+  private static final String IDENTITY = "select session_user, current_user,"
+      + " current_setting('transaction_isolation'), r.rolsuper, r.rolbypassrls, r.rolreplication,"
+      + " array(with recursive m(id) as (select roleid from pg_catalog.pg_auth_members where member = r.oid"
+      + " union select a.roleid from pg_catalog.pg_auth_members a join m on a.member = m.id)"
+      + " select g.rolname from pg_catalog.pg_roles g join m on g.oid = m.id)"
+      + " from pg_catalog.pg_roles r where r.rolname = session_user";
+
+  /** The connection runs as another role than the one that logged in. */
+  static final class IdentityMismatch extends SQLException {
+    private static final long serialVersionUID = 1L;
+
+    IdentityMismatch(String message) {
+      super(message, "28000");
+    }
+  }
 
   private final String url;
   private final Properties base;
@@ -34,8 +65,11 @@ final class PhysicalConnector {
     base.putIfAbsent("socketFactory", ExitAwareSocketFactory.class.getName());
   }
 
-  /** Opens a connection as this role; the caller owns the budget permit it stands for. */
-  PhysicalConnection open(String role, char[] password, Budget budget) throws SQLException {
+  /**
+   * Opens a connection as this role and checks its identity; the connection gives the
+   * permit back when it closes (the caller took it).
+   */
+  PhysicalConnection open(String role, char[] password, Permit permit) throws SQLException {
     Properties props = new Properties();
     props.putAll(base);
     props.setProperty("user", role);
@@ -58,10 +92,48 @@ final class PhysicalConnector {
       throw new SQLException("pgjdbc does not accept the URL " + DatabaseConfig.maskUrl(url), "08001");
     }
     try {
-      return new PhysicalConnection(c, budget, socket);
+      Identity id = identity(c, role);
+      return new PhysicalConnection(c, permit, socket, id.role, id.isolation);
     } catch (SQLException | RuntimeException e) {
       c.close();
       throw e;
+    }
+  }
+
+  private record Identity(LoginPolicy.Role role, int isolation) {
+  }
+
+  private static Identity identity(Connection c, String role) throws SQLException {
+    try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(IDENTITY)) {
+      if (!rs.next()) {
+        throw new IdentityMismatch("the session user of a new connection is not a role on the server");
+      }
+      String session = rs.getString(1);
+      String current = rs.getString(2);
+      if (!role.equals(session) || !role.equals(current)) {
+        throw new IdentityMismatch("a new connection that logged in as " + Names.forMessage(role)
+            + " runs as session_user " + Names.forMessage(session) + ", current_user " + Names.forMessage(current)
+            + ": check ALTER ROLE ... SET role on the server, or the user mapping of a proxy in between");
+      }
+      Array groups = rs.getArray(7);
+      Set<String> memberOf = Set.of((String[]) groups.getArray());
+      groups.free();
+      LoginPolicy.Role info = new LoginPolicy.Role(session, rs.getBoolean(4), rs.getBoolean(5), rs.getBoolean(6),
+          memberOf);
+      return new Identity(info, isolation(rs.getString(3)));
+    }
+  }
+
+  private static int isolation(String level) {
+    switch (level) {
+      case "serializable":
+        return Connection.TRANSACTION_SERIALIZABLE;
+      case "repeatable read":
+        return Connection.TRANSACTION_REPEATABLE_READ;
+      case "read uncommitted":
+        return Connection.TRANSACTION_READ_UNCOMMITTED;
+      default:
+        return Connection.TRANSACTION_READ_COMMITTED;
     }
   }
 }

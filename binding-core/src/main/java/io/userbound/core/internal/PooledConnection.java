@@ -132,6 +132,7 @@ final class PooledConnection implements Connection {
       p = physical();
     }
     p.lastUsed = now;
+    p.borrowed();
   }
 
   private PhysicalConnection physical() throws SQLException {

@@ -1,0 +1,10 @@
+package io.userbound.core.internal;
+
+/** What a physical connection gives back, exactly once, when it closes. */
+interface Permit {
+
+  /** A connection counted nowhere: a login being verified, under LoginGuard's own cap. */
+  Permit NONE = () -> { };
+
+  void release();
+}
