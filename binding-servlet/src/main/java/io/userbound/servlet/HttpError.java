@@ -4,6 +4,7 @@ import io.userbound.core.AccessDeniedException;
 import io.userbound.core.BudgetExhaustedException;
 import io.userbound.core.DatabaseUnavailableException;
 import io.userbound.core.LoginFailedException;
+import io.userbound.core.LoginThrottledException;
 import io.userbound.core.NotBoundException;
 import io.userbound.core.UserboundException;
 import io.userbound.servlet.internal.Json;
@@ -26,6 +27,10 @@ import java.util.Set;
  *   <caption>Mapping</caption>
  *   <tr><th>exception (anywhere in the cause chain)</th><th>status</th><th>{@code error}</th></tr>
  *   <tr><td>{@link LoginFailedException}</td><td>401</td><td>{@code login_failed}</td></tr>
+ *   <tr><td>{@link LoginThrottledException}</td><td>429, {@code Retry-After} from the
+ *       exception</td><td>{@code too_many_attempts}</td></tr>
+ *   <tr><td>{@link RequestRefusedException}</td><td>400 or 403</td><td>{@code bad_request},
+ *       {@code cross_site_request}</td></tr>
  *   <tr><td>{@link NotBoundException}</td><td>401</td><td>{@code not_logged_in}</td></tr>
  *   <tr><td>{@link AccessDeniedException}, {@link SQLException} with SQLSTATE {@code 42501}</td>
  *       <td>403</td><td>{@code permission_denied}</td></tr>
@@ -58,6 +63,18 @@ public final class HttpError {
   public static final HttpError DATABASE_UNAVAILABLE = new HttpError(503, "database_unavailable", 5);
   /** 400 {@code bad_request}: the request is malformed (e.g. a login form without a password). */
   public static final HttpError BAD_REQUEST = new HttpError(400, "bad_request", 0);
+  /** 403 {@code cross_site_request}: a login or logout sent by another site's page. */
+  public static final HttpError CROSS_SITE = new HttpError(403, "cross_site_request", 0);
+
+  /**
+   * 429 {@code too_many_attempts}: logins are throttled for this role or client.
+   *
+   * @param retryAfterSeconds the {@code Retry-After} value, at least 1
+   * @return the answer
+   */
+  public static HttpError tooManyAttempts(long retryAfterSeconds) {
+    return new HttpError(429, "too_many_attempts", (int) Math.max(1, Math.min(Integer.MAX_VALUE, retryAfterSeconds)));
+  }
 
   private static final int MAX_CAUSES = 32;
 
@@ -91,6 +108,12 @@ public final class HttpError {
   private static HttpError direct(Throwable t) {
     if (t instanceof LoginFailedException) {
       return LOGIN_FAILED;
+    }
+    if (t instanceof LoginThrottledException throttled) {
+      return tooManyAttempts(throttled.retryAfter().toSeconds());
+    }
+    if (t instanceof RequestRefusedException refused) {
+      return refused.answer();
     }
     if (t instanceof NotBoundException) {
       return NOT_LOGGED_IN;
@@ -169,7 +192,7 @@ public final class HttpError {
   /**
    * Returns the HTTP status.
    *
-   * @return 400, 401, 403 or 503
+   * @return 400, 401, 403, 429 or 503
    */
   public int status() {
     return status;

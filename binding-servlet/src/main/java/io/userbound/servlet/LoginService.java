@@ -6,7 +6,11 @@ import io.userbound.servlet.internal.LiveSessions;
 import io.userbound.servlet.internal.LoginHolder;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpSession;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -37,6 +41,15 @@ import java.util.Optional;
  * {@link UserboundSessionListener} as well does no harm. Sessions that a container swaps out
  * of memory without ending them are not counted down; their pools close by the idle timeout.
  *
+ * <p><b>Hostile requests.</b> Before PostgreSQL hears of a login or logout, the request is
+ * checked: credential parameters in the query string ({@code role}, {@code password},
+ * {@code user}, ... after percent-decoding) give 400; a request another site's page sent
+ * (an {@code Origin} that is neither the request's own nor {@linkplain Builder#allowOrigins
+ * allowed}, or {@code Sec-Fetch-Site} other than {@code same-origin}) gives 403. Failed
+ * logins are throttled per role and per client (see {@link io.userbound.core.LoginThrottling});
+ * the client is the remote address, or the {@code X-Forwarded-For} address that a
+ * {@linkplain Builder#trustProxies trusted proxy} reports.
+ *
  * <p>Thread-safe. One instance per {@link Userbound}; the filter, listener and servlets of an
  * application share it. It holds no static state: two instances in one JVM are independent.
  */
@@ -47,15 +60,31 @@ public final class LoginService {
 
   private final Userbound userbound;
   private final LiveSessions sessions;
+  private final RequestChecks checks;
 
   /**
-   * Creates the service.
+   * Creates the service with the defaults: same-origin logins only, no trusted proxy.
    *
    * @param userbound the instance that verifies logins and owns the pools; not closed by this
    */
   public LoginService(Userbound userbound) {
-    this.userbound = Objects.requireNonNull(userbound, "userbound");
+    this(builder(userbound));
+  }
+
+  private LoginService(Builder b) {
+    this.userbound = b.userbound;
     this.sessions = new LiveSessions(userbound);
+    this.checks = new RequestChecks(b.origins, b.proxies);
+  }
+
+  /**
+   * Starts a builder, for allowed origins and trusted proxies.
+   *
+   * @param userbound the instance that verifies logins and owns the pools; not closed by this
+   * @return a new builder
+   */
+  public static Builder builder(Userbound userbound) {
+    return new Builder(userbound);
   }
 
   /**
@@ -78,11 +107,13 @@ public final class LoginService {
    * @param role the PostgreSQL role name
    * @param password the password; wiped by this method
    * @return the verified login, now kept in the session
+   * @throws RequestRefusedException if the query string carries credentials or another site
+   *     sent the request; nothing was checked with the database
    * @throws io.userbound.core.LoginFailedException if PostgreSQL refuses the password or role;
    *     the session is left as it was
-   * @throws io.userbound.core.AccessDeniedException if the role may not connect
-   * @throws io.userbound.core.DatabaseUnavailableException if the login database cannot be reached
-   * @throws io.userbound.core.BudgetExhaustedException if no connection could be opened in time
+   * @throws io.userbound.core.LoginThrottledException if too many logins failed recently for
+   *     this role or client
+   * @throws io.userbound.core.DatabaseUnavailableException if no login database can be reached
    * @throws IllegalStateException if the response is committed or the session was invalidated
    *     meanwhile; the login is ended again
    */
@@ -92,7 +123,8 @@ public final class LoginService {
     Login login;
     try {
       Objects.requireNonNull(role, "role");
-      login = userbound.login(role, password);
+      checks.check(request);
+      login = userbound.login(role, password, checks.clientKey(request));
     } finally {
       Arrays.fill(password, '\0');
     }
@@ -151,8 +183,10 @@ public final class LoginService {
    *
    * @param request the current request
    * @return whether the session held a login of this service
+   * @throws RequestRefusedException if another site sent the request
    */
   public boolean logout(HttpServletRequest request) {
+    checks.check(request);
     HttpSession session = request.getSession(false);
     if (session == null) {
       return false;
@@ -207,5 +241,64 @@ public final class LoginService {
   @Override
   public String toString() {
     return "LoginService[" + userbound + ", " + sessions.roles() + " logged-in role(s)]";
+  }
+
+  /** Builds a {@link LoginService}. Not thread-safe. */
+  public static final class Builder {
+
+    private final Userbound userbound;
+    private final Set<String> origins = new LinkedHashSet<>();
+    private final List<String> proxies = new ArrayList<>();
+
+    private Builder(Userbound userbound) {
+      this.userbound = Objects.requireNonNull(userbound, "userbound");
+    }
+
+    /**
+     * Origins besides the request's own that may send logins and logouts, for a front end
+     * served from another origin. Default: none.
+     *
+     * @param allowed origins written as browsers send them, e.g. {@code https://app.example.com}
+     * @return this builder
+     * @throws IllegalArgumentException if an origin is not {@code scheme://host[:port]}
+     */
+    public Builder allowOrigins(String... allowed) {
+      for (String o : allowed) {
+        Objects.requireNonNull(o, "allowOrigins");
+        if (!o.matches("https?://[^/?#\\s]+")) {
+          throw new IllegalArgumentException("allowOrigins = " + o + ": write an origin as scheme://host[:port]");
+        }
+        origins.add(o);
+      }
+      return this;
+    }
+
+    /**
+     * Proxies whose {@code X-Forwarded-For} (and {@code X-Forwarded-Proto} and
+     * {@code -Host}, for the same-origin check) are believed. Default: none, so the
+     * remote address is the client. Never trust a header a client can set directly.
+     *
+     * @param addresses IP addresses or blocks ({@code 10.0.0.5}, {@code 10.0.0.0/8},
+     *     {@code fd00::/8}); never host names
+     * @return this builder
+     * @throws IllegalArgumentException if an entry is not an IP address or block
+     */
+    public Builder trustProxies(String... addresses) {
+      for (String a : addresses) {
+        Objects.requireNonNull(a, "trustProxies");
+        new RequestChecks(Set.of(), List.of(a));  // checks it now
+        proxies.add(a);
+      }
+      return this;
+    }
+
+    /**
+     * Builds the service.
+     *
+     * @return the service
+     */
+    public LoginService build() {
+      return new LoginService(this);
+    }
   }
 }

@@ -19,17 +19,18 @@ import java.util.Objects;
  *   <li>200 {@code {"role":"..."}} when PostgreSQL accepts; the response carries the new
  *       session cookie (the session id is rotated at login);</li>
  *   <li>400 {@code {"error":"bad_request"}} for a missing, empty or repeated field, another
- *       content type, or role or password in the query string;</li>
- *   <li>the answers of {@link HttpError} for a refused login (401 {@code login_failed}) and
- *       for database trouble (503).</li>
+ *       content type, or credentials in the query string;</li>
+ *   <li>403 {@code {"error":"cross_site_request"}} for a login another site's page sent;</li>
+ *   <li>the answers of {@link HttpError} for a refused login (401 {@code login_failed}), a
+ *       throttled one (429 {@code too_many_attempts} with {@code Retry-After}) and for
+ *       database trouble (503).</li>
  * </ul>
  *
  * <p>The password is read from the body straight into a {@code char[]} (never a
  * {@code String}) and wiped after the login, best effort: the container may keep its own
  * copy of the body bytes. Nothing of the form is logged. Other methods get 405.
  *
- * <p>Not included, and up to the application: CSRF protection of the login form and rate
- * limiting of failed logins.
+ * <p>The checks against hostile requests and the throttling are {@link LoginService}'s.
  *
  * <p>Thread-safe. It keeps the {@link LoginService} in a transient field: like every
  * servlet, it is not meant to be serialized.
@@ -64,7 +65,7 @@ public final class LoginServlet extends HttpServlet {
     } catch (BadFormException e) {
       HttpError.BAD_REQUEST.write(response);
       return;
-    } catch (UserboundException e) {
+    } catch (UserboundException | RequestRefusedException e) {
       if (!HttpError.send(e, response)) {
         throw e;
       }

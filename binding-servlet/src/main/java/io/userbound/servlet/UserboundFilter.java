@@ -5,6 +5,7 @@ import io.userbound.core.Login;
 import io.userbound.core.Userbound;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
+import jakarta.servlet.FilterConfig;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletResponse;
@@ -81,6 +82,17 @@ public final class UserboundFilter implements Filter {
     this.logins = Objects.requireNonNull(logins, "logins");
     this.userbound = logins.userbound();
     this.hooks = List.copyOf(hooks);
+  }
+
+  /**
+   * Makes the session cookie {@code HttpOnly} and {@code SameSite=Lax}, if the context
+   * still allows it (see {@link UserboundSessionListener}).
+   *
+   * @param config the filter's configuration
+   */
+  @Override
+  public void init(FilterConfig config) {
+    SessionCookies.harden(config.getServletContext());
   }
 
   /**

@@ -1,5 +1,7 @@
 package io.userbound.servlet;
 
+import jakarta.servlet.ServletContextEvent;
+import jakarta.servlet.ServletContextListener;
 import jakarta.servlet.http.HttpSessionEvent;
 import jakarta.servlet.http.HttpSessionListener;
 import java.util.Objects;
@@ -12,9 +14,13 @@ import java.util.Objects;
  * container unbinds it, so this listener is a second, explicit path; each login is ended
  * once either way. Register it with {@code ServletContext.addListener}.
  *
+ * <p>As a context listener it also makes the session cookie {@code HttpOnly} and
+ * {@code SameSite=Lax} when the context starts (an application's own {@code SameSite}
+ * setting is kept); the container adds {@code Secure} on secure requests.
+ *
  * <p>Thread-safe.
  */
-public final class UserboundSessionListener implements HttpSessionListener {
+public final class UserboundSessionListener implements HttpSessionListener, ServletContextListener {
 
   private final LoginService logins;
 
@@ -25,6 +31,16 @@ public final class UserboundSessionListener implements HttpSessionListener {
    */
   public UserboundSessionListener(LoginService logins) {
     this.logins = Objects.requireNonNull(logins, "logins");
+  }
+
+  /**
+   * Makes the session cookie {@code HttpOnly} and {@code SameSite=Lax}.
+   *
+   * @param event the context being initialized
+   */
+  @Override
+  public void contextInitialized(ServletContextEvent event) {
+    SessionCookies.harden(event.getServletContext());
   }
 
   /**

@@ -36,6 +36,17 @@ final class Browser {
         .POST(HttpRequest.BodyPublishers.ofString(formBody)));
   }
 
+  /** A POST with extra headers, name and value alternating. */
+  HttpResponse<String> post(String path, String formBody, String... headers) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(server.uri(path))
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .POST(HttpRequest.BodyPublishers.ofString(formBody));
+    for (int i = 0; i < headers.length; i += 2) {
+      b.header(headers[i], headers[i + 1]);
+    }
+    return send(b);
+  }
+
   HttpResponse<String> login(String role, char[] password) {
     return post("/login", "role=" + encode(role) + "&password=" + encode(new String(password)));
   }

@@ -7,12 +7,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.userbound.core.Login;
 import io.userbound.core.Userbound;
 import io.userbound.hibernate.UnitOfWork;
+import io.userbound.servlet.HttpError;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -97,6 +99,9 @@ abstract class ApiServlet extends HttpServlet {
         log.warn("{} {} answered {}: {}", request.getMethod(), request.getRequestURI(), error.get().getMessage(),
             e.toString());
       }
+      HttpError.of(e).flatMap(h -> h.retryAfterSeconds().isPresent()
+          ? Optional.of(h.retryAfterSeconds().getAsInt()) : Optional.empty())
+          .ifPresent(seconds -> response.setHeader("Retry-After", Integer.toString(seconds)));
       error(response, error.get().status(), error.get().code());
       return;
     }
@@ -172,9 +177,9 @@ abstract class ApiServlet extends HttpServlet {
       return;
     }
     response.resetBuffer();
-    if (status == 503) {
+    if (status == 503 && !response.containsHeader("Retry-After")) {
       response.setHeader("Retry-After", "5");
     }
-    write(response, status, java.util.Map.of("error", code));
+    write(response, status, Map.of("error", code));
   }
 }

@@ -19,8 +19,8 @@ import java.util.Locale;
  * every intermediate array is zero-filled. Best effort: the container may have buffered the
  * body in its own buffers, which this code cannot reach.
  *
- * Only the body counts. A password in the query string is refused (the URL has been logged by
- * then, but at least the login fails loudly instead of seeming to work).
+ * Only the body counts. A password in the query string is refused by LoginService (the URL
+ * has been logged by then, but at least the login fails loudly instead of seeming to work).
  */
 
 /** Not API. A login form read from a request body; close it to wipe the password. */
@@ -73,10 +73,6 @@ public final class LoginForm implements AutoCloseable {
     String type = request.getContentType();
     if (type == null || !type.toLowerCase(Locale.ROOT).startsWith("application/x-www-form-urlencoded")) {
       throw new BadFormException("expected an application/x-www-form-urlencoded body with role and password");
-    }
-    String query = request.getQueryString();
-    if (query != null && (query.contains("password") || query.contains("role"))) {
-      throw new BadFormException("role and password belong in the body, never in the URL");
     }
     byte[] body = readBody(request);
     if (body.length == 0 && request.getParameter("password") != null) {
