@@ -2,10 +2,12 @@ package io.userbound.benchmarks;
 
 import io.userbound.testkit.PostgresOptions;
 import io.userbound.testkit.PostgresServer;
+import io.userbound.testkit.TcpProxy;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
@@ -23,6 +25,12 @@ import org.postgresql.Driver;
  *
  * Every trial (and so every JMH fork) starts its own server in @Setup(Level.Trial) and closes
  * it in @TearDown; the test kit also closes it from a shutdown hook if a fork dies.
+ *
+ * The database has one small table, item (ROWS rows, primary key id), that every person may
+ * read and update: the primary-key select, the write transaction and the Hibernate unit of
+ * work run against it. With a one-way delay, every client connection (pools, the control,
+ * the login checks) goes through a TcpProxy that holds each direction's bytes for that long,
+ * so one round trip costs twice the delay more than on loopback; setup SQL goes direct.
  */
 final class Fixture implements AutoCloseable {
 
@@ -32,16 +40,22 @@ final class Fixture implements AutoCloseable {
   /** Threads used to open many connections or logins during setup (not measured). */
   static final int SETUP_THREADS = 4;
 
+  /** Rows in the item table; ids 1..ROWS. */
+  static final int ROWS = 1_000;
+
   private static final Driver DRIVER = new Driver();
   private static final int ROLES_PER_BATCH = 1_000;
 
   final PostgresServer server;
+  /** Where clients connect: the server, or the delaying proxy in front of it. */
   final String url;
   final String[] people;
+  private final TcpProxy proxy;
 
-  private Fixture(PostgresServer server, String[] people) {
+  private Fixture(PostgresServer server, String[] people, TcpProxy proxy) {
     this.server = server;
-    this.url = server.jdbcUrl(DATABASE);
+    this.proxy = proxy;
+    this.url = proxy == null ? server.jdbcUrl(DATABASE) : proxy.jdbcUrl(server, DATABASE);
     this.people = people;
   }
 
@@ -53,6 +67,19 @@ final class Fixture implements AutoCloseable {
    * @param people how many login roles to create
    */
   static Fixture start(String name, int maxConnections, int people) {
+    return start(name, maxConnections, people, Duration.ZERO);
+  }
+
+  /**
+   * Starts a server, creates the database, the item table and the people, and, if the delay
+   * is positive, a proxy in front of the server that every client connection goes through.
+   *
+   * @param name a label for the server (log lines, temporary directory)
+   * @param maxConnections the server's max_connections
+   * @param people how many login roles to create
+   * @param oneWayDelay how long the proxy holds each direction's bytes; zero for no proxy
+   */
+  static Fixture start(String name, int maxConnections, int people, Duration oneWayDelay) {
     PostgresServer server = PostgresServer.start(PostgresOptions.builder()
         .name("bench-" + name)
         .maxConnections(maxConnections)
@@ -62,6 +89,9 @@ final class Fixture implements AutoCloseable {
         .build());
     try {
       server.createDatabase(DATABASE);
+      server.execute(DATABASE, "CREATE TABLE item (id integer PRIMARY KEY, name text NOT NULL, qty integer NOT NULL);"
+          + " INSERT INTO item SELECT i, 'item ' || i, i % 100 FROM generate_series(1, " + ROWS + ") i;"
+          + " GRANT SELECT, UPDATE ON item TO PUBLIC; ANALYZE item;");
       String[] roles = new String[people];
       String verifier = ScramVerifier.of(PASSWORD.toCharArray());
       StringBuilder sql = new StringBuilder();
@@ -73,7 +103,8 @@ final class Fixture implements AutoCloseable {
           sql.setLength(0);
         }
       }
-      return new Fixture(server, roles);
+      TcpProxy proxy = oneWayDelay.isZero() ? null : TcpProxy.start(server.host(), server.port(), oneWayDelay);
+      return new Fixture(server, roles, proxy);
     } catch (RuntimeException e) {
       server.close();
       throw e;
@@ -129,7 +160,13 @@ final class Fixture implements AutoCloseable {
 
   @Override
   public void close() {
-    server.close();
+    try {
+      if (proxy != null) {
+        proxy.close();
+      }
+    } finally {
+      server.close();
+    }
   }
 
   /** Runs {@code task(0..n-1)} on {@link #SETUP_THREADS} threads and returns the results in order. */

@@ -1,17 +1,17 @@
 package io.userbound.benchmarks;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.userbound.core.DatabaseStats;
 import io.userbound.core.Login;
 import io.userbound.core.SessionReset;
 import io.userbound.core.Userbound;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
@@ -63,7 +63,7 @@ public final class IdleFootprint {
     }
     int most = counts.stream().mapToInt(Integer::intValue).max().orElseThrow();
     int smallest = counts.stream().mapToInt(Integer::intValue).min().orElseThrow();
-    List<String> rows = new ArrayList<>();
+    List<Map<String, Object>> rows = new ArrayList<>();
     String version;
     long t0 = System.nanoTime();
     try (Fixture fixture = Fixture.start("footprint", smallest + SMALL_BUDGET + 40, most + 1)) {
@@ -71,17 +71,19 @@ public final class IdleFootprint {
       System.out.printf("footprint: server up with %,d people in %d ms%n", most + 1,
           TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
       Scenario connected = run(fixture, smallest, smallest + SMALL_BUDGET, "connected");
-      rows.add(connected.json());
+      rows.add(connected.toMap());
       for (int n : counts) {
         Scenario none = run(fixture, n, SMALL_BUDGET, "none");
         none.correct(connected);
-        rows.add(none.json());
+        rows.add(none.toMap());
       }
     }
-    String json = "{\n  \"postgres\": \"" + version + "\",\n  \"settleSeconds\": " + SETTLE_SECONDS
-        + ",\n  \"scenarios\": [\n    " + String.join(",\n    ", rows) + "\n  ]\n}\n";
+    Map<String, Object> doc = new LinkedHashMap<>();
+    doc.put("postgres", version);
+    doc.put("settleSeconds", SETTLE_SECONDS);
+    doc.put("scenarios", rows);
     Files.createDirectories(out.toAbsolutePath().getParent());
-    Files.writeString(out, json, StandardCharsets.UTF_8);
+    new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(out.toFile(), doc);
     System.out.println("footprint: wrote " + out);
   }
 
@@ -90,14 +92,14 @@ public final class IdleFootprint {
     // Warm up in a throw-away instance: the spare last person logs in, runs a query and logs
     // out, so class loading and JIT are not counted as anybody's cost. Closing the instance
     // stops all of its threads.
-    try (Userbound warmUp = Pools.userbound(fixture, budget, SessionReset.DISCARD_ALL)) {
+    try (Userbound warmUp = Pools.userbound(fixture, budget, SessionReset.TRACKED)) {
       Login warm = warmUp.login(fixture.people[fixture.people.length - 1], fixture.password());
       try (var c = warmUp.connection(warm, Fixture.DATABASE)) {
-        Pools.query(c);
+        Work.select1(c);
       }
       warmUp.logout(warm);
     }
-    try (Userbound userbound = Pools.userbound(fixture, budget, SessionReset.DISCARD_ALL)) {
+    try (Userbound userbound = Pools.userbound(fixture, budget, SessionReset.TRACKED)) {
       Thread.sleep(500);
       s.heapBefore = heap();
       s.threadsBefore = threads();
@@ -121,7 +123,7 @@ public final class IdleFootprint {
       java.lang.ref.Reference.reachabilityFence(logins);
     }
     s.backendsAfterClose = waitForNoBackends(fixture);
-    System.out.println("footprint: " + s.json());
+    System.out.println("footprint: " + s.toMap());
     return s;
   }
 
@@ -199,19 +201,25 @@ public final class IdleFootprint {
       }
     }
 
-    String json() {
-      StringBuilder names = new StringBuilder();
-      threadNames.forEach((k, v) -> names.append(names.length() == 0 ? "" : ", ")
-          .append('"').append(k.replace("\"", "'")).append("\": ").append(v));
-      return String.format(Locale.ROOT, "{\"kind\": \"%s\", \"people\": %d, \"budget\": %d, \"heapBefore\": %d,"
-              + " \"heapAfter\": %d, \"bytesPerPerson\": %.1f, \"bytesPerPersonWithoutConnection\": %s,"
-              + " \"threadsBefore\": %d, \"threadsAfterLogins\": %d, \"threadsSettled\": %d,"
-              + " \"pools\": %d, \"openConnections\": %d, \"serverBackends\": %d, \"backendsAfterClose\": %d,"
-              + " \"loginMillis\": %d, \"threads\": {%s}}",
-          kind, people, budget, heapBefore, heapAfter, bytesPerPerson(),
-          Double.isNaN(correctedBytesPerPerson) ? "null" : String.format(Locale.ROOT, "%.1f", correctedBytesPerPerson),
-          threadsBefore, threadsAfterLogins, threadsSettled, pools, openConnections, serverBackends,
-          backendsAfterClose, loginMillis, names);
+    Map<String, Object> toMap() {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("kind", kind);
+      m.put("people", people);
+      m.put("budget", budget);
+      m.put("heapBefore", heapBefore);
+      m.put("heapAfter", heapAfter);
+      m.put("bytesPerPerson", bytesPerPerson());
+      m.put("bytesPerPersonWithoutConnection", Double.isNaN(correctedBytesPerPerson) ? null : correctedBytesPerPerson);
+      m.put("threadsBefore", threadsBefore);
+      m.put("threadsAfterLogins", threadsAfterLogins);
+      m.put("threadsSettled", threadsSettled);
+      m.put("pools", pools);
+      m.put("openConnections", openConnections);
+      m.put("serverBackends", serverBackends);
+      m.put("backendsAfterClose", backendsAfterClose);
+      m.put("loginMillis", loginMillis);
+      m.put("threads", threadNames);
+      return m;
     }
   }
 }

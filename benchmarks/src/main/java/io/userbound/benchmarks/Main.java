@@ -1,5 +1,6 @@
 package io.userbound.benchmarks;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URISyntaxException;
@@ -17,6 +18,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.profile.GCProfiler;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.results.format.ResultFormatFactory;
 import org.openjdk.jmh.results.format.ResultFormatType;
@@ -32,71 +34,89 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * java -jar benchmarks/target/benchmarks.jar            full suite  -&gt; benchmarks/results/
  * java -jar benchmarks/target/benchmarks.jar quick      smoke run   -&gt; benchmarks/results/quick/
  * java -Dquick -jar benchmarks/target/benchmarks.jar    the same
- * options: --steps NAME,...   run only these steps (request, request-userbound, request-10000,
- *                            request-map, borrow, borrow-map, access, access-dbcp2, come-back-later,
- *                            threads-1, threads-4, first-logins)
+ * options: --steps NAME,...   run only these steps of the plan (see plan())
  *          --no-footprint     skip the footprint harness
- *          --modes avgt,thrpt let JMH measure throughput too (doubles the time)
  *          --out DIR          write results elsewhere
  * java -jar benchmarks/target/benchmarks.jar report [DIR]   rebuild report.md and chart.png
  * java -jar benchmarks/target/benchmarks.jar jmh ARGS...    plain JMH, e.g. "jmh -l"
  * </pre>
  *
  * <p>The full suite keeps JMH's rules of thumb short but honest: one fork per trial, 2 warm-up
- * and 5 measurement iterations of one second (first logins: 3 and 8 single shots); it takes
- * about 14 minutes on 2 cores (15.4 with the machine shared). Every trial starts its own
- * PostgreSQL server.
+ * and 5 measurement iterations of one second (first logins: 3 and 8 single shots). Requests are
+ * measured in sample-time mode (mean, p50 and p99 per operation), borrow-only in average-time
+ * mode (a per-operation timer would cost as much as a borrow); both with JMH's GC profiler
+ * for bytes allocated per operation. Every trial starts its own PostgreSQL server.
  */
 public final class Main {
 
   private Main() {
   }
 
-  /** One JMH run of the plan: which benchmarks, on how many threads, with which parameters. */
-  private record Step(String name, String include, int threads, Map<String, String[]> params) {
+  /** One JMH run of the plan: which benchmarks, on how many threads, in which mode, with which parameters. */
+  private record Step(String name, String include, int threads, Mode mode, Map<String, String[]> params) {
   }
 
-  private static final String R = RequestBenchmark.class.getName() + ".";
+  private static String bench(String classes, String methods) {
+    return "\\.(" + classes + ")Benchmark\\.(" + methods + ")$";
+  }
+
+  /** The main contenders: the no-pool control, Userbound, the plain map of HikariCP pools, the peers. */
+  private static final String MAIN = "Control|Userbound|HikariMap|Dbcp2|C3p0";
+  private static final String PEOPLE = "1,100,1000";
+  private static final Mode SAMPLE = Mode.SampleTime;
+  private static final Mode AVERAGE = Mode.AverageTime;
 
   private static List<Step> plan(boolean quick) {
     List<Step> steps = new ArrayList<>();
     if (quick) {
       // Every benchmark method once, with the cheapest parameters: a smoke test, not a measurement.
-      steps.add(new Step("request", R + "(floor|openConnections|hikariShared|userbound|dbcp2|c3p0"
-          + "|naivePerRequest|newConnection)$", 2,
-          params("people", "100", "connections", "100")));
-      steps.add(new Step("borrow", R + "(hikariSharedBorrow|hikariMapBorrow|userboundBorrow|dbcp2Borrow"
-          + "|c3p0Borrow)$", 2, params("people", "1", "reset", "NONE")));
-      steps.add(new Step("first-logins", FirstLoginBenchmark.class.getName() + ".", 1,
+      steps.add(new Step("request", bench(MAIN + "|HikariShared|Naive", "request|newConnection|poolPerRequest"), 2,
+          SAMPLE, params("people", "1", "work", "pk")));
+      steps.add(new Step("write-rtt", bench("Control|Userbound", "request"), 2, SAMPLE,
+          params("people", "1", "work", "write", "rtt", "250", "reset", "DISCARD_ALL")));
+      steps.add(new Step("hibernate", bench("Control|Userbound", "hibernate"), 2, SAMPLE, params("people", "1")));
+      steps.add(new Step("borrow", bench(MAIN.replace("Control|", "") + "|HikariShared", "borrow"), 2, AVERAGE,
+          params("people", "1", "comeBack", "later")));
+      steps.add(new Step("first-logins", FirstLoginBenchmark.class.getName() + ".", 1, Mode.SingleShotTime,
           params("loginThreads", "2")));
-    } else {
-      // 2 threads = the machine's cores: the main comparison, every N.
-      steps.add(new Step("request", R + "(floor|openConnections|hikariShared|dbcp2|c3p0|naivePerRequest"
-          + "|newConnection)$", 2, params()));
-      steps.add(new Step("request-userbound", R + "userbound$", 2, params("people", "1,100,1000")));
-      // At 10,000 people (budget 300) every request reconnects (milliseconds); DISCARD ALL adds one
-      // round trip (tens of µs) to that, so only the default reset is run: 10,000 logins in the
-      // setup take about a minute per trial.
-      steps.add(new Step("request-10000", R + "userbound$", 2, params("people", "10000", "reset", "DISCARD_ALL")));
-      steps.add(new Step("request-map", R + "hikariMap$", 2, params("people", "100")));
-      // Borrow and hand back, no query. DISCARD_ALL would add its round trip to the hand-back.
-      // Not at 10,000 people: there every borrow opens a new connection under the budget, which
-      // request-10000 measures already, and 10,000 logins cost about a minute of setup.
-      steps.add(new Step("borrow", R + "(hikariSharedBorrow|userboundBorrow|dbcp2Borrow|c3p0Borrow)$", 2,
-          params("people", "1,100,1000", "reset", "NONE")));
-      steps.add(new Step("borrow-map", R + "hikariMapBorrow$", 2, params("people", "100")));
-      // Other access patterns at 100 people: which thread serves which person matters.
-      steps.add(new Step("access", R + "(openConnections|userbound)$", 2,
-          params("access", "shared,random", "people", "100", "connections", "100", "reset", "NONE")));
-      steps.add(new Step("access-dbcp2", R + "dbcp2$", 2, params("access", "random", "people", "100")));
-      // People who come back after more than 500 ms: HikariCP's alive check on every borrow.
-      steps.add(new Step("come-back-later", R + "userbound$", 2, params("people", "100", "comeBack", "later")));
-      for (int t : new int[] {1, 4}) {
-        steps.add(new Step("threads-" + t, R + "(floor|openConnections|hikariShared|userbound)$", t,
-            params("people", "100", "connections", "100")));
-      }
-      steps.add(new Step("first-logins", FirstLoginBenchmark.class.getName() + ".", 1, params()));
+      return steps;
     }
+    // 2 threads = the machine's cores: the main comparison, every N, people who come back soon.
+    steps.add(new Step("request", bench(MAIN, "request"), 2, SAMPLE,
+        params("people", PEOPLE, "reset", "TRACKED,DISCARD_ALL")));
+    steps.add(new Step("request-shared", bench("HikariShared", "request"), 2, SAMPLE, params()));
+    // At 10,000 people (budget 300) every request reconnects (milliseconds): the default reset only.
+    steps.add(new Step("request-10000", bench("Userbound", "request"), 2, SAMPLE, params("people", "10000")));
+    // People who come back after more than 500 ms: every pool validates on every borrow (see Pools).
+    // The control validates nothing, so its "soon" figures serve for both.
+    steps.add(new Step("later", bench(MAIN.replace("Control|", ""), "request"), 2, SAMPLE,
+        params("people", PEOPLE, "comeBack", "later")));
+    // One thread: the virtual machine wakes an idle CPU between round trips, so it is slower.
+    steps.add(new Step("threads-1", bench("Control|Userbound", "request"), 1, SAMPLE, params("people", PEOPLE)));
+    steps.add(new Step("threads-1-later", bench("Userbound", "request"), 1, SAMPLE,
+        params("people", PEOPLE, "comeBack", "later")));
+    // Realistic requests: a prepared primary-key select, a one-row write transaction, Hibernate.
+    for (String work : new String[] {"pk", "write"}) {
+      steps.add(new Step(work, bench("Control|Userbound|Dbcp2", "request"), 2, SAMPLE,
+          params("work", work, "people", "100,1000", "reset", "TRACKED,DISCARD_ALL")));
+    }
+    steps.add(new Step("hibernate", bench("Control|Userbound", "hibernate"), 2, SAMPLE,
+        params("people", "100", "reset", "TRACKED,DISCARD_ALL")));
+    // Borrow and hand back, nothing else: each library's own cost, and its allocation.
+    steps.add(new Step("borrow", bench(MAIN.replace("Control|", ""), "borrow"), 2, AVERAGE, params("people", PEOPLE)));
+    steps.add(new Step("borrow-shared", bench("HikariShared", "borrow"), 2, AVERAGE, params()));
+    // A 0.25 ms network round trip (TcpProxy, 125 µs each way): extra round trips show their price.
+    steps.add(new Step("rtt", bench("Control|Userbound|Dbcp2|HikariMap", "request"), 2, SAMPLE,
+        params("rtt", "250", "people", "100", "reset", "TRACKED,DISCARD_ALL")));
+    steps.add(new Step("rtt-later", bench("Userbound|Dbcp2|HikariMap", "request"), 2, SAMPLE,
+        params("rtt", "250", "people", "100", "comeBack", "later")));
+    steps.add(new Step("rtt-pk", bench("Control|Userbound|Dbcp2", "request"), 2, SAMPLE,
+        params("rtt", "250", "people", "100", "work", "pk", "reset", "TRACKED,DISCARD_ALL")));
+    // Random access at 100 people: now and then two threads want the same person.
+    steps.add(new Step("access", bench("Control|Userbound|Dbcp2", "request"), 2, SAMPLE,
+        params("access", "random", "people", "100")));
+    steps.add(new Step("naive", bench("Naive", "newConnection|poolPerRequest"), 2, SAMPLE, params("people", "100")));
+    steps.add(new Step("first-logins", FirstLoginBenchmark.class.getName() + ".", 1, Mode.SingleShotTime, params()));
     return steps;
   }
 
@@ -126,7 +146,6 @@ public final class Main {
     boolean quick = System.getProperty("quick") != null;
     List<String> only = null;
     boolean footprint = true;
-    List<Mode> modes = List.of(Mode.AverageTime);
     Path out = null;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
@@ -135,13 +154,6 @@ public final class Main {
         case "--steps" -> only = List.of(args[++i].split(","));
         case "--no-footprint" -> footprint = false;
         case "--out" -> out = Path.of(args[++i]);
-        case "--modes" -> {
-          List<Mode> m = new ArrayList<>();
-          for (String s : args[++i].split(",")) {
-            m.add(Mode.deepValueOf(s));
-          }
-          modes = m;
-        }
         default -> {
           System.err.println("unknown argument: " + args[i] + " (see the README or Main's javadoc)");
           System.exit(2);
@@ -161,14 +173,14 @@ public final class Main {
         continue;
       }
       System.out.printf("%n=== step %s: %d thread(s) ===%n", step.name(), step.threads());
-      all.addAll(runStep(step, quick, modes));
+      all.addAll(runStep(step, quick));
     }
     try (PrintStream json = new PrintStream(Files.newOutputStream(dir.resolve("jmh.json")), true,
         StandardCharsets.UTF_8)) {
       ResultFormatFactory.getInstance(ResultFormatType.JSON, json).writeOut(all);
     }
     if (footprint) {
-      runFootprint(dir, quick ? "300" : "1000,10000");
+      runFootprint(dir, quick ? "100" : "1000,10000");
     }
     Instant finished = Instant.now();
     writeMeta(dir, quick, started, finished, loadAtStart, args);
@@ -177,20 +189,19 @@ public final class Main {
         dir.resolve("report.md").toAbsolutePath());
   }
 
-  private static Collection<RunResult> runStep(Step step, boolean quick, List<Mode> modes) throws Exception {
+  private static Collection<RunResult> runStep(Step step, boolean quick) throws Exception {
     ChainedOptionsBuilder b = new OptionsBuilder()
         .include(step.include())
         .threads(step.threads())
+        .mode(step.mode())
         .forks(1)
         // A smoke run (CI) must fail when a benchmark breaks; a full run keeps going and the
         // report shows what is missing.
         .shouldFailOnError(quick);
-    if (step.name().equals("first-logins")) {
-      b.warmupIterations(quick ? 0 : 3).measurementIterations(quick ? 1 : 8);
+    if (step.mode() == Mode.SingleShotTime) {
+      b.timeUnit(TimeUnit.MILLISECONDS).warmupIterations(quick ? 0 : 3).measurementIterations(quick ? 1 : 8);
     } else {
-      for (Mode m : modes) {
-        b.mode(m);
-      }
+      b.timeUnit(TimeUnit.MICROSECONDS).addProfiler(GCProfiler.class);
       if (quick) {
         b.warmupIterations(1).warmupTime(TimeValue.milliseconds(200))
             .measurementIterations(2).measurementTime(TimeValue.milliseconds(200));
@@ -200,7 +211,11 @@ public final class Main {
       }
     }
     step.params().forEach(b::param);
-    return new Runner(b.build()).run();
+    Collection<RunResult> results = new Runner(b.build()).run();
+    if (quick && results.isEmpty()) {
+      throw new IllegalStateException("step " + step.name() + " ran no benchmark: " + step.include());
+    }
+    return results;
   }
 
   /** Runs the footprint harness in a JVM of its own, so that nothing else is on its heap. */
@@ -223,15 +238,20 @@ public final class Main {
 
   private static void writeMeta(Path dir, boolean quick, Instant started, Instant finished, String loadAtStart,
       String[] args) throws IOException {
-    String json = String.format(Locale.ROOT, "{%n  \"mode\": \"%s\",%n  \"started\": \"%s\",%n  \"finished\": \"%s\","
-            + "%n  \"cores\": %d,%n  \"cpu\": \"%s\",%n  \"os\": \"%s\",%n  \"java\": \"%s\","
-            + "%n  \"loadAverageAtStart\": \"%s\",%n  \"loadAverageAtEnd\": \"%s\",%n  \"args\": \"%s\"%n}%n",
-        quick ? "quick" : "full", started.truncatedTo(ChronoUnit.SECONDS),
-        finished.truncatedTo(ChronoUnit.SECONDS), Runtime.getRuntime().availableProcessors(), cpuModel(),
-        System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"),
-        System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"),
-        loadAtStart, loadAverage(), String.join(" ", args));
-    Files.writeString(dir.resolve("meta.json"), json, StandardCharsets.UTF_8);
+    Map<String, Object> meta = new LinkedHashMap<>();
+    meta.put("mode", quick ? "quick" : "full");
+    meta.put("started", started.truncatedTo(ChronoUnit.SECONDS).toString());
+    meta.put("finished", finished.truncatedTo(ChronoUnit.SECONDS).toString());
+    meta.put("seconds", started.until(finished, ChronoUnit.SECONDS));
+    meta.put("cores", Runtime.getRuntime().availableProcessors());
+    meta.put("cpu", cpuModel());
+    meta.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
+        + System.getProperty("os.arch"));
+    meta.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
+    meta.put("loadAverageAtStart", loadAtStart);
+    meta.put("loadAverageAtEnd", loadAverage());
+    meta.put("args", String.join(" ", args));
+    new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(dir.resolve("meta.json").toFile(), meta);
   }
 
   /** benchmarks/results (or results/quick), found from where this jar or class lives. */
@@ -257,7 +277,7 @@ public final class Main {
     try {
       for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
         if (line.startsWith("model name")) {
-          return line.substring(line.indexOf(':') + 1).trim().replace("\"", "'");
+          return line.substring(line.indexOf(':') + 1).trim();
         }
       }
     } catch (IOException | RuntimeException e) {

@@ -1,5 +1,7 @@
 package io.userbound.benchmarks;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.awt.Color;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -21,24 +23,31 @@ import org.knowm.xchart.style.Styler;
  * Turns jmh.json (+ footprint.json, meta.json) in a results directory into report.md and
  * chart.png. Every ratio divides two figures of the same run and the same thread count.
  *
- * JMH's average time is per operation and per thread; the throughput column is derived from
- * it (threads / average time), which is what JMH's throughput mode measures in a closed loop.
- * Rows JMH measured in throughput mode (--modes avgt,thrpt) are listed as measured.
+ * Error bars. For sample-time rows JMH's own error is computed over every single sample, so
+ * it is tiny and says nothing about how much a one-second iteration differs from the next,
+ * which is the noise on this machine. The report therefore recomputes the error the way JMH
+ * does for average time: the 99.9% confidence interval (Student's t) of the per-iteration
+ * means, taken from the per-iteration histograms in jmh.json. Average-time rows keep JMH's
+ * error, which is computed that way already.
+ *
+ * A target's verdict comes from the two error bars: "met" when even the worst end of the
+ * ratio's range is within the target, "missed" when even its best end is not, and "within
+ * noise" when the range straddles the target, whichever side the ratio itself is on.
  */
 final class Report {
 
   private static final int[] PEOPLE = {1, 100, 1_000, 10_000};
+  private static final int[] MAIN_PEOPLE = {1, 100, 1_000};
+  private static final String GC_NORM = "gc.alloc.rate.norm";
 
-  private final Path dir;
   private final List<Row> rows = new ArrayList<>();
-  private final Map<String, Object> meta;
-  private final Map<String, Object> footprint;
+  private final JsonNode meta;
+  private final JsonNode footprint;
   private final StringBuilder md = new StringBuilder();
-  private final List<String[]> targets = new ArrayList<>();
 
-  /** One JMH result. */
-  private record Row(String method, String mode, int threads, Map<String, String> params, double score,
-      double error, String unit) {
+  /** One JMH result. {@code bench} is e.g. {@code Userbound.request}. Times in µs. */
+  private record Row(String bench, String mode, int threads, Map<String, String> params, double score,
+      double error, double p50, double p99, double bytesPerOp) {
 
     String param(String name) {
       return params.getOrDefault(name, "");
@@ -46,24 +55,89 @@ final class Report {
   }
 
   private Report(Path dir) throws IOException {
-    this.dir = dir;
-    this.meta = readObject(dir.resolve("meta.json"));
-    this.footprint = readObject(dir.resolve("footprint.json"));
-    Path jmh = dir.resolve("jmh.json");
-    if (Files.exists(jmh)) {
-      for (Object o : (List<?>) Json.parse(Files.readString(jmh, StandardCharsets.UTF_8))) {
-        Map<?, ?> r = (Map<?, ?>) o;
-        String name = (String) r.get("benchmark");
-        Map<String, String> params = new TreeMap<>();
-        if (r.get("params") instanceof Map<?, ?> p) {
-          p.forEach((k, v) -> params.put((String) k, String.valueOf(v)));
-        }
-        Map<?, ?> metric = (Map<?, ?>) r.get("primaryMetric");
-        rows.add(new Row(name.substring(name.lastIndexOf('.') + 1), (String) r.get("mode"),
-            (int) Json.number(r.get("threads")), params, Json.number(metric.get("score")),
-            Json.number(metric.get("scoreError")), (String) metric.get("scoreUnit")));
+    ObjectMapper json = new ObjectMapper();
+    this.meta = read(json, dir.resolve("meta.json"));
+    this.footprint = read(json, dir.resolve("footprint.json"));
+    for (JsonNode r : read(json, dir.resolve("jmh.json"))) {
+      rows.add(row(r));
+    }
+  }
+
+  private static JsonNode read(ObjectMapper json, Path file) throws IOException {
+    return Files.exists(file) ? json.readTree(file.toFile()) : json.createObjectNode();
+  }
+
+  private static Row row(JsonNode r) {
+    String name = r.path("benchmark").asText();
+    String[] parts = name.split("\\.");
+    String bench = parts[parts.length - 2].replace("Benchmark", "") + "." + parts[parts.length - 1];
+    Map<String, String> params = new TreeMap<>();
+    r.path("params").properties().forEach(e -> params.put(e.getKey(), e.getValue().asText()));
+    JsonNode metric = r.path("primaryMetric");
+    String mode = r.path("mode").asText();
+    double score = number(metric.path("score"));
+    double error = number(metric.path("scoreError"));
+    double p50 = Double.NaN;
+    double p99 = Double.NaN;
+    if (mode.equals("sample")) {
+      p50 = number(metric.path("scorePercentiles").path("50.0"));
+      p99 = number(metric.path("scorePercentiles").path("99.0"));
+      error = iterationError(metric.path("rawDataHistogram"), error);
+    }
+    double bytes = Double.NaN;
+    for (Map.Entry<String, JsonNode> e : r.path("secondaryMetrics").properties()) {
+      if (e.getKey().endsWith(GC_NORM)) {
+        bytes = number(e.getValue().path("score"));
       }
     }
+    return new Row(bench, mode, r.path("threads").asInt(), params, score, error, p50, p99, bytes);
+  }
+
+  /** JMH writes "NaN" as a string. */
+  private static double number(JsonNode n) {
+    if (n.isNumber()) {
+      return n.asDouble();
+    }
+    try {
+      return Double.parseDouble(n.asText());
+    } catch (NumberFormatException e) {
+      return Double.NaN;
+    }
+  }
+
+  /**
+   * The 99.9% confidence half-width of the per-iteration means, from JMH's per-iteration
+   * histograms ([fork][iteration] = [[value, count], ...]); {@code fallback} if there are
+   * fewer than two iterations.
+   */
+  private static double iterationError(JsonNode forks, double fallback) {
+    List<Double> means = new ArrayList<>();
+    for (JsonNode fork : forks) {
+      for (JsonNode iteration : fork) {
+        double sum = 0;
+        long count = 0;
+        for (JsonNode bucket : iteration) {
+          sum += bucket.get(0).asDouble() * bucket.get(1).asLong();
+          count += bucket.get(1).asLong();
+        }
+        if (count > 0) {
+          means.add(sum / count);
+        }
+      }
+    }
+    int n = means.size();
+    if (n < 2) {
+      return fallback;
+    }
+    double mean = means.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+    double var = means.stream().mapToDouble(m -> (m - mean) * (m - mean)).sum() / (n - 1);
+    return studentT999(n - 1) * Math.sqrt(var / n);
+  }
+
+  /** Two-sided 99.9% quantile of Student's t for {@code df} degrees of freedom. */
+  private static double studentT999(int df) {
+    double[] t = {636.62, 31.599, 12.924, 8.610, 6.869, 5.959, 5.408, 5.041, 4.781, 4.587};
+    return df <= t.length ? t[df - 1] : 3.291;
   }
 
   /**
@@ -80,28 +154,20 @@ final class Report {
     System.out.println("report: wrote " + dir.resolve("report.md") + " and " + dir.resolve("chart.png"));
   }
 
-  private static Map<String, Object> readObject(Path file) throws IOException {
-    if (!Files.exists(file)) {
-      return Map.of();
-    }
-    @SuppressWarnings("unchecked")
-    Map<String, Object> map = (Map<String, Object>) Json.parse(Files.readString(file, StandardCharsets.UTF_8));
-    return map;
-  }
-
   // ------------------------------------------------------------------ lookups
 
   /** Parameters that single out a variant; a lookup that does not name them wants the default. */
-  private static final Map<String, String> DEFAULTS = Map.of("access", "own", "comeBack", "soon", "budget", "auto");
+  private static final Map<String, String> DEFAULTS = Map.of("access", "own", "comeBack", "soon", "rtt", "0",
+      "work", "select1", "reset", "TRACKED");
 
-  private Optional<Row> find(String method, int threads, String... params) {
+  private Optional<Row> find(String bench, int threads, String... params) {
     Map<String, String> want = new LinkedHashMap<>(DEFAULTS);
     for (int i = 0; i < params.length; i += 2) {
       want.put(params[i], params[i + 1]);
     }
     outer:
     for (Row r : rows) {
-      if (!r.method.equals(method) || r.threads != threads || !r.mode.equals(method.equals("firstLogins") ? "ss" : "avgt")) {
+      if (!r.bench.equals(bench) || r.threads != threads) {
         continue;
       }
       for (Map.Entry<String, String> w : want.entrySet()) {
@@ -115,13 +181,20 @@ final class Report {
     return Optional.empty();
   }
 
-  private double us(String method, int threads, String... params) {
-    return find(method, threads, params).map(Row::score).orElse(Double.NaN);
+  /** The no-pool control for n people (with fewer people than threads: each thread's own connection). */
+  private Optional<Row> control(int n, int threads, String... params) {
+    String[] p = new String[params.length + 2];
+    p[0] = "people";
+    p[1] = Integer.toString(n);
+    System.arraycopy(params, 0, p, 2, params.length);
+    return find("Control.request", threads, p);
   }
 
-  /** The no-pool control for n people: the floor for 1, N open connections otherwise. */
-  private double control(int n, int threads) {
-    return n == 1 ? us("floor", threads) : us("openConnections", threads, "connections", Integer.toString(n));
+  private static String[] with(String[] params, String... more) {
+    String[] p = new String[params.length + more.length];
+    System.arraycopy(params, 0, p, 0, params.length);
+    System.arraycopy(more, 0, p, params.length, more.length);
+    return p;
   }
 
   // ------------------------------------------------------------------ the document
@@ -129,209 +202,333 @@ final class Report {
   private void build() {
     md.append("# Userbound benchmark results\n\n");
     machine();
-    warmRequests();
-    borrowOnly();
-    accessPatterns();
+    targets();
+    warmRequests("## Warm request: `select 1`, 2 threads", 2);
     comeBackLater();
-    threadCounts();
+    oneThread();
+    realisticRequests();
+    borrowOnly();
+    roundTrip();
+    randomAccess();
     perRequestConnections();
     firstLogins();
     footprint();
-    targetTable();
+    contenders();
     md.append("\n![Warm request, 2 threads](chart.png)\n");
   }
 
   private void machine() {
-    String mode = String.valueOf(meta.getOrDefault("mode", "?"));
-    Row any = rows.isEmpty() ? null : rows.get(0);
+    String mode = meta.path("mode").asText("?");
     md.append("| run | |\n| --- | --- |\n");
     md.append("| mode | ").append(mode).append(mode.equals("quick")
         ? " (a smoke test: 2 × 0.2 s measurements, **not** a measurement to quote)"
         : " (1 fork, 2 × 1 s warm-up, 5 × 1 s measurement per trial; first logins 3 + 8 single shots)")
         .append(" |\n");
-    md.append("| date | ").append(meta.getOrDefault("started", "?")).append(" to ").append(meta.getOrDefault("finished", "?")).append(" |\n");
-    md.append("| machine | ").append(fmtCount(meta.get("cores"))).append(" cores, ").append(meta.getOrDefault("cpu", "?"))
-        .append(", ").append(meta.getOrDefault("os", "?")).append(" |\n");
-    md.append("| JVM | ").append(meta.getOrDefault("java", "?")).append(" |\n");
-    md.append("| PostgreSQL | ").append(footprint.getOrDefault("postgres", "?"))
+    md.append("| date | ").append(meta.path("started").asText("?")).append(" to ").append(meta.path("finished").asText("?"))
+        .append(meta.has("seconds") ? " (" + Math.round(meta.path("seconds").asDouble() / 60) + " min)" : "").append(" |\n");
+    md.append("| machine | ").append(meta.path("cores").asText("?")).append(" cores, ").append(meta.path("cpu").asText("?"))
+        .append(", ").append(meta.path("os").asText("?")).append(" |\n");
+    md.append("| JVM | ").append(meta.path("java").asText("?")).append(" |\n");
+    md.append("| PostgreSQL | ").append(footprint.path("postgres").asText("?"))
         .append(" on loopback, SCRAM-SHA-256, `sslmode=disable`, one server per trial (binding-testkit) |\n");
-    md.append("| load average (1, 5, 15 min) | at start ").append(meta.getOrDefault("loadAverageAtStart", "?"))
-        .append(", at end ").append(meta.getOrDefault("loadAverageAtEnd", "?")).append(" |\n\n");
-    md.append("One operation = get a connection for a person, run `select 1`, give it back. ")
-        .append("µs/op is JMH's average time per operation and thread; ops/s is for all threads together ")
-        .append("(threads ÷ average time). People take turns round-robin, each thread over its own share. ")
-        .append("Every ratio divides two figures from this run with the same thread count. ")
-        .append("\"Floor\" is the query on an already-open connection; \"control N\" is the same query ")
-        .append("round-robin over N already-open connections (N server backends), no pool: the fair floor for N people.\n\n");
+    md.append("| load average (1, 5, 15 min) | at start ").append(meta.path("loadAverageAtStart").asText("?"))
+        .append(", at end ").append(meta.path("loadAverageAtEnd").asText("?")).append(" |\n\n");
+    md.append("One operation = get a connection for a person, do the work, give it back. Times are µs per operation ")
+        .append("and thread: the mean (JMH sample-time mode) with ± its 99.9% confidence interval over the five ")
+        .append("1-second iterations, and the median (p50) and 99th percentile (p99) of all sampled operations. ")
+        .append("B/op is heap allocated per operation (JMH's GC profiler). People take turns round-robin, each thread ")
+        .append("over its own share. Every ratio divides two figures from this run with the same thread count. ")
+        .append("\"Control N\" is the same work round-robin over N already-open connections (N server backends), no pool: ")
+        .append("the fair floor for N people; at N = 1 each thread has its own open connection (the query alone). ")
+        .append("Userbound runs with its default settings (session reset TRACKED) unless a row says otherwise.\n\n");
   }
 
-  private void warmRequests() {
-    int t = 2;
-    md.append("## Warm request, 2 threads\n\n");
-    md.append("| contender | people | µs/op | ± (99.9%) | ops/s | ÷ floor | ÷ control N |\n");
-    md.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: |\n");
-    double floor = us("floor", t);
-    find("floor", t).ifPresent(r -> line("floor: open connection", "1", r, floor, floor));
-    for (int n : PEOPLE) {
-      find("openConnections", t, "connections", Integer.toString(n))
-          .ifPresent(r -> line("control: N open connections, no pool", fmtInt(n), r, floor, r.score));
+  // ------------------------------------------------------------------ targets
+
+  private record Verdict(double ratio, String text) {
+  }
+
+  /** a ÷ b against a target ratio, from both error bars. */
+  private static Verdict verdict(Row a, Row b, double target) {
+    double ratio = a.score / b.score;
+    double lo = (a.score - a.error) / (b.score + b.error);
+    double hi = b.score - b.error > 0 ? (a.score + a.error) / (b.score - b.error) : Double.POSITIVE_INFINITY;
+    String range = ratio(lo) + "–" + (Double.isInfinite(hi) ? "∞" : ratio(hi));
+    if (hi <= target) {
+      return new Verdict(ratio, "met");
     }
-    find("hikariShared", t).ifPresent(r -> line("HikariCP, one shared pool, one role", "1", r, floor, floor));
-    for (int n : PEOPLE) {
-      for (String reset : new String[] {"DISCARD_ALL", "NONE"}) {
-        String label = "Userbound, reset " + reset;
-        find("userbound", t, "people", Integer.toString(n), "reset", reset)
-            .ifPresent(r -> line(label, fmtInt(n), r, floor, control(n, t)));
+    if (lo > target) {
+      return new Verdict(ratio, "missed");
+    }
+    return new Verdict(ratio, "within noise (" + range + ", " + (ratio <= target ? "below" : "above") + " the target)");
+  }
+
+  private void targets() {
+    List<String> lines = new ArrayList<>();
+    // 1. Warm request <= 1.05 x the no-pool control, N = 1, 100, 1,000; 1 and 2 threads; soon and later.
+    for (int threads : new int[] {1, 2}) {
+      for (String comeBack : new String[] {"soon", "later"}) {
+        for (int n : MAIN_PEOPLE) {
+          Optional<Row> u = find("Userbound.request", threads, "people", Integer.toString(n), "comeBack", comeBack);
+          Optional<Row> c = control(n, threads);
+          if (u.isPresent() && c.isPresent()) {
+            lines.add(targetLine("warm request ≤ 1.05 × control", n, threads, comeBack, "Userbound", u.get(),
+                "control", c.get(), 1.05));
+          }
+        }
       }
-      find("hikariMap", t, "people", Integer.toString(n)).ifPresent(r -> line("a plain map of HikariCP pools", fmtInt(n), r, floor, control(n, t)));
-      find("dbcp2", t, "people", Integer.toString(n)).ifPresent(r -> line("DBCP2 PerUserPoolDataSource", fmtInt(n), r, floor, control(n, t)));
-      find("c3p0", t, "people", Integer.toString(n)).ifPresent(r -> line("c3p0 getConnection(user, password)", fmtInt(n), r, floor, control(n, t)));
     }
-    md.append("\nNot measured: DBCP2 and c3p0 at 10,000 people (neither caps connections across users, so every ")
-        .append("person keeps a connection and 10,000 people need 10,000 server backends, above max_connections); ")
-        .append("the control at 10,000 (10,000 open backends); Userbound at 10,000 with reset NONE (every request ")
-        .append("reconnects there, and the reset's one round trip is lost in that). Userbound at 10,000 runs with a budget of 300 ")
-        .append("(max_connections 400): nearly every request closes the least recently used person's idle ")
-        .append("connection and opens a new one, so that row measures LRU reclaim plus a SCRAM login, not a warm pool.\n\n");
+    // 2. Ahead of DBCP2 and c3p0 at every N (2 threads, both come-back cases).
+    for (String peer : new String[] {"Dbcp2", "C3p0"}) {
+      for (String comeBack : new String[] {"soon", "later"}) {
+        for (int n : MAIN_PEOPLE) {
+          String p = Integer.toString(n);
+          Optional<Row> u = find("Userbound.request", 2, "people", p, "comeBack", comeBack);
+          Optional<Row> o = find(peer + ".request", 2, "people", p, "comeBack", comeBack);
+          if (u.isPresent() && o.isPresent()) {
+            lines.add(targetLine("ahead of " + label(peer), n, 2, comeBack, "Userbound", u.get(), label(peer), o.get(), 1.0));
+          }
+        }
+      }
+    }
+    // 3. Borrow + hand-back <= 1.3 x a plain map of HikariCP pools, same N.
+    for (int n : MAIN_PEOPLE) {
+      String p = Integer.toString(n);
+      Optional<Row> u = find("Userbound.borrow", 2, "people", p);
+      Optional<Row> m = find("HikariMap.borrow", 2, "people", p);
+      if (u.isPresent() && m.isPresent()) {
+        lines.add(targetLine("borrow + hand-back ≤ 1.3 × HikariCP map", n, 2, "soon", "Userbound", u.get(),
+            "HikariCP map", m.get(), 1.3));
+      }
+    }
+    if (lines.isEmpty()) {
+      return;
+    }
+    md.append("## Targets (issue 10)\n\n")
+        .append("Default settings, ratios within this run. Verdict from both error bars (see the note at the top ")
+        .append("of `Report.java`): \"within noise\" when the ratio's range straddles the target.\n\n")
+        .append("| target | N | threads | come back | Userbound µs/op | reference µs/op | ratio | verdict |\n")
+        .append("| --- | ---: | ---: | --- | ---: | ---: | ---: | --- |\n");
+    lines.forEach(md::append);
+    md.append('\n');
   }
 
-  private void line(String label, String people, Row r, double floor, double control) {
+  private static String targetLine(String target, int n, int threads, String comeBack, String aName, Row a,
+      String bName, Row b, double limit) {
+    Verdict v = verdict(a, b, limit);
+    return "| " + target + " | " + fmtInt(n) + " | " + threads + " | " + comeBack + " | " + fmtUs(a.score) + " ± "
+        + fmtUs(a.error) + " | " + bName + " " + fmtUs(b.score) + " ± " + fmtUs(b.error) + " | " + ratio(v.ratio)
+        + " | " + v.text + " |\n";
+  }
+
+  private static String label(String bench) {
+    return switch (bench) {
+      case "Control" -> "control: N open connections, no pool";
+      case "Userbound" -> "Userbound";
+      case "HikariMap" -> "a plain map of HikariCP pools";
+      case "HikariShared" -> "HikariCP, one shared pool, one role";
+      case "Dbcp2" -> "DBCP2 PerUserPoolDataSource";
+      case "C3p0" -> "c3p0 getConnection(user, password)";
+      default -> bench;
+    };
+  }
+
+  // ------------------------------------------------------------------ request tables
+
+  private static final String REQUEST_HEADER = "| contender | N | mean µs/op | ± | p50 | p99 | B/op | ÷ control N |\n"
+      + "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n";
+
+  /** Rows of the main contenders for the given extra parameters. */
+  private void contenderRows(int threads, int[] people, String[] contenders, String... params) {
+    for (int n : people) {
+      String p = Integer.toString(n);
+      double control = control(n, threads, params).map(Row::score).orElse(Double.NaN);
+      for (String c : contenders) {
+        if (c.equals("Userbound")) {
+          for (String reset : new String[] {"TRACKED", "DISCARD_ALL", "NONE"}) {
+            find("Userbound.request", threads, with(params, "people", p, "reset", reset)).ifPresent(r ->
+                requestLine("Userbound, reset " + reset + (reset.equals("TRACKED") ? " (default)" : ""), fmtInt(n), r, control));
+          }
+        } else if (c.equals("Control")) {
+          control(n, threads, params).ifPresent(r -> requestLine(label(c), fmtInt(n), r, control));
+        } else {
+          find(c + ".request", threads, with(params, "people", p)).ifPresent(r -> requestLine(label(c), fmtInt(n), r, control));
+        }
+      }
+    }
+  }
+
+  private void requestLine(String label, String people, Row r, double control) {
     md.append("| ").append(label).append(" | ").append(people).append(" | ").append(fmtUs(r.score)).append(" | ")
-        .append(fmtUs(r.error)).append(" | ").append(fmtInt(Math.round(r.threads * 1e6 / r.score))).append(" | ")
-        .append(ratio(r.score / floor)).append(" | ").append(ratio(r.score / control)).append(" |\n");
+        .append(fmtUs(r.error)).append(" | ").append(fmtUs(r.p50)).append(" | ").append(fmtUs(r.p99)).append(" | ")
+        .append(fmtBytes(r.bytesPerOp)).append(" | ").append(ratio(r.score / control)).append(" |\n");
+  }
+
+  private void warmRequests(String title, int threads) {
+    if (control(100, threads).isEmpty() && find("Userbound.request", threads, "people", "100").isEmpty()) {
+      return;
+    }
+    md.append(title).append("\n\n").append(REQUEST_HEADER);
+    contenderRows(threads, PEOPLE, new String[] {"Control", "Userbound", "HikariMap", "Dbcp2", "C3p0"});
+    find("HikariShared.request", threads).ifPresent(r -> requestLine(label("HikariShared"), "1", r,
+        control(1, threads).map(Row::score).orElse(Double.NaN)));
+    md.append("\nNot measured: DBCP2, c3p0 and a map of HikariCP pools at 10,000 people (none of them caps ")
+        .append("connections across users, so 10,000 people need 10,000 server backends); the control at 10,000. ")
+        .append("Userbound at 10,000 runs with a budget of 300 (max_connections 400): nearly every request closes the ")
+        .append("least recently used person's idle connection and opens a new one, so that row measures LRU reclaim ")
+        .append("plus a SCRAM login, not a warm pool.\n\n");
+  }
+
+  private void comeBackLater() {
+    if (find("Userbound.request", 2, "people", "100", "comeBack", "later").isEmpty()) {
+      return;
+    }
+    md.append("## People who come back after more than 500 ms, `select 1`, 2 threads\n\n")
+        .append("Every pool validates the connection on every borrow with `Connection.isValid` (see \"What each ")
+        .append("contender does\" below). pgjdbc answers it with a round trip; Userbound's connections answer it from a ")
+        .append("local look at the socket. The control validates nothing; its figure is the same as above.\n\n")
+        .append(REQUEST_HEADER);
+    contenderRows(2, MAIN_PEOPLE, new String[] {"Userbound", "HikariMap", "Dbcp2", "C3p0"}, "comeBack", "later");
+    md.append('\n');
+  }
+
+  private void oneThread() {
+    if (control(100, 1).isEmpty()) {
+      return;
+    }
+    md.append("## One thread, `select 1`\n\n")
+        .append("One benchmark thread is slower on this virtual machine (an idle CPU is woken between round trips); ")
+        .append("compare with the control of the same thread count only.\n\n").append(REQUEST_HEADER);
+    for (int n : MAIN_PEOPLE) {
+      String p = Integer.toString(n);
+      double control = control(n, 1).map(Row::score).orElse(Double.NaN);
+      control(n, 1).ifPresent(r -> requestLine(label("Control"), fmtInt(n), r, control));
+      find("Userbound.request", 1, "people", p).ifPresent(r -> requestLine("Userbound, come back soon", fmtInt(n), r, control));
+      find("Userbound.request", 1, "people", p, "comeBack", "later")
+          .ifPresent(r -> requestLine("Userbound, come back later", fmtInt(n), r, control));
+    }
+    md.append('\n');
+  }
+
+  private void realisticRequests() {
+    String[][] works = {
+        {"pk", "Primary-key select (PreparedStatement, one row), 2 threads"},
+        {"write", "Write transaction (autocommit off, update one row, commit), 2 threads"}};
+    for (String[] w : works) {
+      if (control(100, 2, "work", w[0]).isEmpty() && find("Userbound.request", 2, "people", "100", "work", w[0]).isEmpty()) {
+        continue;
+      }
+      md.append("## ").append(w[1]).append("\n\n").append(REQUEST_HEADER);
+      contenderRows(2, MAIN_PEOPLE, new String[] {"Control", "Userbound", "Dbcp2"}, "work", w[0]);
+      md.append('\n');
+    }
+    if (find("Control.hibernate", 2, "people", "100").isPresent() || find("Userbound.hibernate", 2, "people", "100").isPresent()) {
+      md.append("## Hibernate unit of work (find by id, then a 3-row query), 2 threads\n\n")
+          .append("Control: a plain Hibernate session factory with the same settings, handed an already-open ")
+          .append("connection per session. Userbound: binding-hibernate's `openUnitOfWork()` with the person bound.\n\n")
+          .append(REQUEST_HEADER);
+      for (int n : MAIN_PEOPLE) {
+        String p = Integer.toString(n);
+        double control = find("Control.hibernate", 2, "people", p).map(Row::score).orElse(Double.NaN);
+        find("Control.hibernate", 2, "people", p).ifPresent(r -> requestLine("control: plain Hibernate on N open connections",
+            fmtInt(n), r, control));
+        for (String reset : new String[] {"TRACKED", "DISCARD_ALL"}) {
+          find("Userbound.hibernate", 2, "people", p, "reset", reset)
+              .ifPresent(r -> requestLine("binding-hibernate, reset " + reset, fmtInt(n), r, control));
+        }
+      }
+      md.append('\n');
+    }
   }
 
   private void borrowOnly() {
-    int t = 2;
-    Optional<Row> hikari = find("hikariSharedBorrow", t);
-    if (hikari.isEmpty() && find("userboundBorrow", t).isEmpty()) {
+    if (find("HikariMap.borrow", 2, "people", "100").isEmpty() && find("Userbound.borrow", 2, "people", "100").isEmpty()) {
       return;
     }
-    double base = hikari.map(Row::score).orElse(Double.NaN);
-    md.append("## Borrow only (no query), 2 threads\n\n");
-    md.append("Borrow and hand back, nothing else: each library's own cost. Userbound runs with reset NONE here ")
-        .append("(with DISCARD_ALL the hand-back is a round trip) and includes `bind(login)` and its close.\n\n");
-    md.append("| contender | people | µs/op | ± (99.9%) | ÷ HikariCP borrow |\n| --- | ---: | ---: | ---: | ---: |\n");
-    hikari.ifPresent(r -> borrowLine("HikariCP, one shared pool", "1", r, base));
-    for (int n : PEOPLE) {
+    md.append("## Borrow only (no query), 2 threads\n\n")
+        .append("Borrow and hand back, nothing else: each library's own cost (JMH average-time mode, µs/op with ± ")
+        .append("its 99.9% confidence interval) and heap allocated per operation. Userbound includes `bind(login)` and ")
+        .append("its close; with TRACKED the hand-back of an untouched connection costs no round trip.\n\n")
+        .append("| contender | N | µs/op | ± | B/op | ÷ HikariCP map, same N |\n| --- | ---: | ---: | ---: | ---: | ---: |\n");
+    find("HikariShared.borrow", 2).ifPresent(r -> borrowLine(label("HikariShared"), "1", r, Double.NaN));
+    for (int n : MAIN_PEOPLE) {
       String p = Integer.toString(n);
-      find("hikariMapBorrow", t, "people", p).ifPresent(r -> borrowLine("a plain map of HikariCP pools", fmtInt(n), r, base));
-      find("userboundBorrow", t, "people", p).ifPresent(r -> borrowLine("Userbound, reset " + r.param("reset"), fmtInt(n), r, base));
-      find("dbcp2Borrow", t, "people", p).ifPresent(r -> borrowLine("DBCP2", fmtInt(n), r, base));
-      find("c3p0Borrow", t, "people", p).ifPresent(r -> borrowLine("c3p0", fmtInt(n), r, base));
+      double map = find("HikariMap.borrow", 2, "people", p).map(Row::score).orElse(Double.NaN);
+      for (String c : new String[] {"HikariMap", "Userbound", "Dbcp2", "C3p0"}) {
+        find(c + ".borrow", 2, "people", p).ifPresent(r -> borrowLine(label(c), fmtInt(n), r, map));
+      }
     }
     md.append('\n');
   }
 
   private void borrowLine(String label, String people, Row r, double base) {
     md.append("| ").append(label).append(" | ").append(people).append(" | ").append(fmtUs(r.score)).append(" | ")
-        .append(fmtUs(r.error)).append(" | ").append(ratio(r.score / base)).append(" |\n");
+        .append(fmtUs(r.error)).append(" | ").append(fmtBytes(r.bytesPerOp)).append(" | ").append(ratio(r.score / base))
+        .append(" |\n");
   }
 
-  private void accessPatterns() {
-    int t = 2;
-    boolean any = find("openConnections", t, "connections", "100", "access", "random").isPresent()
-        || find("openConnections", t, "connections", "100", "access", "shared").isPresent();
-    if (!any) {
+  private void roundTrip() {
+    if (control(100, 2, "rtt", "250").isEmpty() && find("Userbound.request", 2, "people", "100", "rtt", "250").isEmpty()) {
       return;
     }
-    md.append("## Access patterns, 100 people, 2 threads\n\n")
-        .append("own: each thread goes round its own share of people (the tables above). ")
-        .append("shared: one round-robin counter for all threads, so a person's consecutive requests come from ")
-        .append("different threads. random: a random person per request, as real traffic; now and then two threads ")
-        .append("want the same person at once and a pool opens a second connection. ")
-        .append("µs/op (÷ the no-pool control with the same pattern). Userbound runs with reset NONE.\n\n")
-        .append("| contender | own | shared | random |\n| --- | ---: | ---: | ---: |\n");
-    String[][] contenders = {{"control: 100 open connections, no pool", "openConnections", "connections"},
-        {"Userbound, reset NONE", "userbound", "people"}, {"DBCP2", "dbcp2", "people"}};
-    for (String[] c : contenders) {
-      md.append("| ").append(c[0]);
-      for (String access : new String[] {"own", "shared", "random"}) {
-        Optional<Row> r = c[1].equals("userbound")
-            ? find(c[1], t, c[2], "100", "access", access, "reset", "NONE")
-            : find(c[1], t, c[2], "100", "access", access);
-        double control = us("openConnections", t, "connections", "100", "access", access);
-        md.append(" | ").append(r.map(x -> fmtUs(x.score) + " (" + ratio(x.score / control) + ")").orElse("–"));
-      }
-      md.append(" |\n");
-    }
-    md.append('\n');
-  }
-
-  private void comeBackLater() {
-    int t = 2;
-    if (find("userbound", t, "people", "100", "comeBack", "later", "reset", "NONE").isEmpty()
-        && find("userbound", t, "people", "100", "comeBack", "later", "reset", "DISCARD_ALL").isEmpty()) {
-      return;
-    }
-    md.append("## People who come back after more than 500 ms, 100 people, 2 threads\n\n")
-        .append("HikariCP checks a connection that was idle for more than 500 ms with an extra round trip before lending ")
-        .append("it (`com.zaxxer.hikari.aliveBypassWindowMs`). In a benchmark people come back within milliseconds; in a ")
-        .append("web application after seconds, so the check runs on nearly every request. \"later\" sets the window to ")
-        .append("0 to show that cost.\n\n")
-        .append("| Userbound reset | come back soon µs/op | later µs/op | difference | later ÷ floor |\n| --- | ---: | ---: | ---: | ---: |\n");
-    for (String reset : new String[] {"DISCARD_ALL", "NONE"}) {
-      double soon = us("userbound", t, "people", "100", "reset", reset);
-      double later = us("userbound", t, "people", "100", "reset", reset, "comeBack", "later");
-      md.append("| ").append(reset).append(" | ").append(fmtUs(soon)).append(" | ").append(fmtUs(later)).append(" | ")
-          .append(Double.isNaN(soon - later) ? "–" : String.format(Locale.ROOT, "%+.1f µs", later - soon)).append(" | ")
-          .append(ratio(later / us("floor", t))).append(" |\n");
-    }
-    md.append('\n');
-  }
-
-  private void threadCounts() {
-    int[] threads = {1, 2, 4};
-    boolean any = find("floor", 1).isPresent() || find("floor", 4).isPresent();
-    if (!any) {
-      return;
-    }
-    md.append("## 1, 2 and 4 threads\n\nµs/op (÷ floor with the same thread count).\n\n");
-    md.append("| contender | people | 1 thread | 2 threads | 4 threads |\n| --- | ---: | ---: | ---: | ---: |\n");
-    threadLine("floor", "1", "floor");
-    threadLine("control: N open connections", "100", "openConnections", "connections", "100");
-    threadLine("HikariCP, one shared pool", "1", "hikariShared");
-    for (String n : new String[] {"1", "100"}) {
-      for (String reset : new String[] {"DISCARD_ALL", "NONE"}) {
-        threadLine("Userbound, reset " + reset, n, "userbound", "people", n, "reset", reset);
+    md.append("## A 0.25 ms network round trip, 100 people, 2 threads\n\n")
+        .append("Every client connection goes through binding-testkit's `TcpProxy`, which holds each direction's bytes ")
+        .append("for 125 µs. Each extra round trip of a request costs about 250 µs more here; the difference to the control ")
+        .append("counts them.\n\n")
+        .append("| work | come back | contender | mean µs/op | ± | p50 | p99 | − control µs | ÷ control |\n")
+        .append("| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+    for (String work : new String[] {"select1", "pk"}) {
+      double control = control(100, 2, "rtt", "250", "work", work).map(Row::score).orElse(Double.NaN);
+      control(100, 2, "rtt", "250", "work", work).ifPresent(r -> rttLine(work, "–", label("Control"), r, control));
+      for (String comeBack : new String[] {"soon", "later"}) {
+        for (String reset : new String[] {"TRACKED", "DISCARD_ALL"}) {
+          find("Userbound.request", 2, "people", "100", "rtt", "250", "work", work, "comeBack", comeBack, "reset", reset)
+              .ifPresent(r -> rttLine(work, comeBack, "Userbound, reset " + reset, r, control));
+        }
+        for (String c : new String[] {"HikariMap", "Dbcp2"}) {
+          find(c + ".request", 2, "people", "100", "rtt", "250", "work", work, "comeBack", comeBack)
+              .ifPresent(r -> rttLine(work, comeBack, label(c), r, control));
+        }
       }
     }
-    threadLine("a plain map of HikariCP pools", "100", "hikariMap", "people", "100");
     md.append('\n');
   }
 
-  private void threadLine(String label, String people, String method, String... params) {
-    StringBuilder cells = new StringBuilder();
-    boolean any = false;
-    for (int t : new int[] {1, 2, 4}) {
-      Optional<Row> r = find(method, t, params);
-      any |= r.isPresent();
-      cells.append(" | ").append(r.map(x -> fmtUs(x.score) + " (" + ratio(x.score / us("floor", t)) + ")").orElse("–"));
+  private void rttLine(String work, String comeBack, String label, Row r, double control) {
+    md.append("| ").append(work).append(" | ").append(comeBack).append(" | ").append(label).append(" | ")
+        .append(fmtUs(r.score)).append(" | ").append(fmtUs(r.error)).append(" | ").append(fmtUs(r.p50)).append(" | ")
+        .append(fmtUs(r.p99)).append(" | ")
+        .append(Double.isNaN(control) ? "–" : String.format(Locale.ROOT, "%+.0f", r.score - control)).append(" | ")
+        .append(ratio(r.score / control)).append(" |\n");
+  }
+
+  private void randomAccess() {
+    if (control(100, 2, "access", "random").isEmpty()) {
+      return;
     }
-    if (any) {
-      md.append("| ").append(label).append(" | ").append(fmtInt(Long.parseLong(people))).append(cells).append(" |\n");
-    }
+    md.append("## Random access, `select 1`, 100 people, 2 threads\n\n")
+        .append("A random person per request, as real traffic: now and then two threads want the same person at once, ")
+        .append("and a pool opens a second connection for them (the control then shares a connection).\n\n")
+        .append(REQUEST_HEADER);
+    contenderRows(2, new int[] {100}, new String[] {"Control", "Userbound", "Dbcp2"}, "access", "random");
+    md.append('\n');
   }
 
   private void perRequestConnections() {
-    Optional<Row> naive = find("naivePerRequest", 2);
-    Optional<Row> fresh = find("newConnection", 2);
+    Optional<Row> naive = find("Naive.poolPerRequest", 2, "people", "100");
+    Optional<Row> fresh = find("Naive.newConnection", 2, "people", "100");
     if (naive.isEmpty() && fresh.isEmpty()) {
       return;
     }
-    double floor = us("floor", 2);
-    md.append("## Without a warm pool, 2 threads\n\n| contender | µs/op | ± (99.9%) | ops/s | ÷ floor |\n| --- | ---: | ---: | ---: | ---: |\n");
-    naive.ifPresent(r -> md.append("| naive: a HikariCP pool built per request from the person's credentials | ")
-        .append(fmtUs(r.score)).append(" | ").append(fmtUs(r.error)).append(" | ")
-        .append(fmtInt(Math.round(r.threads * 1e6 / r.score))).append(" | ").append(ratio(r.score / floor)).append(" |\n"));
-    fresh.ifPresent(r -> md.append("| a new physical connection per request | ").append(fmtUs(r.score)).append(" | ")
-        .append(fmtUs(r.error)).append(" | ").append(fmtInt(Math.round(r.threads * 1e6 / r.score))).append(" | ")
-        .append(ratio(r.score / floor)).append(" |\n"));
+    double control = control(100, 2).map(Row::score).orElse(Double.NaN);
+    md.append("## Without a warm pool, `select 1`, 100 people, 2 threads\n\n").append(REQUEST_HEADER);
+    naive.ifPresent(r -> requestLine("naive: a HikariCP pool built per request from the person's credentials", "100", r, control));
+    fresh.ifPresent(r -> requestLine("a new physical connection per request", "100", r, control));
     md.append('\n');
   }
 
   private void firstLogins() {
-    List<Row> logins = rows.stream().filter(r -> r.method.equals("firstLogins")).toList();
+    List<Row> logins = rows.stream().filter(r -> r.bench.equals("FirstLogin.firstLogins")).toList();
     if (logins.isEmpty()) {
       return;
     }
@@ -353,154 +550,44 @@ final class Report {
     md.append('\n');
   }
 
-  private List<Map<String, Object>> scenarios() {
-    List<Map<String, Object>> list = new ArrayList<>();
-    if (footprint.get("scenarios") instanceof List<?> l) {
-      for (Object o : l) {
-        @SuppressWarnings("unchecked")
-        Map<String, Object> m = (Map<String, Object>) o;
-        list.add(m);
-      }
-    }
-    return list;
-  }
-
   private void footprint() {
-    List<Map<String, Object>> scenarios = scenarios();
-    if (scenarios.isEmpty()) {
+    JsonNode scenarios = footprint.path("scenarios");
+    if (!scenarios.isArray() || scenarios.isEmpty()) {
       return;
     }
     md.append("## Idle logged-in people: heap, threads, connections\n\n")
         .append("A separate JVM logs N people in (keeping their `Login` objects, as web sessions would), lets them ")
-        .append("sit idle for ").append(fmtCount(footprint.get("settleSeconds"))).append(" s and measures heap after full GCs ")
+        .append("sit idle for ").append(footprint.path("settleSeconds").asText("?")).append(" s and measures heap after full GCs ")
         .append("and live threads. \"connected\": every person keeps the connection their login opened (budget above N). ")
         .append("\"none\": budget 10, so all but 10 people have a pool and no open connection (the state idle eviction leaves); ")
-        .append("the last column takes the 10 connections out.\n\n")
+        .append("the next column takes the 10 connections out.\n\n")
         .append("| people | scenario | budget | heap per person | heap per person without a connection | threads before → after logins → settled | open connections (server backends) | backends after close |\n")
         .append("| ---: | --- | ---: | ---: | ---: | --- | ---: | ---: |\n");
-    for (Map<String, Object> s : scenarios) {
-      double without = Json.number(s.get("bytesPerPersonWithoutConnection"));
-      md.append("| ").append(fmtCount(s.get("people"))).append(" | ").append(s.get("kind")).append(" | ")
-          .append(fmtCount(s.get("budget"))).append(" | ").append(bytes(Json.number(s.get("bytesPerPerson")))).append(" | ")
-          .append(Double.isNaN(without) ? "–" : bytes(without)).append(" | ")
-          .append(fmtCount(s.get("threadsBefore"))).append(" → ").append(fmtCount(s.get("threadsAfterLogins"))).append(" → ")
-          .append(fmtCount(s.get("threadsSettled"))).append(" | ").append(fmtCount(s.get("openConnections"))).append(" (")
-          .append(fmtCount(s.get("serverBackends"))).append(") | ").append(fmtCount(s.get("backendsAfterClose"))).append(" |\n");
+    for (JsonNode s : scenarios) {
+      md.append("| ").append(fmtInt(s.path("people").asLong())).append(" | ").append(s.path("kind").asText()).append(" | ")
+          .append(fmtInt(s.path("budget").asLong())).append(" | ").append(fmtBytes(number(s.path("bytesPerPerson")))).append(" | ")
+          .append(fmtBytes(number(s.path("bytesPerPersonWithoutConnection")))).append(" | ")
+          .append(s.path("threadsBefore").asInt()).append(" → ").append(s.path("threadsAfterLogins").asInt()).append(" → ")
+          .append(s.path("threadsSettled").asInt()).append(" | ").append(fmtInt(s.path("openConnections").asLong())).append(" (")
+          .append(fmtInt(s.path("serverBackends").asLong())).append(") | ").append(s.path("backendsAfterClose").asInt()).append(" |\n");
     }
     md.append('\n');
   }
 
-  // ------------------------------------------------------------------ targets
-
-  private void targetTable() {
-    int t = 2;
-    double floor = us("floor", t);
-    // 1. Warm request <= 1.05 x floor, every N.
-    for (String reset : new String[] {"DISCARD_ALL", "NONE"}) {
-      StringBuilder got = new StringBuilder();
-      boolean ok = true;
-      boolean okControl = true;
-      boolean any = false;
-      for (int n : PEOPLE) {
-        double u = us("userbound", t, "people", Integer.toString(n), "reset", reset);
-        if (Double.isNaN(u)) {
-          continue;
-        }
-        any = true;
-        double c = control(n, t);
-        got.append("N=").append(fmtInt(n)).append(": ").append(ratio(u / floor));
-        if (!Double.isNaN(c) && n > 1) {
-          got.append(" (÷ control ").append(ratio(u / c)).append(")");
-          okControl &= u / c <= 1.05;
-        }
-        got.append("; ");
-        ok &= u / floor <= 1.05;
-      }
-      if (any) {
-        targets.add(new String[] {"warm request ≤ 1.05 × floor, every N (reset " + reset + ")", got.toString(),
-            ok ? "met" : okControl ? "missed against the floor; met against control N" : "missed"});
-      }
-    }
-    // 2. Borrow-only <= 1.2 x raw HikariCP borrow.
-    double hb = us("hikariSharedBorrow", t);
-    if (!Double.isNaN(hb)) {
-      StringBuilder got = new StringBuilder();
-      boolean ok = true;
-      for (int n : PEOPLE) {
-        double u = us("userboundBorrow", t, "people", Integer.toString(n), "reset", "NONE");
-        if (!Double.isNaN(u)) {
-          got.append("N=").append(fmtInt(n)).append(": ").append(fmtUs(u)).append(" µs = ").append(ratio(u / hb)).append("; ");
-          ok &= u / hb <= 1.2;
-        }
-      }
-      targets.add(new String[] {"borrow only ≤ 1.2 × raw HikariCP borrow (" + fmtUs(hb) + " µs)", got.toString(), ok ? "met" : "missed"});
-    }
-    // 3. >= 70x faster than naive.
-    double naive = us("naivePerRequest", t);
-    if (!Double.isNaN(naive)) {
-      StringBuilder got = new StringBuilder();
-      boolean ok = true;
-      for (int n : PEOPLE) {
-        for (String reset : new String[] {"DISCARD_ALL", "NONE"}) {
-          double u = us("userbound", t, "people", Integer.toString(n), "reset", reset);
-          if (!Double.isNaN(u)) {
-            got.append("N=").append(fmtInt(n)).append(' ').append(reset).append(": ").append(ratio(naive / u)).append("; ");
-            ok &= naive / u >= 70;
-          }
-        }
-      }
-      targets.add(new String[] {"≥ 70× faster than naive per-request (" + fmtUs(naive) + " µs)", got.toString(), ok ? "met" : "missed"});
-    }
-    // 4. Ahead of DBCP2 and c3p0 at every N.
-    for (String peer : new String[] {"dbcp2", "c3p0"}) {
-      StringBuilder got = new StringBuilder();
-      boolean okNone = true;
-      boolean okDiscard = true;
-      boolean any = false;
-      for (int n : PEOPLE) {
-        double p = us(peer, t, "people", Integer.toString(n));
-        if (Double.isNaN(p)) {
-          continue;
-        }
-        double none = us("userbound", t, "people", Integer.toString(n), "reset", "NONE");
-        double discard = us("userbound", t, "people", Integer.toString(n), "reset", "DISCARD_ALL");
-        any = true;
-        got.append("N=").append(fmtInt(n)).append(": Userbound ÷ ").append(peer).append(" = ")
-            .append(ratio(none / p)).append(" (NONE), ").append(ratio(discard / p)).append(" (DISCARD_ALL); ");
-        okNone &= !(none > p);
-        okDiscard &= !(discard > p);
-      }
-      if (any) {
-        targets.add(new String[] {"ahead of " + peer + " at every N (below 1× is ahead; " + peer
-            + " does no session reset)", got.toString(),
-            (okNone ? "met" : "missed") + " with NONE; " + (okDiscard ? "met" : "missed") + " with DISCARD_ALL"});
-      }
-    }
-    // 5. Footprint.
-    for (Map<String, Object> s : scenarios()) {
-      if (!"none".equals(s.get("kind"))) {
-        continue;
-      }
-      double without = Json.number(s.get("bytesPerPersonWithoutConnection"));
-      double raw = Json.number(s.get("bytesPerPerson"));
-      // A person adds no thread if, once HikariCP's per-pool helper threads (5 s keep-alive) have
-      // died, only the instance's own threads remain: one housekeeper and at most two closers.
-      double added = Json.number(s.get("threadsSettled")) - Json.number(s.get("threadsBefore"));
-      boolean ok = without <= 8192 && added <= 3;
-      targets.add(new String[] {"idle person without a connection: zero threads, ≤ 8 KiB heap ("
-          + fmtCount(s.get("people")) + " people)", bytes(without) + " per person (" + bytes(raw)
-          + " with the 10 connections counted); threads after the logins settled − before = "
-          + fmtCount(added) + " (the instance's own housekeeper and closers may account for up to 3)",
-          ok ? "met" : "missed"});
-    }
-    if (targets.isEmpty()) {
-      return;
-    }
-    md.append("## Targets (issue 4)\n\n| target | measured | verdict |\n| --- | --- | --- |\n");
-    for (String[] row : targets) {
-      md.append("| ").append(row[0]).append(" | ").append(row[1].replaceAll("; $", "")).append(" | ").append(row[2]).append(" |\n");
-    }
-    md.append('\n');
+  private void contenders() {
+    md.append("## What each contender does\n\n")
+        .append("| contender | pools | come back soon (within 500 ms) | come back later (after 500 ms) | on hand-back |\n")
+        .append("| --- | --- | --- | --- | --- |\n")
+        .append("| control | none: N open connections, one per person | – | – (validates nothing) | nothing |\n")
+        .append("| Userbound | one HikariCP pool per person, up to 2 connections, budget across people | no check | ")
+        .append("HikariCP's alive check (`aliveBypassWindowMs=0`), which Userbound's connection answers locally | ")
+        .append("TRACKED: nothing if the request changed no session state, else one reset round trip; DISCARD_ALL: one round trip |\n")
+        .append("| a plain map of HikariCP pools | one HikariCP pool per person, up to 2 connections, a shared housekeeper | no check | ")
+        .append("HikariCP's alive check (`aliveBypassWindowMs=0`): pgjdbc `isValid`, one round trip | HikariCP's own resets |\n")
+        .append("| DBCP2 | `PerUserPoolDataSource`, up to 2 per person | no check (`testOnBorrow=false`, the default) | ")
+        .append("`testOnBorrow=true`, no validation query: pgjdbc `isValid`, one round trip | DBCP2's own resets |\n")
+        .append("| c3p0 | `ComboPooledDataSource`, one pool per user, 1–2 connections | no check (the default) | ")
+        .append("`testConnectionOnCheckout=true`, no test query: pgjdbc `isValid`, one round trip | c3p0's own, asynchronous |\n\n");
   }
 
   // ------------------------------------------------------------------ chart
@@ -509,7 +596,7 @@ final class Report {
     System.setProperty("java.awt.headless", "true");
     int t = 2;
     CategoryChart chart = new CategoryChartBuilder().width(1200).height(600)
-        .title("Warm request (borrow + select 1 + hand back), 2 threads: µs/op, log scale")
+        .title("Warm request (borrow + select 1 + hand back), 2 threads: mean µs/op, log scale")
         .xAxisTitle("logged-in people taking turns").yAxisTitle("µs per request").build();
     chart.getStyler().setYAxisLogarithmic(true);
     chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
@@ -517,32 +604,35 @@ final class Report {
     chart.getStyler().setAvailableSpaceFill(0.85);
     chart.getStyler().setOverlapped(false);
     List<String> xs = new ArrayList<>();
-    List<Integer> ns = new ArrayList<>();
-    for (int n : PEOPLE) {
-      if (!Double.isNaN(control(n, t)) || !Double.isNaN(us("userbound", t, "people", Integer.toString(n), "reset", "NONE"))
-          || !Double.isNaN(us("userbound", t, "people", Integer.toString(n), "reset", "DISCARD_ALL"))) {
-        xs.add(fmtInt(n));
-        ns.add(n);
-      }
-    }
     Map<String, List<Double>> series = new LinkedHashMap<>();
-    for (int n : ns) {
-      put(series, "no pool: floor / N open conns", control(n, t));
-      put(series, "Userbound, DISCARD_ALL", us("userbound", t, "people", Integer.toString(n), "reset", "DISCARD_ALL"));
-      put(series, "Userbound, NONE", us("userbound", t, "people", Integer.toString(n), "reset", "NONE"));
-      put(series, "DBCP2 per-user", us("dbcp2", t, "people", Integer.toString(n)));
-      put(series, "c3p0 per-user", us("c3p0", t, "people", Integer.toString(n)));
-      put(series, "HikariCP, one role", n == 1 ? us("hikariShared", t) : Double.NaN);
-    }
-    Color[] colors = {Color.GRAY, new Color(0x1f77b4), new Color(0x6baed6), new Color(0xff7f0e), new Color(0x2ca02c),
-        new Color(0x9467bd)};
-    int i = 0;
-    for (Map.Entry<String, List<Double>> e : series.entrySet()) {
-      if (e.getValue().stream().allMatch(v -> v == null)) {
-        i++;
+    for (int n : PEOPLE) {
+      String p = Integer.toString(n);
+      double[] values = {
+          control(n, t).map(Row::score).orElse(Double.NaN),
+          find("Userbound.request", t, "people", p).map(Row::score).orElse(Double.NaN),
+          find("Userbound.request", t, "people", p, "reset", "DISCARD_ALL").map(Row::score).orElse(Double.NaN),
+          find("HikariMap.request", t, "people", p).map(Row::score).orElse(Double.NaN),
+          find("Dbcp2.request", t, "people", p).map(Row::score).orElse(Double.NaN),
+          find("C3p0.request", t, "people", p).map(Row::score).orElse(Double.NaN)};
+      if (java.util.Arrays.stream(values).allMatch(Double::isNaN)) {
         continue;
       }
-      chart.addSeries(e.getKey(), xs, e.getValue()).setFillColor(colors[i++ % colors.length]);
+      xs.add(fmtInt(n));
+      String[] names = {"no pool: N open connections", "Userbound (TRACKED, default)", "Userbound, DISCARD_ALL",
+          "plain map of HikariCP pools", "DBCP2 per-user", "c3p0 per-user"};
+      for (int i = 0; i < names.length; i++) {
+        series.computeIfAbsent(names[i], k -> new ArrayList<>()).add(Double.isNaN(values[i]) ? null : values[i]);
+      }
+    }
+    Color[] colors = {Color.GRAY, new Color(0x1f77b4), new Color(0x6baed6), new Color(0x9467bd), new Color(0xff7f0e),
+        new Color(0x2ca02c)};
+    int i = 0;
+    for (Map.Entry<String, List<Double>> e : series.entrySet()) {
+      Color color = colors[i++ % colors.length];
+      if (e.getValue().stream().allMatch(v -> v == null)) {
+        continue;
+      }
+      chart.addSeries(e.getKey(), xs, e.getValue()).setFillColor(color);
     }
     if (chart.getSeriesCollection().isEmpty()) {
       return;
@@ -554,10 +644,6 @@ final class Report {
     chart.getStyler().setLabelsVisible(true);
     chart.getStyler().setDecimalPattern("#,##0");
     javax.imageio.ImageIO.write(BitmapEncoder.getBufferedImage(chart), "png", file.toFile());
-  }
-
-  private static void put(Map<String, List<Double>> series, String name, double value) {
-    series.computeIfAbsent(name, k -> new ArrayList<>()).add(Double.isNaN(value) ? null : value);
   }
 
   // ------------------------------------------------------------------ formatting
@@ -586,12 +672,7 @@ final class Report {
     return String.format(Locale.ROOT, "%,d", v);
   }
 
-  private static String fmtCount(Object v) {
-    double d = v instanceof Number n ? n.doubleValue() : Json.number(v);
-    return Double.isNaN(d) ? "?" : fmtInt(Math.round(d));
-  }
-
-  private static String bytes(double b) {
+  private static String fmtBytes(double b) {
     if (Double.isNaN(b)) {
       return "–";
     }
