@@ -4,6 +4,7 @@ import io.userbound.core.Login;
 import io.userbound.core.Userbound;
 import io.userbound.hibernate.internal.DefaultUserboundHibernate;
 import io.userbound.hibernate.internal.ManagedSettings;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,11 +33,12 @@ import org.hibernate.SessionFactory;
  * reads no JDBC metadata, and creates or changes no schema.
  *
  * <p>Caches: Hibernate's second-level and query caches are off unless turned on with
- * {@link Builder#setting(String, Object)}. When on, every cached entry is keyed by the
- * person's role as well, so a person only ever gets from the cache what PostgreSQL gave to
- * the same role; anyone else's request goes to PostgreSQL, which decides. Entries already
- * cached for a role outlive a later {@code REVOKE} from that role until they expire or are
- * evicted ({@code sessionFactory(db).getCache().evictAll()}).
+ * {@link Builder#secondLevelCache(Duration)}, which states the longest a cached row may be
+ * served after PostgreSQL gave it out. When on, every cached entry is keyed by the person's
+ * role, by their login and by a time window of that length: a person only ever gets from
+ * the cache what PostgreSQL gave to the same role, under the same login, at most that long
+ * ago. So a {@code REVOKE} takes effect for cached rows within the bound, and a person's
+ * cached entries are never found again after they log out or log in anew.
  *
  * <p>Thread-safe. Close it at shutdown, before closing the {@link Userbound}.
  */
@@ -137,6 +139,7 @@ public interface UserboundHibernate extends AutoCloseable {
     private final Userbound userbound;
     private final EntityMapping mapping;
     private final Map<String, Object> settings = new LinkedHashMap<>();
+    private Duration cacheStaleness;
 
     private Builder(Userbound userbound, EntityMapping mapping) {
       this.userbound = Objects.requireNonNull(userbound, "userbound");
@@ -145,15 +148,16 @@ public interface UserboundHibernate extends AutoCloseable {
 
     /**
      * Adds a Hibernate setting for every session factory, e.g.
-     * {@code setting("hibernate.show_sql", "true")} or, to turn on the second-level cache,
-     * {@code setting("hibernate.cache.use_second_level_cache", "true")} together with
-     * {@code setting("hibernate.cache.region.factory_class", "jcache")}.
+     * {@code setting("hibernate.show_sql", "true")} or the cache provider,
+     * {@code setting("hibernate.cache.region.factory_class", "jcache")} (the caches
+     * themselves are turned on with {@link #secondLevelCache(Duration)}).
      *
      * <p>Settings that would undo what Userbound is for are refused: connection settings
      * (URL, user, password, data source, connection provider), the multi-tenancy settings,
      * the dialect, JDBC metadata access at boot, schema creation
      * ({@code hibernate.hbm2ddl.auto} and its Jakarta forms; see
-     * {@link UserboundHibernate#validateSchema(Login)}) and the cache keys factory.
+     * {@link UserboundHibernate#validateSchema(Login)}), turning the caches on (see
+     * {@link #secondLevelCache(Duration)}) and the cache keys factory.
      *
      * @param key the setting's name
      * @param value its value, usually a string
@@ -172,6 +176,27 @@ public interface UserboundHibernate extends AutoCloseable {
     }
 
     /**
+     * Turns on Hibernate's second-level and query caches, and states how stale a cached
+     * row may get: an entry is served at most this long after PostgreSQL gave it to the
+     * person, and only under the login it was read with (see the class comment). Give the
+     * cache provider as usual, e.g. {@code setting("hibernate.cache.region.factory_class",
+     * "jcache")}, with an expiry of at least this and a size limit, so that entries no one
+     * can find any more are freed. Default: caches off.
+     *
+     * @param maxStaleness how long a cached row may be served; at least 1 ms
+     * @return this builder
+     * @throws IllegalArgumentException if the bound is shorter than 1 ms
+     */
+    public Builder secondLevelCache(Duration maxStaleness) {
+      Objects.requireNonNull(maxStaleness, "secondLevelCache");
+      if (maxStaleness.toMillis() < 1) {
+        throw new IllegalArgumentException("secondLevelCache = " + maxStaleness + ": must be at least 1 ms");
+      }
+      this.cacheStaleness = maxStaleness;
+      return this;
+    }
+
+    /**
      * Scans for entities, checks the mapping and builds one session factory per database
      * that has entities. Connects to no database.
      *
@@ -182,7 +207,7 @@ public interface UserboundHibernate extends AutoCloseable {
      *     or Hibernate refuses the entities of a database
      */
     public UserboundHibernate build() {
-      return new DefaultUserboundHibernate(userbound, mapping, settings);
+      return new DefaultUserboundHibernate(userbound, mapping, settings, cacheStaleness);
     }
   }
 }

@@ -12,6 +12,7 @@ import io.userbound.hibernate.TestDatabases.Person;
 import io.userbound.hibernate.it.finance.Invoice;
 import io.userbound.hibernate.it.staff.Hour;
 import java.math.BigDecimal;
+import java.time.Duration;
 import java.util.List;
 import org.hibernate.engine.spi.SessionFactoryImplementor;
 import org.hibernate.stat.Statistics;
@@ -28,6 +29,8 @@ import org.junit.jupiter.api.Test;
 class CacheTest {
 
   private static final String AMOUNT_OF_INVOICE_2 = "select i.amount from Invoice i where i.id = 2";
+  /* Long enough that a test's own requests fall in one window most of the time, short for the REVOKE test. */
+  private static final Duration STALENESS = Duration.ofSeconds(2);
 
   private static TestDatabases dbs;
   private static Person alice;   // finance_clerk, staff_member
@@ -58,8 +61,7 @@ class CacheTest {
   void start() {
     userbound = dbs.userbound();
     hibernate = UserboundHibernate.builder(userbound, TestDatabases.MAPPING)
-        .setting("hibernate.cache.use_second_level_cache", "true")
-        .setting("hibernate.cache.use_query_cache", "true")
+        .secondLevelCache(STALENESS)
         .setting("hibernate.cache.region.factory_class", "jcache")
         .setting("hibernate.javax.cache.provider", "com.github.benmanes.caffeine.jcache.spi.CaffeineCachingProvider")
         .setting("hibernate.javax.cache.missing_cache_strategy", "create")
@@ -114,6 +116,54 @@ class CacheTest {
           .setCacheable(true).getSingleResult())
           .isInstanceOf(AccessDeniedException.class);
     }
+  }
+
+  @Test
+  void revokedGrant_stopsReachingThePersonWithinTheStatedBound() {
+    Person carl = dbs.person("carl", "finance_clerk");
+    Login carlLogin = userbound.login(carl.role(), carl.password());
+    try (Binding b = userbound.bind(carlLogin); UnitOfWork work = hibernate.openUnitOfWork()) {
+      assertThat(work.of(Invoice.class).find(Invoice.class, 2L)).isNotNull();
+      assertThat(work.of(Invoice.class).createSelectionQuery(AMOUNT_OF_INVOICE_2, BigDecimal.class)
+          .setCacheable(true).getSingleResult()).isEqualByComparingTo("250.50");
+    }
+    dbs.finance.execute("postgres", "revoke finance_clerk from " + carl.role());
+    long revokedAt = System.nanoTime();
+    boolean refused = false;
+    while (!refused) {
+      try (Binding b = userbound.bind(carlLogin); UnitOfWork work = hibernate.openUnitOfWork()) {
+        work.of(Invoice.class).find(Invoice.class, 2L);
+        work.of(Invoice.class).createSelectionQuery(AMOUNT_OF_INVOICE_2, BigDecimal.class)
+            .setCacheable(true).getSingleResult();
+        // still served from the cache: allowed only within the bound
+        assertThat(Duration.ofNanos(System.nanoTime() - revokedAt)).as("served after the bound").isLessThan(STALENESS);
+      } catch (AccessDeniedException expected) {
+        refused = true;
+      }
+    }
+  }
+
+  @Test
+  void newLogin_neverSeesTheEntriesOfTheOldOne() {
+    Person dora = dbs.person("dora", "finance_clerk");
+    Login first = userbound.login(dora.role(), dora.password());
+    try (Binding b = userbound.bind(first); UnitOfWork work = hibernate.openUnitOfWork()) {
+      assertThat(work.of(Invoice.class).find(Invoice.class, 2L)).isNotNull();
+    }
+    dbs.finance.execute("postgres", "revoke finance_clerk from " + dora.role());
+    userbound.logout(first);
+    Login again = userbound.login(dora.role(), dora.password());
+    try (Binding b = userbound.bind(again); UnitOfWork work = hibernate.openUnitOfWork()) {
+      assertThatThrownBy(() -> work.of(Invoice.class).find(Invoice.class, 2L))
+          .as("a new login starts from an empty cache").isInstanceOf(AccessDeniedException.class);
+    }
+  }
+
+  @Test
+  void cachesOn_needAStatedBound() {
+    assertThatThrownBy(() -> UserboundHibernate.builder(userbound, TestDatabases.MAPPING)
+        .setting("hibernate.cache.use_second_level_cache", "true"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("secondLevelCache(Duration");
   }
 
   @Test

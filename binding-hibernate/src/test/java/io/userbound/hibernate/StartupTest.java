@@ -13,6 +13,7 @@ import io.userbound.hibernate.it.finance.Employee;
 import io.userbound.hibernate.it.finance.Invoice;
 import io.userbound.hibernate.it.staff.Hour;
 import io.userbound.hibernate.it.staff.Project;
+import java.time.Duration;
 import org.hibernate.boot.spi.SessionFactoryOptions;
 import org.hibernate.engine.spi.SessionFactoryImplementor;
 import org.junit.jupiter.api.AfterEach;
@@ -216,7 +217,7 @@ class StartupTest {
   void hibernateRefusal_isReportedWithTheDatabase() {
     EntityMapping mapping = EntityMapping.builder().map("io.userbound.hibernate.bad.a", "finance").build();
     UserboundHibernate.Builder builder = UserboundHibernate.builder(userbound, mapping)
-        .setting("hibernate.cache.use_second_level_cache", "true")
+        .secondLevelCache(Duration.ofMinutes(1))
         .setting("hibernate.cache.region.factory_class", "no.such.RegionFactory");
     assertThatThrownBy(builder::build)
         .isInstanceOf(EntityMappingException.class)

@@ -9,6 +9,7 @@ import io.userbound.hibernate.EntityMapping;
 import io.userbound.hibernate.EntityMappingException;
 import io.userbound.hibernate.UnitOfWork;
 import io.userbound.hibernate.UserboundHibernate;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -48,6 +49,7 @@ public final class DefaultUserboundHibernate implements UserboundHibernate {
   private final Map<String, SessionFactory> factories;
   private final Set<String> declared;
   private final ThreadLocal<DefaultUnitOfWork> current = new ThreadLocal<>();
+  private final Duration cacheStaleness;
   private volatile boolean closed;
 
   /**
@@ -56,9 +58,12 @@ public final class DefaultUserboundHibernate implements UserboundHibernate {
    * @param userbound where connections come from
    * @param mapping the entity mapping
    * @param settings the user's Hibernate settings, already checked
+   * @param cacheStaleness how stale a cached row may get, or {@code null} with the caches off
    */
-  public DefaultUserboundHibernate(Userbound userbound, EntityMapping mapping, Map<String, Object> settings) {
+  public DefaultUserboundHibernate(Userbound userbound, EntityMapping mapping, Map<String, Object> settings,
+      Duration cacheStaleness) {
     this.userbound = userbound;
+    this.cacheStaleness = cacheStaleness;
     Set<String> names = new LinkedHashSet<>();
     for (DatabaseConfig d : userbound.config().databases()) {
       names.add(d.name());
@@ -82,8 +87,9 @@ public final class DefaultUserboundHibernate implements UserboundHibernate {
   private SessionFactory build(String database, List<Class<?>> classes, Map<String, Object> settings,
       DatabaseVersion version) {
     StandardServiceRegistryBuilder rb = new StandardServiceRegistryBuilder();
-    rb.applySetting(AvailableSettings.USE_SECOND_LEVEL_CACHE, "false");
-    rb.applySetting(AvailableSettings.USE_QUERY_CACHE, "false");
+    boolean caching = cacheStaleness != null;
+    rb.applySetting(AvailableSettings.USE_SECOND_LEVEL_CACHE, Boolean.toString(caching));
+    rb.applySetting(AvailableSettings.USE_QUERY_CACHE, Boolean.toString(caching));
     // A unit of work lives for one request: keep the connection it first takes until it
     // closes, instead of handing it back (and resetting the session) after every
     // statement that runs outside a transaction.
@@ -94,7 +100,8 @@ public final class DefaultUserboundHibernate implements UserboundHibernate {
         new UserboundConnectionProvider(userbound, database));
     rb.applySetting(AvailableSettings.ALLOW_METADATA_ON_BOOT, "false");
     rb.applySetting(AvailableSettings.HBM2DDL_AUTO, "none");
-    rb.addInitiator(TenantKeyedRegionFactory.initiator());
+    rb.addInitiator(TenantKeyedRegionFactory.initiator(
+        new CachePartitions(userbound, caching ? cacheStaleness : Duration.ofMinutes(1))));
     StandardServiceRegistry registry = rb.build();
     try {
       MetadataSources sources = new MetadataSources(registry);

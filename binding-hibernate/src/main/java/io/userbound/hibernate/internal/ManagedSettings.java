@@ -23,6 +23,10 @@ public final class ManagedSettings {
   private static final String SCHEMA =
       "Userbound never creates or changes a schema at start-up (there is no account to do it with); "
           + "create tables with your migration tool and check them with UserboundHibernate.validateSchema(Login)";
+  private static final String CACHES =
+      "turn the second-level and query caches on with UserboundHibernate.Builder.secondLevelCache(Duration"
+          + " maxStaleness), which states how long a cached row may be served after PostgreSQL gave it out"
+          + " (a REVOKE takes effect within that bound)";
   private static final String KEYS =
       "cache keys must include the tenant (the person's role) so that cached rows never reach another person; "
           + "only Hibernate's default keys factory does that";
@@ -62,6 +66,8 @@ public final class ManagedSettings {
       Map.entry("javax.persistence.schema-generation.database.action", SCHEMA),
       Map.entry("jakarta.persistence.create-database-schemas", SCHEMA),
       Map.entry("javax.persistence.create-database-schemas", SCHEMA),
+      Map.entry("hibernate.cache.use_second_level_cache", CACHES),
+      Map.entry("hibernate.cache.use_query_cache", CACHES),
       Map.entry("hibernate.cache.keys_factory", KEYS));
 
   private ManagedSettings() {

@@ -6,6 +6,7 @@ import org.hibernate.boot.registry.StandardServiceInitiator;
 import org.hibernate.boot.spi.SessionFactoryOptions;
 import org.hibernate.cache.internal.NoCachingRegionFactory;
 import org.hibernate.cache.internal.RegionFactoryInitiator;
+import org.hibernate.cache.spi.CacheKeysFactory;
 import org.hibernate.cache.spi.CacheTransactionSynchronization;
 import org.hibernate.cache.spi.QueryResultsRegion;
 import org.hibernate.cache.spi.RegionFactory;
@@ -38,6 +39,10 @@ import org.hibernate.service.spi.Startable;
  * whatever Hibernate put into its own key. Entity, collection and timestamp regions pass
  * through unchanged.
  *
+ * Every key, query results and entity data alike, is also put into the partition of the
+ * login that reads it (see CachePartitions): domain-data regions are built with
+ * PartitionedCacheKeys as the enforced keys factory.
+ *
  * It replaces the RegionFactory initiator of the service registry: Hibernate's own initiator
  * resolves the user's choice, then the result is wrapped; the service lifecycle calls the
  * registry makes on the wrapper (service injection, configuration, start) are forwarded.
@@ -47,13 +52,17 @@ final class TenantKeyedRegionFactory implements RegionFactory, ServiceRegistryAw
   private static final long serialVersionUID = 1L;
 
   private final RegionFactory delegate;
+  private final transient CachePartitions partitions;
+  private final transient PartitionedCacheKeys keys;
 
-  private TenantKeyedRegionFactory(RegionFactory delegate) {
+  private TenantKeyedRegionFactory(RegionFactory delegate, CachePartitions partitions) {
     this.delegate = delegate;
+    this.partitions = partitions;
+    this.keys = new PartitionedCacheKeys(partitions);
   }
 
   /** The registry initiator that installs this wrapper around the configured region factory. */
-  static StandardServiceInitiator<RegionFactory> initiator() {
+  static StandardServiceInitiator<RegionFactory> initiator(CachePartitions partitions) {
     return new StandardServiceInitiator<>() {
       @Override
       public Class<RegionFactory> getServiceInitiated() {
@@ -64,7 +73,7 @@ final class TenantKeyedRegionFactory implements RegionFactory, ServiceRegistryAw
       public RegionFactory initiateService(Map<String, Object> values, ServiceRegistryImplementor registry) {
         RegionFactory resolved = RegionFactoryInitiator.INSTANCE.initiateService(values, registry);
         return resolved == null || resolved instanceof NoCachingRegionFactory
-            ? resolved : new TenantKeyedRegionFactory(resolved);
+            ? resolved : new TenantKeyedRegionFactory(resolved, partitions);
       }
     };
   }
@@ -132,12 +141,22 @@ final class TenantKeyedRegionFactory implements RegionFactory, ServiceRegistryAw
 
   @Override
   public DomainDataRegion buildDomainDataRegion(DomainDataRegionConfig config, DomainDataRegionBuildingContext context) {
-    return delegate.buildDomainDataRegion(config, context);
+    return delegate.buildDomainDataRegion(config, new DomainDataRegionBuildingContext() {
+      @Override
+      public CacheKeysFactory getEnforcedCacheKeysFactory() {
+        return keys;
+      }
+
+      @Override
+      public SessionFactoryImplementor getSessionFactory() {
+        return context.getSessionFactory();
+      }
+    });
   }
 
   @Override
   public QueryResultsRegion buildQueryResultsRegion(String regionName, SessionFactoryImplementor sessionFactory) {
-    return new TenantKeyedQueryResults(delegate.buildQueryResultsRegion(regionName, sessionFactory));
+    return new TenantKeyedQueryResults(delegate.buildQueryResultsRegion(regionName, sessionFactory), partitions);
   }
 
   @Override
@@ -150,18 +169,20 @@ final class TenantKeyedRegionFactory implements RegionFactory, ServiceRegistryAw
     return "TenantKeyedRegionFactory[" + delegate + "]";
   }
 
-  /** A cache key that belongs to one tenant. */
-  record TenantKey(Object tenant, Object key) implements Serializable {
+  /** A cache key that belongs to one tenant, in one login's partition. */
+  record TenantKey(Object tenant, CachePartitions.Partition partition, Object key) implements Serializable {
     private static final long serialVersionUID = 1L;
   }
 
-  /** A query-results region whose keys carry the session's tenant. */
+  /** A query-results region whose keys carry the session's tenant and partition. */
   static final class TenantKeyedQueryResults implements QueryResultsRegion {
 
     private final QueryResultsRegion delegate;
+    private final CachePartitions partitions;
 
-    TenantKeyedQueryResults(QueryResultsRegion delegate) {
+    TenantKeyedQueryResults(QueryResultsRegion delegate, CachePartitions partitions) {
       this.delegate = delegate;
+      this.partitions = partitions;
     }
 
     @Override
@@ -174,12 +195,12 @@ final class TenantKeyedRegionFactory implements RegionFactory, ServiceRegistryAw
       delegate.putIntoCache(keyOf(key, session), value, session);
     }
 
-    private static TenantKey keyOf(Object key, SharedSessionContractImplementor session) {
+    private TenantKey keyOf(Object key, SharedSessionContractImplementor session) {
       Object tenant = session.getTenantIdentifierValue();
       if (tenant == null) {
         throw new IllegalStateException("query cache used by a session without a tenant; refusing to share results");
       }
-      return new TenantKey(tenant, key);
+      return new TenantKey(tenant, partitions.current(), key);
     }
 
     @Override
