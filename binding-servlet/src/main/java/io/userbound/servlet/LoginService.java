@@ -68,11 +68,11 @@ public final class LoginService {
    * @param userbound the instance that verifies logins and owns the pools; not closed by this
    */
   public LoginService(Userbound userbound) {
-    this(builder(userbound));
+    this(builder(), userbound);
   }
 
-  private LoginService(Builder b) {
-    this.userbound = b.userbound;
+  private LoginService(Builder b, Userbound userbound) {
+    this.userbound = Objects.requireNonNull(userbound, "userbound");
     this.sessions = new LiveSessions(userbound);
     this.checks = new RequestChecks(b.origins, b.proxies);
   }
@@ -80,11 +80,10 @@ public final class LoginService {
   /**
    * Starts a builder, for allowed origins and trusted proxies.
    *
-   * @param userbound the instance that verifies logins and owns the pools; not closed by this
-   * @return a new builder
+   * @return a new builder with the defaults
    */
-  public static Builder builder(Userbound userbound) {
-    return new Builder(userbound);
+  public static Builder builder() {
+    return new Builder();
   }
 
   /**
@@ -246,12 +245,10 @@ public final class LoginService {
   /** Builds a {@link LoginService}. Not thread-safe. */
   public static final class Builder {
 
-    private final Userbound userbound;
     private final Set<String> origins = new LinkedHashSet<>();
     private final List<String> proxies = new ArrayList<>();
 
-    private Builder(Userbound userbound) {
-      this.userbound = Objects.requireNonNull(userbound, "userbound");
+    private Builder() {
     }
 
     /**
@@ -293,12 +290,13 @@ public final class LoginService {
     }
 
     /**
-     * Builds the service.
+     * Builds the service. The builder may build more than one.
      *
+     * @param userbound the instance that verifies logins and owns the pools; not closed by this
      * @return the service
      */
-    public LoginService build() {
-      return new LoginService(this);
+    public LoginService build(Userbound userbound) {
+      return new LoginService(this, userbound);
     }
   }
 }

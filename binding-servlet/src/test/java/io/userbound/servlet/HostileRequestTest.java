@@ -72,7 +72,7 @@ class HostileRequestTest {
   void allowedOrigins_mayLogIn(PostgresServer server, TestNames names) {
     Person alice = person(names);
     Userbound ub = Fixtures.userbound(Fixtures.twoDatabases(server, names));
-    TestApp app = new TestApp(ub, LoginService.builder(ub).allowOrigins("https://app.example.com").build());
+    TestApp app = new TestApp(ub, LoginService.builder().allowOrigins("https://app.example.com").build(ub));
     Browser browser = new Browser(app.start("origins"));
     assertThat(browser.post("/login", form(alice), "Origin", "https://app.example.com").statusCode()).isEqualTo(200);
     assertThat(browser.post("/login", form(alice), "Origin", "https://app.example.com.evil.example").statusCode())
@@ -114,7 +114,7 @@ class HostileRequestTest {
         .loginThrottling(LoginThrottling.builder().failuresPerClient(2).build())
         .build());
     Person alice = person(names);
-    TestApp behindProxy = new TestApp(ub, LoginService.builder(ub).trustProxies("127.0.0.0/8").build());
+    TestApp behindProxy = new TestApp(ub, LoginService.builder().trustProxies("127.0.0.0/8").build(ub));
     Browser browser = new Browser(behindProxy.start("proxy"));
     for (int i = 0; i < 2; i++) {
       browser.post("/login", "role=" + names.role("nobody" + i) + "&password=x", "X-Forwarded-For", "203.0.113.5");

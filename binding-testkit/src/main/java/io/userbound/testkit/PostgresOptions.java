@@ -28,6 +28,7 @@ public final class PostgresOptions {
   private final String externalUrl;
   private final String externalUser;
   private final char[] externalPassword;
+  private final boolean tls;
 
   private PostgresOptions(Builder b) {
     this.name = b.name;
@@ -37,6 +38,7 @@ public final class PostgresOptions {
     this.externalUrl = b.externalUrl;
     this.externalUser = b.externalUser;
     this.externalPassword = b.externalPassword == null ? null : b.externalPassword.clone();
+    this.tls = b.tls;
   }
 
   /**
@@ -114,6 +116,15 @@ public final class PostgresOptions {
   }
 
   /**
+   * Returns whether the server serves TLS only (see {@link Builder#tls(boolean)}).
+   *
+   * @return whether TLS is on
+   */
+  public boolean tls() {
+    return tls;
+  }
+
+  /**
    * Returns a copy of the external server's admin password, if given here rather than in the
    * environment. The caller may wipe the copy.
    *
@@ -151,8 +162,25 @@ public final class PostgresOptions {
     private String externalUrl;
     private String externalUser;
     private char[] externalPassword;
+    private boolean tls;
 
     private Builder() {}
+
+    /**
+     * Serves TLS only, with a certificate from a throw-away certificate authority that the
+     * test kit generates ({@code openssl} must be on the path): the server refuses
+     * connections without TLS, {@link PostgresServer#jdbcUrl(String)} asks for
+     * {@code sslmode=verify-full} against that authority, and
+     * {@link PostgresServer#rootCertificate()} gives its certificate. Local servers only.
+     * Default: off (loopback, {@code sslmode=disable}).
+     *
+     * @param on whether to serve TLS
+     * @return this builder
+     */
+    public Builder tls(boolean on) {
+      this.tls = on;
+      return this;
+    }
 
     /**
      * Sets the label used in log lines and temporary directory names.

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * A running PostgreSQL server with password (SCRAM) authentication, and the superuser
@@ -74,6 +75,16 @@ public interface PostgresServer extends AutoCloseable {
    * @return e.g. {@code jdbc:postgresql://127.0.0.1:5433/finance?sslmode=disable}
    */
   String jdbcUrl(String database);
+
+  /**
+   * Returns the certificate of the authority that signed this server's TLS certificate, for
+   * clients that verify it ({@code sslmode=verify-full&sslrootcert=...}).
+   *
+   * @return the PEM file, or empty if the server serves no TLS
+   */
+  default Optional<Path> rootCertificate() {
+    return Optional.empty();
+  }
 
   /**
    * Returns the superuser's role name.

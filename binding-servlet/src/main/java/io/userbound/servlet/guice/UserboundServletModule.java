@@ -47,6 +47,7 @@ public final class UserboundServletModule extends ServletModule {
   private final List<String> filterPatterns;
   private final String loginPath;
   private final String logoutPath;
+  private final LoginService.Builder logins;
 
   /** Creates the module with the defaults: filter {@code /*}, no login or logout servlet. */
   public UserboundServletModule() {
@@ -57,6 +58,8 @@ public final class UserboundServletModule extends ServletModule {
     this.filterPatterns = List.copyOf(b.filterPatterns);
     this.loginPath = b.loginPath;
     this.logoutPath = b.logoutPath;
+    this.logins = LoginService.builder().allowOrigins(b.allowedOrigins.toArray(String[]::new))
+        .trustProxies(b.trustedProxies.toArray(String[]::new));
   }
 
   /**
@@ -84,7 +87,7 @@ public final class UserboundServletModule extends ServletModule {
   @Provides
   @Singleton
   LoginService loginService(Userbound userbound) {
-    return new LoginService(userbound);
+    return logins.build(userbound);
   }
 
   @Provides
@@ -122,6 +125,8 @@ public final class UserboundServletModule extends ServletModule {
     private List<String> filterPatterns = List.of("/*");
     private String loginPath;
     private String logoutPath;
+    private final List<String> allowedOrigins = new ArrayList<>();
+    private final List<String> trustedProxies = new ArrayList<>();
 
     private Builder() {
     }
@@ -144,6 +149,34 @@ public final class UserboundServletModule extends ServletModule {
         }
       }
       this.filterPatterns = all;
+      return this;
+    }
+
+    /**
+     * Origins besides the request's own that may send logins and logouts; see
+     * {@link LoginService.Builder#allowOrigins(String...)}. Default: none.
+     *
+     * @param origins origins as browsers send them, e.g. {@code https://app.example.com}
+     * @return this builder
+     * @throws IllegalArgumentException if an origin is not {@code scheme://host[:port]}
+     */
+    public Builder allowOrigins(String... origins) {
+      LoginService.builder().allowOrigins(origins);  // checks them now
+      allowedOrigins.addAll(List.of(origins));
+      return this;
+    }
+
+    /**
+     * Proxies whose {@code X-Forwarded-*} headers are believed; see
+     * {@link LoginService.Builder#trustProxies(String...)}. Default: none.
+     *
+     * @param addresses IP addresses or blocks
+     * @return this builder
+     * @throws IllegalArgumentException if an entry is not an IP address or block
+     */
+    public Builder trustProxies(String... addresses) {
+      LoginService.builder().trustProxies(addresses);  // checks them now
+      trustedProxies.addAll(List.of(addresses));
       return this;
     }
 

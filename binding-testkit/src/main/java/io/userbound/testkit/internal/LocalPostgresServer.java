@@ -8,6 +8,7 @@ import java.io.UncheckedIOException;
 import java.lang.ProcessBuilder.Redirect;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.URLEncoder;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.channels.SeekableByteChannel;
@@ -73,6 +74,8 @@ final class LocalPostgresServer extends AbstractPostgresServer {
   private final Path logFile;
   private final int maxConnections;
   private final Map<String, String> settings;
+  private final boolean tls;
+  private TlsFiles tlsFiles;
 
   private volatile int port;
   private volatile Process process; // written under the lock
@@ -88,6 +91,7 @@ final class LocalPostgresServer extends AbstractPostgresServer {
     this.logFile = baseDir.resolve("server.log");
     this.maxConnections = options.maxConnections();
     this.settings = options.settings();
+    this.tls = options.tls();
   }
 
   static LocalPostgresServer create(PostgresOptions options, Path binDir) {
@@ -110,6 +114,9 @@ final class LocalPostgresServer extends AbstractPostgresServer {
     ShutdownHooks.register(server);
     try {
       server.initdb();
+      if (server.tls) {
+        server.tlsOnly();
+      }
       server.launchOnFreePort();
     } catch (RuntimeException | Error e) {
       server.close();
@@ -148,6 +155,26 @@ final class LocalPostgresServer extends AbstractPostgresServer {
         LOG.warn("could not delete the password file {}: {}", pwfile, e.toString());
       }
     }
+  }
+
+  /** Certificates, and pg_hba lines that accept TCP connections only over TLS. */
+  private void tlsOnly() {
+    tlsFiles = TlsFiles.create(baseDir.resolve("tls"), runAs);
+    Path hba = dataDir.resolve("pg_hba.conf");
+    try {
+      List<String> lines = new ArrayList<>();
+      for (String line : Files.readAllLines(hba, StandardCharsets.UTF_8)) {
+        lines.add(line.startsWith("host ") ? "hostssl" + line.substring(4) : line);
+      }
+      Files.write(hba, lines, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new PostgresUnavailableException("cannot make server '" + name() + "' TLS-only: " + e, e);
+    }
+  }
+
+  @Override
+  public Optional<Path> rootCertificate() {
+    return tlsFiles == null ? Optional.empty() : Optional.of(tlsFiles.rootCertificate);
   }
 
   private void writePasswordFile(Path pwfile) throws IOException {
@@ -202,6 +229,10 @@ final class LocalPostgresServer extends AbstractPostgresServer {
         "-c", "full_page_writes=off",
         "-c", "max_connections=" + maxConnections,
         "-c", "password_encryption=scram-sha-256"));
+    if (tlsFiles != null) {
+      command.addAll(List.of("-c", "ssl=on", "-c", "ssl_cert_file=" + tlsFiles.serverCertificate,
+          "-c", "ssl_key_file=" + tlsFiles.serverKey));
+    }
     settings.forEach((key, value) -> {
       command.add("-c");
       command.add(key + "=" + value);
@@ -486,6 +517,10 @@ final class LocalPostgresServer extends AbstractPostgresServer {
 
   @Override
   String urlParameters() {
+    if (tlsFiles != null) {
+      return "?sslmode=verify-full&sslrootcert="
+          + URLEncoder.encode(tlsFiles.rootCertificate.toString(), StandardCharsets.UTF_8);
+    }
     return "?sslmode=disable";
   }
 
