@@ -1,6 +1,8 @@
 package io.userbound.benchmarks;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.userbound.core.SessionReset;
+import java.io.File;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -22,7 +24,7 @@ import java.util.concurrent.CyclicBarrier;
  *
  *   java -cp benchmarks/target/benchmarks.jar io.userbound.benchmarks.Interleaved \
  *       [people=100] [threads=2] [rounds=40] [roundMillis=250] [work=select1] [rtt=0] \
- *       [access=own] [contenders=control,userbound,...]
+ *       [access=own] [contenders=control,userbound,...] [out=FILE.json]
  *
  * Contenders: control, userbound (reset TRACKED), userboundDiscard, userboundNone, hikariMap,
  * dbcp2, c3p0; append "Later" to any pool for people who come back after more than 500 ms
@@ -78,7 +80,19 @@ public final class Interleaved {
         }
         System.out.printf(Locale.ROOT, "interleaved: %d people, %d threads, %d rounds of %d ms, %s, load %s%n",
             people, threads, rounds, roundNanos / 1_000_000, a, loadAverage());
-        print(run(contenders, threads, rounds, roundNanos), names.get(0));
+        Map<String, Map<String, Double>> summary = summarize(run(contenders, threads, rounds, roundNanos), names.get(0));
+        if (a.containsKey("out")) {
+          Map<String, Object> doc = new LinkedHashMap<>();
+          doc.put("people", people);
+          doc.put("threads", threads);
+          doc.put("rounds", rounds);
+          doc.put("roundMillis", roundNanos / 1_000_000);
+          doc.put("work", a.getOrDefault("work", "select1"));
+          doc.put("rtt", rtt);
+          doc.put("base", names.get(0));
+          doc.put("contenders", summary);
+          new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(new File(a.get("out")), doc);
+        }
         System.out.println("load at end: " + loadAverage());
       } finally {
         Collections.reverse(started);
@@ -172,8 +186,10 @@ public final class Interleaved {
     return results;
   }
 
-  private static void print(Map<String, List<Double>> results, String base) {
+  /** Prints and returns, per contender, the median, quartiles, median difference to the base and the ratio of medians. */
+  private static Map<String, Map<String, Double>> summarize(Map<String, List<Double>> results, String base) {
     List<Double> baseline = results.get(base);
+    Map<String, Map<String, Double>> summary = new LinkedHashMap<>();
     System.out.printf(Locale.ROOT, "%-18s %10s %10s %10s %16s %8s%n", "contender", "median", "p25", "p75",
         "median Δ " + base, "ratio");
     results.forEach((name, values) -> {
@@ -181,10 +197,17 @@ public final class Interleaved {
       for (int i = 0; i < values.size(); i++) {
         diff.add(values.get(i) - baseline.get(i));
       }
-      double med = percentile(values, 50);
-      System.out.printf(Locale.ROOT, "%-18s %10.1f %10.1f %10.1f %16.1f %7.2fx%n", name, med,
-          percentile(values, 25), percentile(values, 75), percentile(diff, 50), med / percentile(baseline, 50));
+      Map<String, Double> row = new LinkedHashMap<>();
+      row.put("median", percentile(values, 50));
+      row.put("p25", percentile(values, 25));
+      row.put("p75", percentile(values, 75));
+      row.put("medianDiff", percentile(diff, 50));
+      row.put("ratio", percentile(values, 50) / percentile(baseline, 50));
+      summary.put(name, row);
+      System.out.printf(Locale.ROOT, "%-18s %10.1f %10.1f %10.1f %16.1f %7.2fx%n", name, row.get("median"),
+          row.get("p25"), row.get("p75"), row.get("medianDiff"), row.get("ratio"));
     });
+    return summary;
   }
 
   private static double percentile(List<Double> values, int p) {

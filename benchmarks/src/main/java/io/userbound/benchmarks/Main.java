@@ -1,6 +1,7 @@
 package io.userbound.benchmarks;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URISyntaxException;
@@ -36,6 +37,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * java -Dquick -jar benchmarks/target/benchmarks.jar    the same
  * options: --steps NAME,...   run only these steps of the plan (see plan())
  *          --no-footprint     skip the footprint harness
+ *          --no-interleaved   skip the interleaved cross-check (full suite only)
  *          --out DIR          write results elsewhere
  * java -jar benchmarks/target/benchmarks.jar report [DIR]   rebuild report.md and chart.png
  * java -jar benchmarks/target/benchmarks.jar jmh ARGS...    plain JMH, e.g. "jmh -l"
@@ -146,6 +148,7 @@ public final class Main {
     boolean quick = System.getProperty("quick") != null;
     List<String> only = null;
     boolean footprint = true;
+    boolean interleaved = true;
     Path out = null;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
@@ -153,6 +156,7 @@ public final class Main {
         case "full" -> quick = false;
         case "--steps" -> only = List.of(args[++i].split(","));
         case "--no-footprint" -> footprint = false;
+        case "--no-interleaved" -> interleaved = false;
         case "--out" -> out = Path.of(args[++i]);
         default -> {
           System.err.println("unknown argument: " + args[i] + " (see the README or Main's javadoc)");
@@ -178,6 +182,9 @@ public final class Main {
     try (PrintStream json = new PrintStream(Files.newOutputStream(dir.resolve("jmh.json")), true,
         StandardCharsets.UTF_8)) {
       ResultFormatFactory.getInstance(ResultFormatType.JSON, json).writeOut(all);
+    }
+    if (interleaved && !quick) {
+      runInterleaved(dir);
     }
     if (footprint) {
       runFootprint(dir, quick ? "100" : "1000,10000");
@@ -218,22 +225,50 @@ public final class Main {
     return results;
   }
 
+  /*
+   * The interleaved cross-check of the warm-request targets (see Interleaved): the contenders in
+   * one JVM on one server, alternating 250 ms rounds, medians. At 1,000 people only the control and
+   * Userbound: every further contender would add 1,000 server backends.
+   */
+  private static final String[][] INTERLEAVED = {
+      {"1", "control,userbound,userboundLater,hikariMap,hikariMapLater,dbcp2,dbcp2Later,c3p0"},
+      {"100", "control,userbound,userboundLater,hikariMap,hikariMapLater,dbcp2,dbcp2Later,c3p0"},
+      {"1000", "control,userbound,userboundLater"}};
+
+  private static void runInterleaved(Path dir) throws IOException, InterruptedException {
+    ObjectMapper json = new ObjectMapper();
+    ArrayNode all = json.createArrayNode();
+    Path part = dir.resolve("interleaved-part.json");
+    for (String[] run : INTERLEAVED) {
+      System.out.printf("%n=== interleaved: %s people, 2 threads: %s ===%n", run[0], run[1]);
+      Files.deleteIfExists(part);
+      runJava(Interleaved.class, 10, "people=" + run[0], "threads=2", "rounds=20", "roundMillis=250",
+          "contenders=" + run[1], "out=" + part);
+      all.add(json.readTree(part.toFile()));
+    }
+    Files.deleteIfExists(part);
+    json.writerWithDefaultPrettyPrinter().writeValue(dir.resolve("interleaved.json").toFile(), all);
+  }
+
+  /** Runs a main class of this jar in a JVM of its own, so that nothing else is on its heap. */
+  private static void runJava(Class<?> main, int minutes, String... args) throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xms2g", "-Xmx2g", "-cp", System.getProperty("java.class.path"), main.getName()));
+    command.addAll(List.of(args));
+    Process p = new ProcessBuilder(command).inheritIO().start();
+    if (!p.waitFor(minutes, TimeUnit.MINUTES)) {
+      p.destroyForcibly();
+      throw new IllegalStateException(main.getSimpleName() + " did not finish in " + minutes + " minutes");
+    }
+    if (p.exitValue() != 0) {
+      throw new IllegalStateException(main.getSimpleName() + " failed with exit code " + p.exitValue());
+    }
+  }
+
   /** Runs the footprint harness in a JVM of its own, so that nothing else is on its heap. */
   private static void runFootprint(Path dir, String people) throws IOException, InterruptedException {
     System.out.printf("%n=== footprint: %s people ===%n", people);
-    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-    Process p = new ProcessBuilder(java.toString(), "-Xms2g", "-Xmx2g", "-cp",
-        System.getProperty("java.class.path"), IdleFootprint.class.getName(),
-        dir.resolve("footprint.json").toString(), people)
-        .inheritIO()
-        .start();
-    if (!p.waitFor(15, TimeUnit.MINUTES)) {
-      p.destroyForcibly();
-      throw new IllegalStateException("the footprint harness did not finish in 15 minutes");
-    }
-    if (p.exitValue() != 0) {
-      throw new IllegalStateException("the footprint harness failed with exit code " + p.exitValue());
-    }
+    runJava(IdleFootprint.class, 15, dir.resolve("footprint.json").toString(), people);
   }
 
   private static void writeMeta(Path dir, boolean quick, Instant started, Instant finished, String loadAtStart,

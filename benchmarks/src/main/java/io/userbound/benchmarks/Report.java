@@ -43,6 +43,7 @@ final class Report {
   private final List<Row> rows = new ArrayList<>();
   private final JsonNode meta;
   private final JsonNode footprint;
+  private final JsonNode interleaved;
   private final StringBuilder md = new StringBuilder();
 
   /** One JMH result. {@code bench} is e.g. {@code Userbound.request}. Times in µs. */
@@ -58,6 +59,7 @@ final class Report {
     ObjectMapper json = new ObjectMapper();
     this.meta = read(json, dir.resolve("meta.json"));
     this.footprint = read(json, dir.resolve("footprint.json"));
+    this.interleaved = read(json, dir.resolve("interleaved.json"));
     for (JsonNode r : read(json, dir.resolve("jmh.json"))) {
       rows.add(row(r));
     }
@@ -203,6 +205,7 @@ final class Report {
     md.append("# Userbound benchmark results\n\n");
     machine();
     targets();
+    interleavedRuns();
     warmRequests("## Warm request: `select 1`, 2 threads", 2);
     comeBackLater();
     oneThread();
@@ -251,7 +254,7 @@ final class Report {
   /** a ÷ b against a target ratio, from both error bars. */
   private static Verdict verdict(Row a, Row b, double target) {
     double ratio = a.score / b.score;
-    double lo = (a.score - a.error) / (b.score + b.error);
+    double lo = Math.max(0, a.score - a.error) / (b.score + b.error);
     double hi = b.score - b.error > 0 ? (a.score + a.error) / (b.score - b.error) : Double.POSITIVE_INFINITY;
     String range = ratio(lo) + "–" + (Double.isInfinite(hi) ? "∞" : ratio(hi));
     if (hi <= target) {
@@ -273,7 +276,8 @@ final class Report {
           Optional<Row> c = control(n, threads);
           if (u.isPresent() && c.isPresent()) {
             lines.add(targetLine("warm request ≤ 1.05 × control", n, threads, comeBack, "Userbound", u.get(),
-                "control", c.get(), 1.05));
+                "control", c.get(), 1.05, threads == 2
+                    ? interleavedRatio(n, comeBack.equals("later") ? "userboundLater" : "userbound", "control") : ""));
           }
         }
       }
@@ -286,7 +290,9 @@ final class Report {
           Optional<Row> u = find("Userbound.request", 2, "people", p, "comeBack", comeBack);
           Optional<Row> o = find(peer + ".request", 2, "people", p, "comeBack", comeBack);
           if (u.isPresent() && o.isPresent()) {
-            lines.add(targetLine("ahead of " + label(peer), n, 2, comeBack, "Userbound", u.get(), label(peer), o.get(), 1.0));
+            String later = comeBack.equals("later") ? "Later" : "";
+            lines.add(targetLine("ahead of " + label(peer), n, 2, comeBack, "Userbound", u.get(), label(peer), o.get(), 1.0,
+                interleavedRatio(n, "userbound" + later, peer.toLowerCase(Locale.ROOT) + later)));
           }
         }
       }
@@ -298,7 +304,7 @@ final class Report {
       Optional<Row> m = find("HikariMap.borrow", 2, "people", p);
       if (u.isPresent() && m.isPresent()) {
         lines.add(targetLine("borrow + hand-back ≤ 1.3 × HikariCP map", n, 2, "soon", "Userbound", u.get(),
-            "HikariCP map", m.get(), 1.3));
+            "HikariCP map", m.get(), 1.3, ""));
       }
     }
     if (lines.isEmpty()) {
@@ -306,19 +312,64 @@ final class Report {
     }
     md.append("## Targets (issue 10)\n\n")
         .append("Default settings, ratios within this run. Verdict from both error bars (see the note at the top ")
-        .append("of `Report.java`): \"within noise\" when the ratio's range straddles the target.\n\n")
-        .append("| target | N | threads | come back | Userbound µs/op | reference µs/op | ratio | verdict |\n")
-        .append("| --- | ---: | ---: | --- | ---: | ---: | ---: | --- |\n");
+        .append("of `Report.java`): \"within noise\" when the ratio's range straddles the target. The last column is ")
+        .append("the cross-check from the interleaved runs (all contenders in one JVM on one server, alternating ")
+        .append("250 ms rounds): the ratio of the medians, where it was run.\n\n")
+        .append("| target | N | threads | come back | Userbound µs/op | reference µs/op | ratio | verdict | interleaved ratio |\n")
+        .append("| --- | ---: | ---: | --- | ---: | ---: | ---: | --- | ---: |\n");
     lines.forEach(md::append);
     md.append('\n');
   }
 
   private static String targetLine(String target, int n, int threads, String comeBack, String aName, Row a,
-      String bName, Row b, double limit) {
+      String bName, Row b, double limit, String interleavedRatio) {
     Verdict v = verdict(a, b, limit);
     return "| " + target + " | " + fmtInt(n) + " | " + threads + " | " + comeBack + " | " + fmtUs(a.score) + " ± "
         + fmtUs(a.error) + " | " + bName + " " + fmtUs(b.score) + " ± " + fmtUs(b.error) + " | " + ratio(v.ratio)
-        + " | " + v.text + " |\n";
+        + " | " + v.text + " | " + (interleavedRatio.isEmpty() ? "–" : interleavedRatio) + " |\n";
+  }
+
+  /** The interleaved run at n people (2 threads, select 1), if any. */
+  private Optional<JsonNode> interleavedRun(int n) {
+    for (JsonNode run : interleaved) {
+      if (run.path("people").asInt() == n && run.path("threads").asInt() == 2) {
+        return Optional.of(run);
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** Median of a ÷ median of b in the interleaved run at n people, or "" if either is missing. */
+  private String interleavedRatio(int n, String a, String b) {
+    return interleavedRun(n).map(run -> {
+      JsonNode x = run.path("contenders").path(a);
+      JsonNode y = run.path("contenders").path(b);
+      return x.isMissingNode() || y.isMissingNode() ? "" : ratio(x.path("median").asDouble() / y.path("median").asDouble());
+    }).orElse("");
+  }
+
+  private void interleavedRuns() {
+    if (!interleaved.isArray() || interleaved.isEmpty()) {
+      return;
+    }
+    md.append("## Interleaved cross-check, `select 1`, 2 threads\n\n")
+        .append("All contenders in one JVM on one server, in alternating 250 ms rounds (shuffled order each round, ")
+        .append("20 rounds after a warm-up), so that a burst of load from elsewhere hits them alike (`Interleaved`). ")
+        .append("µs/op: median over rounds (p25–p75); \"Δ control\" is the median of the per-round differences. ")
+        .append("\"…Later\" validates on every borrow. Between its rounds a contender's connections sit idle for a ")
+        .append("few seconds, so HikariCP-based \"soon\" contenders also check each connection once per round.\n\n")
+        .append("| N | contender | median µs/op | p25–p75 | Δ control µs | ÷ control |\n| ---: | --- | ---: | --- | ---: | ---: |\n");
+    for (JsonNode run : interleaved) {
+      run.path("contenders").properties().forEach(e -> {
+        JsonNode c = e.getValue();
+        md.append("| ").append(fmtInt(run.path("people").asLong())).append(" | ").append(e.getKey()).append(" | ")
+            .append(fmtUs(c.path("median").asDouble())).append(" | ").append(fmtUs(c.path("p25").asDouble())).append("–")
+            .append(fmtUs(c.path("p75").asDouble())).append(" | ")
+            .append(String.format(Locale.ROOT, "%+.1f", c.path("medianDiff").asDouble())).append(" | ")
+            .append(ratio(c.path("ratio").asDouble())).append(" |\n");
+      });
+    }
+    md.append('\n');
   }
 
   private static String label(String bench) {
