@@ -168,6 +168,9 @@ public final class Main {
     Files.createDirectories(dir);
     Instant started = Instant.now();
     String loadAtStart = loadAverage();
+    // The code measured is what the jar was built from, so ask git before the run, not after it.
+    String commit = git("rev-parse", "--short", "HEAD");
+    long uncommitted = git("status", "--porcelain", "--", "binding-core", "binding-hibernate").lines().count();
     System.out.printf("Userbound benchmarks, %s mode, results in %s (load average %s)%n",
         quick ? "quick" : "full", dir.toAbsolutePath(), loadAtStart);
 
@@ -190,7 +193,7 @@ public final class Main {
       runFootprint(dir, quick ? "100" : "1000,10000");
     }
     Instant finished = Instant.now();
-    writeMeta(dir, quick, started, finished, loadAtStart, args);
+    writeMeta(dir, quick, started, finished, loadAtStart, commit, uncommitted, args);
     Report.write(dir);
     System.out.printf("%ndone in %d s: %s%n", started.until(finished, ChronoUnit.SECONDS),
         dir.resolve("report.md").toAbsolutePath());
@@ -272,7 +275,7 @@ public final class Main {
   }
 
   private static void writeMeta(Path dir, boolean quick, Instant started, Instant finished, String loadAtStart,
-      String[] args) throws IOException {
+      String commit, long uncommitted, String[] args) throws IOException {
     Map<String, Object> meta = new LinkedHashMap<>();
     meta.put("mode", quick ? "quick" : "full");
     meta.put("started", started.truncatedTo(ChronoUnit.SECONDS).toString());
@@ -286,6 +289,8 @@ public final class Main {
     meta.put("loadAverageAtStart", loadAtStart);
     meta.put("loadAverageAtEnd", loadAverage());
     meta.put("args", String.join(" ", args));
+    meta.put("commit", commit);
+    meta.put("uncommittedInCore", uncommitted);
     new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(dir.resolve("meta.json").toFile(), meta);
   }
 
@@ -296,6 +301,22 @@ public final class Main {
     Path module = code.getParent().getParent();
     Path results = module.resolve("results");
     return quick ? results.resolve("quick") : results;
+  }
+
+  /** What git says in the repository this jar was built in, or "?" (the commit measured goes into meta.json). */
+  private static String git(String... args) {
+    try {
+      List<String> command = new ArrayList<>(List.of("git", "-C", defaultResults(false).getParent().getParent().toString()));
+      command.addAll(List.of(args));
+      Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+      return p.waitFor() == 0 ? out : "?";
+    } catch (IOException | URISyntaxException e) {
+      return "?";
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "?";
+    }
   }
 
   private static String loadAverage() {

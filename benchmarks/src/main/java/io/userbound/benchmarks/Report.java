@@ -232,6 +232,9 @@ final class Report {
     md.append("| machine | ").append(meta.path("cores").asText("?")).append(" cores, ").append(meta.path("cpu").asText("?"))
         .append(", ").append(meta.path("os").asText("?")).append(" |\n");
     md.append("| JVM | ").append(meta.path("java").asText("?")).append(" |\n");
+    md.append("| code | commit ").append(meta.path("commit").asText("?"))
+        .append(meta.path("uncommittedInCore").asInt(0) > 0 ? " plus " + meta.path("uncommittedInCore").asInt()
+            + " uncommitted files in binding-core/binding-hibernate" : "").append(" |\n");
     md.append("| PostgreSQL | ").append(footprint.path("postgres").asText("?"))
         .append(" on loopback, SCRAM-SHA-256, `sslmode=disable`, one server per trial (binding-testkit) |\n");
     md.append("| load average (1, 5, 15 min) | at start ").append(meta.path("loadAverageAtStart").asText("?"))
