@@ -9,7 +9,6 @@ public class AccessDeniedException extends UserboundException {
 
   private static final long serialVersionUID = 1L;
 
-  private final String database;
 
   /**
    * Creates the exception.
@@ -20,16 +19,7 @@ public class AccessDeniedException extends UserboundException {
    * @param cause the driver's exception, or {@code null}
    */
   public AccessDeniedException(String database, String message, String sqlState, Throwable cause) {
-    super(message, sqlState, cause);
-    this.database = database;
+    super(database, message, sqlState, cause);
   }
 
-  /**
-   * Returns the name of the database that refused.
-   *
-   * @return the database name
-   */
-  public String database() {
-    return database;
-  }
 }

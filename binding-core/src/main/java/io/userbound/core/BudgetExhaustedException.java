@@ -11,7 +11,6 @@ public final class BudgetExhaustedException extends UserboundException {
 
   private static final long serialVersionUID = 1L;
 
-  private final String database;
 
   /**
    * Creates the exception.
@@ -21,16 +20,7 @@ public final class BudgetExhaustedException extends UserboundException {
    * @param cause the underlying exception, or {@code null}
    */
   public BudgetExhaustedException(String database, String message, Throwable cause) {
-    super(message, "53300", cause);
-    this.database = database;
+    super(database, message, "53300", cause);
   }
 
-  /**
-   * Returns the name of the database whose budget is spent.
-   *
-   * @return the database name
-   */
-  public String database() {
-    return database;
-  }
 }

@@ -13,7 +13,6 @@ public final class LoginFailedException extends UserboundException {
 
   private static final long serialVersionUID = 1L;
 
-  private final String database;
 
   /**
    * Creates the exception.
@@ -24,16 +23,7 @@ public final class LoginFailedException extends UserboundException {
    * @param cause the driver's exception, or {@code null}
    */
   public LoginFailedException(String database, String message, String sqlState, Throwable cause) {
-    super(message, sqlState, cause);
-    this.database = database;
+    super(database, message, sqlState, cause);
   }
 
-  /**
-   * Returns the name of the database that refused the login.
-   *
-   * @return the database name, or {@code null} if the login was refused before any database was asked
-   */
-  public String database() {
-    return database;
-  }
 }

@@ -26,13 +26,15 @@ public final class UserboundConfig {
   private final List<String> loginDatabases;
   private final LoginPolicy loginPolicy;
   private final LoginThrottling loginThrottling;
+  private final Ticker ticker;
 
   private UserboundConfig(Map<String, DatabaseConfig> databases, List<String> loginDatabases,
-      LoginPolicy loginPolicy, LoginThrottling loginThrottling) {
+      LoginPolicy loginPolicy, LoginThrottling loginThrottling, Ticker ticker) {
     this.databases = Collections.unmodifiableMap(new LinkedHashMap<>(databases));
     this.loginDatabases = List.copyOf(loginDatabases);
     this.loginPolicy = loginPolicy;
     this.loginThrottling = loginThrottling;
+    this.ticker = ticker;
   }
 
   /**
@@ -85,6 +87,11 @@ public final class UserboundConfig {
     return loginThrottling;
   }
 
+  /** @return the clock of Userbound's timers (the system's unless a test gave another) */
+  public Ticker ticker() {
+    return ticker;
+  }
+
   @Override
   public String toString() {
     return "UserboundConfig{loginDatabases=" + loginDatabases + ", databases=" + databases.values()
@@ -98,6 +105,7 @@ public final class UserboundConfig {
     private List<String> loginDatabases;
     private LoginPolicy loginPolicy = LoginPolicy.unprivileged();
     private LoginThrottling loginThrottling = LoginThrottling.defaults();
+    private Ticker ticker = Ticker.system();
 
     private Builder() {
     }
@@ -180,6 +188,18 @@ public final class UserboundConfig {
     }
 
     /**
+     * The clock of Userbound's timers (idle expiry, throttling), for tests that move time
+     * themselves. Default {@link Ticker#system()}.
+     *
+     * @param value the clock
+     * @return this builder
+     */
+    public Builder ticker(Ticker value) {
+      this.ticker = Objects.requireNonNull(value, "ticker");
+      return this;
+    }
+
+    /**
      * Checks the combination of settings and builds the configuration.
      *
      * @return the immutable configuration
@@ -200,7 +220,7 @@ public final class UserboundConfig {
               + ": not a declared database; declared: " + byName.keySet());
         }
       }
-      return new UserboundConfig(byName, logins, loginPolicy, loginThrottling);
+      return new UserboundConfig(byName, logins, loginPolicy, loginThrottling, ticker);
     }
   }
 }

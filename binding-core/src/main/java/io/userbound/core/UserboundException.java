@@ -13,18 +13,42 @@ public abstract class UserboundException extends RuntimeException {
 
   private static final long serialVersionUID = 1L;
 
+  private final String database;
   private final String sqlState;
 
   /**
-   * Creates an exception.
+   * Creates an exception that concerns no particular database.
    *
    * @param message what went wrong and, where it helps, the likely fix; never a password
    * @param sqlState the SQLSTATE of the PostgreSQL error behind it, or {@code null}
    * @param cause the underlying error, or {@code null}
    */
   protected UserboundException(String message, String sqlState, Throwable cause) {
+    this(null, message, sqlState, cause);
+  }
+
+  /**
+   * Creates an exception.
+   *
+   * @param database the database concerned, or {@code null}
+   * @param message what went wrong and, where it helps, the likely fix; never a password
+   * @param sqlState the SQLSTATE of the PostgreSQL error behind it, or {@code null}
+   * @param cause the underlying error, or {@code null}
+   */
+  protected UserboundException(String database, String message, String sqlState, Throwable cause) {
     super(message, cause);
+    this.database = database;
     this.sqlState = sqlState;
+  }
+
+  /**
+   * Returns the name of the database concerned.
+   *
+   * @return the database name, or {@code null} if no particular database was concerned
+   *     (a login refused before any database was asked, say)
+   */
+  public String database() {
+    return database;
   }
 
   /**

@@ -23,7 +23,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-@ExtendWith({PostgresExtension.class, LeakCheck.class})
+@ExtendWith(PostgresExtension.class)
 class BudgetTest {
 
   @Test

@@ -4,6 +4,7 @@ import static io.userbound.core.Fixtures.person;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.userbound.core.Fixtures.Person;
+import io.userbound.testkit.Await;
 import io.userbound.testkit.PostgresExtension;
 import io.userbound.testkit.PostgresServer;
 import io.userbound.testkit.TestNames;
@@ -38,7 +39,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * (Spring closes the statement's connection after a stream, for example); every way must
  * be the hand-back, and nothing a request set may reach the next one.
  */
-@ExtendWith({PostgresExtension.class, LeakCheck.class})
+@ExtendWith(PostgresExtension.class)
 class ClientsTest {
 
   private PostgresServer server;
@@ -69,7 +70,7 @@ class ClientsTest {
 
   private void assertNothingLeaked() {
     ub.logout(login);
-    Fixtures.eventually("no pool, no permit, no backend after logout", Duration.ofSeconds(10),
+    Await.until("no pool, no permit, no backend after logout", Duration.ofSeconds(10),
         () -> ub.stats("main").pools() == 0 && ub.stats("main").budgetUsed() == 0
             && server.backendCount(alice.role()) == 0);
   }

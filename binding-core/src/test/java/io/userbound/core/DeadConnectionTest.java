@@ -3,6 +3,7 @@ package io.userbound.core;
 import static io.userbound.core.Fixtures.currentUser;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.userbound.testkit.Await;
 import io.userbound.testkit.PostgresOptions;
 import io.userbound.testkit.PostgresServer;
 import io.userbound.testkit.TestPasswords;
@@ -23,7 +24,6 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * A pooled connection whose backend died while it sat idle (pg_terminate_backend, a
@@ -31,7 +31,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * takes another, so the request succeeds as a fresh connection would have. Requests in
  * flight at the moment of the fault are not covered: they fail with a typed error.
  */
-@ExtendWith(LeakCheck.class)
 class DeadConnectionTest {
 
   private static PostgresServer server;
@@ -49,7 +48,7 @@ class DeadConnectionTest {
   }
 
   private static Userbound userbound() {
-    return LeakCheck.track(Userbound.create(UserboundConfig.builder()
+    return Fixtures.track(Userbound.create(UserboundConfig.builder()
         .database(DatabaseConfig.builder("main", server.jdbcUrl("postgres"))
             .maxConnectionsPerUser(2).connectionTimeout(Duration.ofSeconds(3)).build())
         .build()));
@@ -105,11 +104,11 @@ class DeadConnectionTest {
         target.set(busy);
         long killed = terminateAll("dead_victim_%");
         assertThat(killed).isPositive();
-        Fixtures.eventually("victims' backends gone", Duration.ofSeconds(10),
+        Await.until("victims' backends gone", Duration.ofSeconds(10),
             () -> server.backends().stream().noneMatch(b -> b.user().startsWith("dead_victim_")));
         long before = served.get();
         target.set(victims);  // every idle connection of these people is dead now
-        Fixtures.eventually("requests on the victims served", Duration.ofSeconds(20),
+        Await.until("requests on the victims served", Duration.ofSeconds(20),
             () -> served.get() > before + 200);
       }
     } finally {
@@ -166,7 +165,7 @@ class DeadConnectionTest {
       }
       server.restart();
       restarted.set(true);
-      Fixtures.eventually("requests served after the restart", Duration.ofSeconds(30),
+      Await.until("requests served after the restart", Duration.ofSeconds(30),
           () -> servedAfter.get() > 500);
     } finally {
       stop.set(true);

@@ -4,6 +4,7 @@ import static io.userbound.core.Fixtures.currentUser;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.userbound.testkit.Await;
 import io.userbound.testkit.PostgresOptions;
 import io.userbound.testkit.PostgresServer;
 import io.userbound.testkit.TestPasswords;
@@ -23,10 +24,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Server restarts, dropped roles, revoked LOGIN: typed errors, then recovery without a restart. */
-@ExtendWith(LeakCheck.class)
 class FaultTest {
 
   private static PostgresServer server;
@@ -44,7 +43,7 @@ class FaultTest {
   }
 
   private static Userbound userbound() {
-    return LeakCheck.track(Userbound.create(UserboundConfig.builder()
+    return Fixtures.track(Userbound.create(UserboundConfig.builder()
         .database(DatabaseConfig.builder("main", server.jdbcUrl("postgres"))
             .connectionTimeout(Duration.ofMillis(1500)).build())
         .build()));
@@ -85,10 +84,10 @@ class FaultTest {
           return null;
         }));
       }
-      Fixtures.eventually("load running", Duration.ofSeconds(10), () -> ok.get() > 100);
+      Await.until("load running", Duration.ofSeconds(10), () -> ok.get() > 100);
       server.restart();
       long afterRestart = ok.get();
-      Fixtures.eventually("requests succeed again after the restart", Duration.ofSeconds(30),
+      Await.until("requests succeed again after the restart", Duration.ofSeconds(30),
           () -> ok.get() > afterRestart + 200);
       stop.set(true);
       for (Future<?> f : workers) {
@@ -124,7 +123,7 @@ class FaultTest {
     } finally {
       server.start();
     }
-    Fixtures.eventually("works again", Duration.ofSeconds(30), () -> {
+    Await.until("works again", Duration.ofSeconds(30), () -> {
       try (Connection c = ub.connection(login, "main")) {
         return "down_1".equals(currentUser(c));
       } catch (UserboundException | SQLException e) {
@@ -142,7 +141,7 @@ class FaultTest {
     }
     server.execute("postgres", "ALTER ROLE revoked_1 NOLOGIN; "
         + "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = 'revoked_1'");
-    Fixtures.eventually("backends gone", Duration.ofSeconds(10), () -> server.backendCount("revoked_1") == 0);
+    Await.until("backends gone", Duration.ofSeconds(10), () -> server.backendCount("revoked_1") == 0);
     assertThatThrownBy(() -> {
       try (Connection c = ub.connection(login, "main")) {
         currentUser(c);
@@ -154,7 +153,7 @@ class FaultTest {
       }
     }).isInstanceOf(LoginFailedException.class);
     server.execute("postgres", "ALTER ROLE revoked_1 LOGIN");
-    Fixtures.eventually("works again after LOGIN is granted back", Duration.ofSeconds(20), () -> {
+    Await.until("works again after LOGIN is granted back", Duration.ofSeconds(20), () -> {
       try (Connection c = ub.connection(login, "main")) {
         return "revoked_1".equals(currentUser(c));
       } catch (UserboundException | SQLException e) {
@@ -168,7 +167,7 @@ class FaultTest {
     Userbound ub = userbound();
     Login login = person(ub, "dropped_1");
     server.dropRole("dropped_1");
-    Fixtures.eventually("backends gone", Duration.ofSeconds(10), () -> server.backendCount("dropped_1") == 0);
+    Await.until("backends gone", Duration.ofSeconds(10), () -> server.backendCount("dropped_1") == 0);
     assertThatThrownBy(() -> {
       try (Connection c = ub.connection(login, "main")) {
         currentUser(c);

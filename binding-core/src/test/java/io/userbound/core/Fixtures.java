@@ -29,11 +29,15 @@ final class Fixtures {
     for (DatabaseConfig d : databases) {
       b.database(d);
     }
-    return LeakCheck.track(Userbound.create(b.build()));
+    return userbound(b.build());
   }
 
   static Userbound userbound(UserboundConfig config) {
-    return LeakCheck.track(Userbound.create(config));
+    return track(Userbound.create(config));
+  }
+
+  static Userbound track(Userbound ub) {
+    return UserboundLeaks.track(ub);
   }
 
   static Userbound userbound(PostgresServer server) {
@@ -46,18 +50,6 @@ final class Fixtures {
       String current = rs.getString(1);
       String session = rs.getString(2);
       return current.equals(session) ? current : current + "/" + session;
-    }
-  }
-
-  /** Waits, up to a deadline, until the condition holds; fails with the message otherwise. */
-  static void eventually(String what, Duration limit, java.util.function.BooleanSupplier condition) {
-    long deadline = System.nanoTime() + limit.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("not within " + limit + ": " + what);
-      }
-      Thread.onSpinWait();
-      java.util.concurrent.locks.LockSupport.parkNanos(5_000_000);
     }
   }
 }

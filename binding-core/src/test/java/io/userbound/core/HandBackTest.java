@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.userbound.core.Fixtures.Person;
+import io.userbound.testkit.Await;
 import io.userbound.testkit.PostgresExtension;
 import io.userbound.testkit.PostgresServer;
 import io.userbound.testkit.TcpProxy;
@@ -23,7 +24,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * The hand-back is bounded (a stalled server pins neither the request thread nor the
  * pool), shutdown closes lent connections, and stats see every connection still lent.
  */
-@ExtendWith({PostgresExtension.class, LeakCheck.class})
+@ExtendWith(PostgresExtension.class)
 class HandBackTest {
 
   private static void stalledHandBack(PostgresServer server, TestNames names, SessionReset reset, String sql)
@@ -50,7 +51,7 @@ class HandBackTest {
       DatabaseStats s = ub.stats("main");
       assertThat(s.activeConnections()).as("the lease ended").isZero();
       ub.logout(login);
-      Fixtures.eventually("the pool closed and its permit came back although the server is stalled",
+      Await.until("the pool closed and its permit came back although the server is stalled",
           Duration.ofSeconds(10), () -> ub.stats("main").pools() == 0 && ub.stats("main").budgetUsed() == 0);
       proxy.resume();
       Login again = ub.login(alice.role(), alice.password());
@@ -83,7 +84,7 @@ class HandBackTest {
     Connection lent = ub.connection(login, "main");
     assertThat(currentUser(lent)).isEqualTo(alice.role());
     ub.close();
-    Fixtures.eventually("the lent connection's backend is gone", Duration.ofSeconds(10),
+    Await.until("the lent connection's backend is gone", Duration.ofSeconds(10),
         () -> server.backendCount(alice.role()) == 0);
     assertThat(lent.isClosed()).isTrue();
     assertThatThrownBy(lent::createStatement)
@@ -108,7 +109,7 @@ class HandBackTest {
     assertThat(s.activeConnections()).isEqualTo(1);
     assertThat(s.budgetUsed()).isEqualTo(1);
     c.close();
-    Fixtures.eventually("pool closed once handed back", Duration.ofSeconds(10),
+    Await.until("pool closed once handed back", Duration.ofSeconds(10),
         () -> ub.stats("main").pools() == 0 && ub.stats("main").budgetUsed() == 0);
     assertThat(server.backendCount(alice.role())).isZero();
   }

@@ -22,13 +22,11 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Many people, many threads, constant churn: every borrow must run as the bound person.
  * Its own server, so that 200 people fit under max_connections.
  */
-@ExtendWith(LeakCheck.class)
 class IsolationStressTest {
 
   private static final int PEOPLE = 200;
@@ -60,7 +58,7 @@ class IsolationStressTest {
 
   @Test
   void isolation_underLoadWithLogoutsEvictionsAndPasswordChanges() throws Exception {
-    Userbound ub = LeakCheck.track(Userbound.create(UserboundConfig.builder()
+    Userbound ub = Fixtures.track(Userbound.create(UserboundConfig.builder()
         .database(DatabaseConfig.builder("main", server.jdbcUrl("postgres"))
             .budget(250).maxConnectionsPerUser(2).maxPools(185)
             .connectionTimeout(Duration.ofSeconds(20)).build())

@@ -14,7 +14,7 @@ import java.sql.Connection;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-@ExtendWith({PostgresExtension.class, LeakCheck.class})
+@ExtendWith(PostgresExtension.class)
 class LazyDatabaseTest {
 
   @Test

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.userbound.core.Fixtures.Person;
+import io.userbound.testkit.Await;
 import io.userbound.testkit.CapturedLogs;
 import io.userbound.testkit.PostgresExtension;
 import io.userbound.testkit.PostgresServer;
@@ -28,7 +29,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The login form will be attacked: failed logins cost nobody else anything, and a login proves what it should. */
-@ExtendWith({PostgresExtension.class, LeakCheck.class})
+@ExtendWith(PostgresExtension.class)
 class LoginAttackTest {
 
   private static int backendPid(Connection c) throws Exception {
@@ -116,7 +117,7 @@ class LoginAttackTest {
         .satisfies(e -> assertThat(((LoginThrottledException) e).retryAfter()).isPositive());
     assertThat(ub.stats("main").loginsRefused()).as("the database was not asked").isEqualTo(refusedBefore);
     assertThat(ub.stats("main").loginsThrottled()).isEqualTo(1);
-    Fixtures.eventually("the back-off ends", Duration.ofSeconds(10), () -> {
+    Await.until("the back-off ends", Duration.ofSeconds(10), () -> {
       try {
         ub.logout(ub.login(alice.role(), alice.password()));
         return true;
@@ -254,13 +255,13 @@ class LoginAttackTest {
         return e;
       }
     });
-    Fixtures.eventually("alice's request waits for the budget", Duration.ofSeconds(10),
+    Await.until("alice's request waits for the budget", Duration.ofSeconds(10),
         () -> ub.stats("main").waiting() == 1);
     ub.logout(a);
     held.close();
     Object outcome = request.get(30, TimeUnit.SECONDS);
     assertThat(outcome).isInstanceOf(LoginFailedException.class);
-    Fixtures.eventually("no pool and no backend left for the logged-out person", Duration.ofSeconds(10),
+    Await.until("no pool and no backend left for the logged-out person", Duration.ofSeconds(10),
         () -> ub.stats("main").pools() == 1 && server.backendCount(alice.role()) == 0);
     assertThat(ub.stats("main").budgetUsed()).isLessThanOrEqualTo(1);
   }

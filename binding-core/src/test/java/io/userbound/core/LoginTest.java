@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.userbound.core.Fixtures.Person;
+import io.userbound.testkit.Await;
 import io.userbound.testkit.PostgresExtension;
 import io.userbound.testkit.PostgresServer;
 import io.userbound.testkit.TestNames;
@@ -18,7 +19,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-@ExtendWith({PostgresExtension.class, LeakCheck.class})
+@ExtendWith(PostgresExtension.class)
 class LoginTest {
 
   @Test
@@ -177,7 +178,7 @@ class LoginTest {
     assertThat(server.backendCount(alice.role())).isEqualTo(1);
     ub.logout(login);
     assertThat(login.isLoggedOut()).isTrue();
-    Fixtures.eventually("alice's backends closed", java.time.Duration.ofSeconds(10),
+    Await.until("alice's backends closed", java.time.Duration.ofSeconds(10),
         () -> server.backendCount(alice.role()) == 0);
     assertThat(ub.stats("main").budgetUsed()).isZero();
     assertThatThrownBy(() -> ub.connection(login, "main"))
@@ -194,7 +195,7 @@ class LoginTest {
     ub.logout(login);
     assertThat(currentUser(held)).as("still usable under the request").isEqualTo(alice.role());
     held.close();
-    Fixtures.eventually("backend closed after hand-back", java.time.Duration.ofSeconds(10),
+    Await.until("backend closed after hand-back", java.time.Duration.ofSeconds(10),
         () -> server.backendCount(alice.role()) == 0);
   }
 

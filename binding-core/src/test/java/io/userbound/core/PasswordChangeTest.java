@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.userbound.core.Fixtures.Person;
+import io.userbound.testkit.Await;
 import io.userbound.testkit.PostgresExtension;
 import io.userbound.testkit.PostgresServer;
 import io.userbound.testkit.TestNames;
@@ -15,7 +16,7 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-@ExtendWith({PostgresExtension.class, LeakCheck.class})
+@ExtendWith(PostgresExtension.class)
 class PasswordChangeTest {
 
   @Test
@@ -49,7 +50,7 @@ class PasswordChangeTest {
     Login renewed = ub.login(alice.role(), newPassword);
     int newPid = pidOf(ub, renewed);
     assertThat(newPid).isNotEqualTo(oldPid);
-    Fixtures.eventually("old pool's backend closed", Duration.ofSeconds(10),
+    Await.until("old pool's backend closed", Duration.ofSeconds(10),
         () -> server.backends().stream().noneMatch(b -> b.pid() == oldPid));
     assertThat(ub.stats("main").poolsEvicted()).isEqualTo(1);
 

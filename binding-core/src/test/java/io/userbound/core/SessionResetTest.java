@@ -13,7 +13,7 @@ import java.sql.Statement;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-@ExtendWith({PostgresExtension.class, LeakCheck.class})
+@ExtendWith(PostgresExtension.class)
 class SessionResetTest {
 
   @Test

@@ -19,7 +19,6 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -27,7 +26,6 @@ import org.junit.jupiter.api.io.TempDir;
  * verified (sslmode=verify-full against the server's authority). A TLS-only server with a
  * certificate from a throw-away authority that the test kit makes.
  */
-@ExtendWith(LeakCheck.class)
 class TlsTest {
 
   private static PostgresServer server;
@@ -48,7 +46,7 @@ class TlsTest {
   }
 
   private static Userbound userbound(String url) {
-    return LeakCheck.track(Userbound.create(UserboundConfig.builder()
+    return Fixtures.track(Userbound.create(UserboundConfig.builder()
         .database(DatabaseConfig.builder("main", url).connectionTimeout(Duration.ofSeconds(3)).build()).build()));
   }
 

@@ -26,7 +26,7 @@ import org.postgresql.PGConnection;
  * for the next request on the same physical connection, and a request that changed
  * nothing is handed back without a single byte to the server.
  */
-@ExtendWith({PostgresExtension.class, LeakCheck.class})
+@ExtendWith(PostgresExtension.class)
 class TrackedResetTest {
 
   private PostgresServer server;

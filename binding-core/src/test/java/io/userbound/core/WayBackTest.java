@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.userbound.core.Fixtures.Person;
+import io.userbound.testkit.Await;
 import io.userbound.testkit.PostgresExtension;
 import io.userbound.testkit.PostgresServer;
 import io.userbound.testkit.TestNames;
@@ -30,7 +31,7 @@ import org.postgresql.largeobject.LargeObject;
 import org.postgresql.largeobject.LargeObjectManager;
 
 /** Every JDBC object leads back to the Userbound connection; nothing outlives its hand-back. */
-@ExtendWith({PostgresExtension.class, LeakCheck.class})
+@ExtendWith(PostgresExtension.class)
 class WayBackTest {
 
   private Userbound ub;
@@ -121,7 +122,7 @@ class WayBackTest {
       assertThat(rs.getInt(3)).as("same physical connection, reset").isEqualTo(pid);
     }
     ub.logout(login);
-    Fixtures.eventually("pool closed after logout, permit back", Duration.ofSeconds(10),
+    Await.until("pool closed after logout, permit back", Duration.ofSeconds(10),
         () -> ub.stats("main").pools() == 0 && ub.stats("main").budgetUsed() == 0);
   }
 
@@ -199,7 +200,7 @@ class WayBackTest {
     c.abort(Runnable::run);
     assertThat(c.isClosed()).isTrue();
     assertThat(ub.stats("main").activeConnections()).isZero();
-    Fixtures.eventually("the aborted backend is gone and its permit back", Duration.ofSeconds(10),
+    Await.until("the aborted backend is gone and its permit back", Duration.ofSeconds(10),
         () -> server.backends().stream().noneMatch(b -> b.pid() == pid) && ub.stats("main").budgetUsed() == 0);
     try (Connection again = ub.connection(login, "main")) {
       assertThat(again.unwrap(PGConnection.class).getBackendPID()).isNotEqualTo(pid);

@@ -3,14 +3,13 @@ package io.userbound.hibernate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.userbound.core.DatabaseConfig;
-import io.userbound.core.DatabaseStats;
 import io.userbound.core.Userbound;
+import io.userbound.core.UserboundLeaks;
 import io.userbound.core.UserboundConfig;
 import io.userbound.testkit.PostgresOptions;
 import io.userbound.testkit.PostgresServer;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -120,10 +119,7 @@ final class TestDatabases implements AutoCloseable {
 
   /** No connection stays lent out on either database. */
   static void assertNothingBorrowed(Userbound userbound) {
-    List<DatabaseStats> stats = userbound.stats();
-    for (DatabaseStats s : stats) {
-      assertThat(s.activeConnections()).as("connections still borrowed on " + s.database() + ": " + s).isZero();
-    }
+    assertThat(UserboundLeaks.borrowed(userbound)).as("left behind by the test").isNull();
   }
 
   @Override

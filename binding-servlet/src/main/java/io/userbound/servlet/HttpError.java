@@ -7,7 +7,7 @@ import io.userbound.core.LoginFailedException;
 import io.userbound.core.LoginThrottledException;
 import io.userbound.core.NotBoundException;
 import io.userbound.core.UserboundException;
-import io.userbound.servlet.internal.Json;
+
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.PrintWriter;

@@ -2,8 +2,8 @@ package io.userbound.servlet;
 
 import io.userbound.core.Login;
 import io.userbound.core.Userbound;
-import io.userbound.servlet.internal.LiveSessions;
-import io.userbound.servlet.internal.LoginHolder;
+
+
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpSession;
 import java.util.ArrayList;

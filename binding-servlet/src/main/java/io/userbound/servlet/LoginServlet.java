@@ -2,9 +2,9 @@ package io.userbound.servlet;
 
 import io.userbound.core.Login;
 import io.userbound.core.UserboundException;
-import io.userbound.servlet.internal.Json;
-import io.userbound.servlet.internal.LoginForm;
-import io.userbound.servlet.internal.LoginForm.BadFormException;
+
+
+
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -62,7 +62,7 @@ public final class LoginServlet extends HttpServlet {
     Login login;
     try (LoginForm form = LoginForm.read(request)) {
       login = logins.login(request, form.role(), form.password());
-    } catch (BadFormException e) {
+    } catch (LoginForm.BadFormException e) {
       HttpError.BAD_REQUEST.write(response);
       return;
     } catch (UserboundException | RequestRefusedException e) {

@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>For a request whose session holds a login (see {@link LoginService}), the filter
  * {@linkplain Userbound#bind(Login) binds} it to the request thread, begins the
- * {@link RequestHook}s (such as {@link RequestUnitOfWork}, which closes the request's
+ * {@link RequestHook}s (such as binding-guice's {@code RequestUnitOfWork}, which closes the request's
  * Hibernate sessions), runs the rest of the chain, and then, in a {@code finally} block,
  * closes the hooks and the binding. No binding outlives the dispatch on the server's thread,
  * whatever the application throws. A request without a login gets no binding: code that asks

@@ -9,7 +9,7 @@
  * and serve {@link io.userbound.servlet.LoginServlet} and
  * {@link io.userbound.servlet.LogoutServlet} (or call the service from your own endpoints).
  * Failures map to HTTP answers with {@link io.userbound.servlet.HttpError}. With Hibernate,
- * give the filter a {@link io.userbound.servlet.RequestUnitOfWork}. For Guice, see
- * {@code io.userbound.servlet.guice}.
+ * give the filter binding-guice's {@code io.userbound.guice.RequestUnitOfWork}, a
+ * {@link io.userbound.servlet.RequestHook}; the Guice modules are in binding-guice too.
  */
 package io.userbound.servlet;

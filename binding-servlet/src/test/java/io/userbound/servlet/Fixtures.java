@@ -3,12 +3,11 @@ package io.userbound.servlet;
 import io.userbound.core.DatabaseConfig;
 import io.userbound.core.Userbound;
 import io.userbound.core.UserboundConfig;
+import io.userbound.core.UserboundLeaks;
 import io.userbound.testkit.PostgresServer;
 import io.userbound.testkit.TestNames;
 import io.userbound.testkit.TestPasswords;
 import java.time.Duration;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 import java.util.function.UnaryOperator;
 
 /** Small helpers shared by the servlet tests. */
@@ -63,17 +62,6 @@ final class Fixtures {
 
   /** A Userbound closed (and checked for leaks) after the test. */
   static Userbound userbound(UserboundConfig config) {
-    return Resources.trackUserbound(Userbound.create(config));
-  }
-
-  /** Waits, up to a deadline, until the condition holds; fails with the message otherwise. */
-  static void eventually(String what, Duration limit, BooleanSupplier condition) {
-    long deadline = System.nanoTime() + limit.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("not within " + limit + ": " + what);
-      }
-      LockSupport.parkNanos(10_000_000);
-    }
+    return UserboundLeaks.track(Userbound.create(config));
   }
 }

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The login form under attack: credentials in URLs, cross-site posts, guessing, and the cookie. */
-@ExtendWith({PostgresExtension.class, Resources.class})
+@ExtendWith(PostgresExtension.class)
 class HostileRequestTest {
 
   private static String form(Person p) {

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.userbound.core.NotBoundException;
 import io.userbound.core.UnknownDatabaseException;
-import io.userbound.servlet.internal.Json;
+
 import io.userbound.testkit.PostgresExtension;
 import io.userbound.testkit.PostgresServer;
 import java.net.http.HttpResponse;
@@ -15,7 +15,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-@ExtendWith({PostgresExtension.class, Resources.class})
+@ExtendWith(PostgresExtension.class)
 class HttpErrorTest {
 
   @ParameterizedTest(name = "{0} -> {1} {2}")

@@ -1,11 +1,11 @@
 package io.userbound.servlet;
 
-import static io.userbound.servlet.Fixtures.eventually;
 import static io.userbound.servlet.Fixtures.person;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.userbound.core.Userbound;
 import io.userbound.servlet.Fixtures.Person;
+import io.userbound.testkit.Await;
 import io.userbound.testkit.PostgresExtension;
 import io.userbound.testkit.PostgresServer;
 import io.userbound.testkit.TestNames;
@@ -17,7 +17,7 @@ import java.util.Base64;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-@ExtendWith({PostgresExtension.class, Resources.class})
+@ExtendWith(PostgresExtension.class)
 class LoginFlowTest {
 
   private static final Duration DEADLINE = Duration.ofSeconds(20);
@@ -38,7 +38,7 @@ class LoginFlowTest {
     assertThat(app.logins.liveSessions(alice.role())).isEqualTo(1);
 
     assertThat(browser.logout().statusCode()).isEqualTo(204);
-    eventually("alice's backends closed after logout", DEADLINE, () -> server.backendCount(alice.role()) == 0);
+    Await.until("alice's backends closed after logout", DEADLINE, () -> server.backendCount(alice.role()) == 0);
     assertThat(app.logins.loggedInRoles()).isZero();
     HttpResponse<String> after = browser.get("/whoami?db=finance");
     assertThat(after.statusCode()).isEqualTo(401);
@@ -130,8 +130,8 @@ class LoginFlowTest {
     String asText = new String(serialized, StandardCharsets.ISO_8859_1);
     assertThat(asText).doesNotContain(alice.role()).doesNotContain(alice.passwordText());
     assertThat(browser.get("/whoami").statusCode()).isEqualTo(401);
-    eventually("the replaced login ended", DEADLINE, () -> app.logins.loggedInRoles() == 0);
-    eventually("alice's backends closed", DEADLINE, () -> server.backendCount(alice.role()) == 0);
+    Await.until("the replaced login ended", DEADLINE, () -> app.logins.loggedInRoles() == 0);
+    Await.until("alice's backends closed", DEADLINE, () -> server.backendCount(alice.role()) == 0);
 
     assertThat(browser.login(alice.role(), alice.password()).statusCode()).isEqualTo(200);
     assertThat(browser.get("/whoami").body()).isEqualTo(alice.role());
@@ -148,7 +148,7 @@ class LoginFlowTest {
     assertThat(browser.get("/whoami?db=finance").body()).isEqualTo(alice.role());
     String session = browser.sessionId().orElseThrow();
 
-    eventually("alice's idle pools evicted", DEADLINE,
+    Await.until("alice's idle pools evicted", DEADLINE,
         () -> ub.stats("finance").pools() == 0 && server.backendCount(alice.role()) == 0);
     assertThat(ub.stats("finance").poolsEvicted()).isPositive();
 

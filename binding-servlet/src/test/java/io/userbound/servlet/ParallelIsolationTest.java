@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-@ExtendWith({PostgresExtension.class, Resources.class})
+@ExtendWith(PostgresExtension.class)
 class ParallelIsolationTest {
 
   private static final int THREADS = 8;

@@ -1,11 +1,11 @@
 package io.userbound.servlet;
 
-import static io.userbound.servlet.Fixtures.eventually;
 import static io.userbound.servlet.Fixtures.person;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.userbound.core.Userbound;
 import io.userbound.servlet.Fixtures.Person;
+import io.userbound.testkit.Await;
 import io.userbound.testkit.PostgresExtension;
 import io.userbound.testkit.PostgresServer;
 import io.userbound.testkit.TestNames;
@@ -13,7 +13,7 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-@ExtendWith({PostgresExtension.class, Resources.class})
+@ExtendWith(PostgresExtension.class)
 class SessionEndTest {
 
   private static final Duration DEADLINE = Duration.ofSeconds(20);
@@ -29,7 +29,7 @@ class SessionEndTest {
     assertThat(browser.get("/whoami?db=staff").body()).isEqualTo(alice.role());
     assertThat(browser.get("/expire-soon").statusCode()).isEqualTo(204);
 
-    eventually("alice's session expired and her pools closed", DEADLINE,
+    Await.until("alice's session expired and her pools closed", DEADLINE,
         () -> app.logins.loggedInRoles() == 0 && server.backendCount(alice.role()) == 0);
     assertThat(ub.stats("finance").pools()).isZero();
     assertThat(ub.stats("staff").pools()).isZero();
@@ -59,7 +59,7 @@ class SessionEndTest {
     assertThat(server.backendCount(alice.role())).isPositive();
 
     assertThat(phone.get("/expire-soon").statusCode()).isEqualTo(204);
-    eventually("the phone's session expired and alice's pools closed", DEADLINE,
+    Await.until("the phone's session expired and alice's pools closed", DEADLINE,
         () -> app.logins.loggedInRoles() == 0 && server.backendCount(alice.role()) == 0);
     assertThat(ub.stats("finance").pools()).isZero();
   }
@@ -80,7 +80,7 @@ class SessionEndTest {
     assertThat(browser.get("/whoami").body()).isEqualTo(bob.role());
     assertThat(app.logins.liveSessions(alice.role())).isZero();
     assertThat(app.logins.loggedInRoles()).isEqualTo(1);
-    eventually("alice's pools closed once bob took over the session", DEADLINE,
+    Await.until("alice's pools closed once bob took over the session", DEADLINE,
         () -> server.backendCount(alice.role()) == 0);
   }
 }

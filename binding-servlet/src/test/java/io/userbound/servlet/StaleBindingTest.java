@@ -19,7 +19,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * No binding outlives its request on a pooled server thread, whoever opened it and
  * however it was (not) closed: anonymous requests on those threads run with nothing bound.
  */
-@ExtendWith({PostgresExtension.class, Resources.class})
+@ExtendWith(PostgresExtension.class)
 class StaleBindingTest {
 
   /** Sends anonymous requests until every given thread has served one; each must be unbound. */

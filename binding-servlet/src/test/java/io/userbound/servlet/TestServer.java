@@ -1,5 +1,6 @@
 package io.userbound.servlet;
 
+import io.userbound.testkit.LeakCheck;
 import java.net.URI;
 import java.util.function.Consumer;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
@@ -54,7 +55,7 @@ final class TestServer implements AutoCloseable {
       setup.accept(context);
       server.setHandler(context);
       server.start();
-      return Resources.track(new TestServer(server, connector, context));
+      return LeakCheck.track(new TestServer(server, connector, context));
     } catch (Exception e) {
       try {
         server.stop();

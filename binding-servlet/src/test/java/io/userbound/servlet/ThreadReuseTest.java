@@ -14,7 +14,7 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-@ExtendWith({PostgresExtension.class, Resources.class})
+@ExtendWith(PostgresExtension.class)
 class ThreadReuseTest {
 
   @Test

@@ -184,7 +184,7 @@ class AdminOperationsTest {
           });
     }
 
-    Await.until(DEADLINE, "backend of " + role + " is gone", () -> server.backendCount(role) == 0);
+    Await.until("backend of " + role + " is gone", DEADLINE, () -> server.backendCount(role) == 0);
   }
 
   @Test

@@ -3,6 +3,7 @@ package io.userbound.sample;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.userbound.sample.Person.Answer;
+import io.userbound.testkit.Await;
 import io.userbound.testkit.PostgresServer;
 import java.net.http.HttpRequest;
 import java.time.Duration;
@@ -274,28 +275,12 @@ class SampleAppHttpTest {
       } finally {
         staff.start();
       }
-      long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-      int status = bob.get("/api/staff/projects").status();
-      while (status != 200 && System.nanoTime() < deadline) {
-        Thread.sleep(200);
-        status = bob.get("/api/staff/projects").status();
-      }
-      assertThat(status).isEqualTo(200);
+      Await.until("staff answers again after its restart", Duration.ofSeconds(15),
+          () -> bob.get("/api/staff/projects").status() == 200);
     }
   }
 
   private static void awaitZero(LongSupplier count) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    long n = count.getAsLong();
-    while (n != 0 && System.nanoTime() < deadline) {
-      try {
-        Thread.sleep(50);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        break;
-      }
-      n = count.getAsLong();
-    }
-    assertThat(n).isZero();
+    Await.until("count back to zero", Duration.ofSeconds(10), () -> count.getAsLong() == 0);
   }
 }

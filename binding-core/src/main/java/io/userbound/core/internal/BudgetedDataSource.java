@@ -3,8 +3,10 @@ package io.userbound.core.internal;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
 
 /*
  * What one person's HikariCP pool uses to open physical connections: under the
@@ -20,19 +22,22 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 final class BudgetedDataSource extends BaseDataSource {
 
-  private final UserPool pool;
-  private final Database database;
+  private final Opener opener;
   private final String role;
   private final char[] password;
+  private final BooleanSupplier hasConnections;
+  private final int loginTimeoutSeconds;
   private final AtomicReference<Connection> handoff = new AtomicReference<>();
   private volatile SQLException lastFailure;
   private volatile long lastFailureNanos;
 
-  BudgetedDataSource(UserPool pool, Database database, String role, char[] password, Connection first) {
-    this.pool = pool;
-    this.database = database;
+  BudgetedDataSource(Opener opener, String role, char[] password, Connection first, BooleanSupplier hasConnections,
+      Duration connectionTimeout) {
+    this.opener = opener;
     this.role = role;
     this.password = password;
+    this.hasConnections = hasConnections;
+    this.loginTimeoutSeconds = (int) Math.max(1, (connectionTimeout.toMillis() + 999) / 1000);
     this.handoff.set(first);
   }
 
@@ -47,7 +52,7 @@ final class BudgetedDataSource extends BaseDataSource {
       first.close();
     }
     try {
-      Connection c = database.openPhysical(role, password, pool);
+      Connection c = opener.open(role, password, hasConnections.getAsBoolean());
       lastFailure = null;
       return c;
     } catch (Budget.BudgetSQLException e) {
@@ -97,11 +102,11 @@ final class BudgetedDataSource extends BaseDataSource {
   /** HikariCP waits this long for its connection adder to stop when the pool closes. */
   @Override
   public int getLoginTimeout() {
-    return (int) Math.max(1, (database.config.connectionTimeout().toMillis() + 999) / 1000);
+    return loginTimeoutSeconds;
   }
 
   @Override
   public String toString() {
-    return "BudgetedDataSource[" + database.name() + ", role=" + Names.forMessage(role) + "]";
+    return "BudgetedDataSource[role=" + Names.forMessage(role) + "]";
   }
 }

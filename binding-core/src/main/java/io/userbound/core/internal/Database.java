@@ -11,6 +11,7 @@ import io.userbound.core.DatabaseStats;
 import io.userbound.core.DatabaseUnavailableException;
 import io.userbound.core.LoginFailedException;
 import io.userbound.core.LoginPolicy;
+import io.userbound.core.Ticker;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Arrays;
@@ -33,22 +34,70 @@ import org.slf4j.LoggerFactory;
 
 /*
  * One declared database at run time: its budget and the per-person pools, keyed by role.
+ * This header is the maintainer's note on the pool lifecycle; the code of each part says
+ * only what is local to it.
  *
- * The pool map is a Caffeine cache: idle expiry (expireAfterAccess), a size cap, and a
- * removal listener that retires whatever leaves it (expired, evicted, replaced after a
- * password change, removed at logout). Only verified logins ever add an entry, so the
- * map cannot grow with the number of role names tried.
+ * LAYERS. Calls go one way: DefaultUserbound (the registry) -> Database -> PersonPool
+ * -> PooledConnection / PhysicalConnection -> Budget. A lower layer reaches a higher one
+ * only through a narrow callback: PoolEvents (pool -> database: retired, close, closed,
+ * used), Opener (a pool's data source -> database: open a physical connection under the
+ * budget) and Lender (connection -> pool: end the lease, evict, replace, touch).
  *
- * Opening a pool does network I/O (a SCRAM login), so it never happens inside the map's
- * compute: the caller opens the first connection on its own thread, then installs the
- * pool with a quick compute. Concurrent first requests of the same login share one open
- * through `opening`, whose entries live only while an open is in flight. There is no
- * lock across roles: a login that hangs on the network delays only itself.
+ * STATES OF A POOL (PoolState: leases + RETIRED + CLOSING in one atomic int).
+ *   opening  A verified first connection exists, the pool does not yet. Concurrent first
+ *            requests of one login share the open through `opening` (entries live only
+ *            while it is in flight). The open does network I/O, so it never runs inside
+ *            the map's compute: the caller connects on its own thread, then install()
+ *            puts the pool in with a quick compute. No lock across roles.
+ *   leased   In the map. Every borrow holds a lease from before HikariCP is asked until
+ *            PooledConnection.close() (or the failed borrow) ends it. A new pool starts
+ *            with one lease, its creator's.
+ *   retired  Out of the map (idle expiry, the size cap, logout, a password change, a
+ *            concurrent open that lost, shutdown): the removal listener or the caller
+ *            retires it. No new lease, except for the request that opened it (the size
+ *            cap may evict a brand-new pool at once; that request is still served). It
+ *            stays in `retired` until closed, so stats and shutdown see what it lends.
+ *   closing  Set by exactly one CAS: retire() of a pool without leases, or the endLease()
+ *            of the last lease after retirement, or shutDown(). That caller (or the closer
+ *            thread it hands to) closes it.
+ *   closed   HikariCP's pool is closed, the password wiped, the pool dropped from
+ *            `retired`. A pool closes exactly once, and never under a request (except at
+ *            Userbound.close(), which aborts connections in use and says so to their users).
  *
- * The request path avoids the map: a login remembers the pool that served it last
- * (LoginImpl), and a pool records its access in the map only now and then (UserPool.touch).
- * Retired pools leave the map at once but stay in `retired` until they are closed, so
- * that stats and shutdown still see the connections they have lent.
+ * PERMITS. The budget holds one permit per open physical connection of requests, and
+ * only PhysicalConnection gives it back, exactly once, when that connection closes
+ * (after its backend exited: ChannelSocket waits for it). Who holds a permit:
+ *   - Opener.open takes it before connecting and returns it if the connect fails;
+ *   - the connection then holds it, through HikariCP, the hand-off slot, a lent
+ *     PooledConnection, until it closes;
+ *   - a login being verified holds no permit (Permit.NONE, under LoginGuard's own cap);
+ *     its connection moves under the budget (moveTo) only if a permit is free right now.
+ * So permits in use equal open physical connections of requests, always.
+ *
+ * THE HAND-OFF. A pool's first connection is opened by the caller itself (a refusal is
+ * typed and immediate) and left in BudgetedDataSource's hand-off; HikariCP's first request
+ * for a connection takes it, after a local liveness check. Reclaim may drop it instead.
+ *
+ * THE RECLAIM RULE. When the budget is spent, a person's FIRST connection may close idle
+ * connections of the least recently used other person (Caffeine's access order), then
+ * waits in short slices up to the connection timeout. A FURTHER connection of a person
+ * who has one only takes free budget: otherwise two requests of one person would close
+ * another person's only connection, who would reclaim someone else's, and so on. A login
+ * never reclaims (see PERMITS). Victims are chosen under Caffeine's lock and closed
+ * outside it: closing waits for the backend to exit.
+ *
+ * WHERE THE RESET RUNS. On the request thread, inside PooledConnection.close(), before
+ * HikariCP sees the connection again and under a deadline (HandBack): a connection is
+ * never lent with the last request's state on it, and a stalled server costs the request
+ * at most the deadline. An asynchronous reset was measured slower on these 2-core machines.
+ *
+ * THE REQUEST PATH avoids the map: a login remembers the pool that served it last
+ * (DefaultLogin), and a pool records its access in the map only now and then (touch).
+ *
+ * INVARIANTS, checked by tests: permits in use == open physical connections of requests
+ * (BudgetTest, HandBackTest); a pool closes exactly once, after its last lease
+ * (PoolStateTest, EvictionTest); the map only ever holds verified logins' pools, so it
+ * cannot grow with the role names an attacker tries (LoginAttackTest).
  */
 final class Database {
 
@@ -59,12 +108,12 @@ final class Database {
   final Budget budget;
   final HandBack handBack;
   private final PhysicalConnector connector;
-  private final Cache<String, UserPool> pools;
+  private final Cache<String, PersonPool> pools;
   private final ConcurrentHashMap<String, Opening> opening = new ConcurrentHashMap<>();
-  private final Set<UserPool> retired = ConcurrentHashMap.newKeySet();
-  private final ScheduledExecutorService scheduler;
+  private final Set<PersonPool> retired = ConcurrentHashMap.newKeySet();
   private final ExecutorService closer;
-  private final ThreadFactory hikariThreads;
+  private final PersonPool.Context poolContext;
+  private final Ticker ticker;
   private final ErrorMapper errors;
   private final long timeoutNanos;
 
@@ -74,25 +123,27 @@ final class Database {
   private final LongAdder reclaimed = new LongAdder();
   private volatile LongSupplier throttled = () -> 0;
 
-  Database(DatabaseConfig config, int index, ScheduledExecutorService scheduler, ExecutorService closer,
-      ThreadFactory hikariThreads) {
+  Database(DatabaseConfig config, int index, Ticker ticker, ScheduledExecutorService scheduler,
+      ExecutorService closer, ThreadFactory hikariThreads) {
     this.config = config;
     this.index = index;
+    this.ticker = ticker;
     this.budget = new Budget(config.name(), config.budget());
     this.handBack = new HandBack(config);
     TlsCheck.warnIfUnverified(config);
     this.connector = new PhysicalConnector(config);
-    this.scheduler = scheduler;
     this.closer = closer;
-    this.hikariThreads = hikariThreads;
+    this.poolContext = new PersonPool.Context(config, handBack, ticker, new Events(), this::openPhysical,
+        scheduler, hikariThreads);
     this.errors = new ErrorMapper(this);
     this.timeoutNanos = config.connectionTimeout().toNanos();
     this.pools = Caffeine.newBuilder()
         .expireAfterAccess(config.idleTimeout())
         .maximumSize(config.maxPools())
+        .ticker(ticker::read)
         .executor(Runnable::run)
         .scheduler(Scheduler.forScheduledExecutorService(scheduler))
-        .removalListener((String role, UserPool pool, RemovalCause cause) -> {
+        .removalListener((String role, PersonPool pool, RemovalCause cause) -> {
           if (pool != null) {
             pool.retire(cause.name().toLowerCase(Locale.ROOT));
           }
@@ -126,7 +177,7 @@ final class Database {
    * first of the person's pool when the budget has a free permit right now, and is closed
    * otherwise (the pool then opens on the person's first request).
    */
-  Verification verify(LoginImpl login, LoginPolicy policy) {
+  Verification verify(DefaultLogin login, LoginPolicy policy) {
     PhysicalConnection c;
     char[] password = login.passwordCopyForOpen();
     if (Names.preparesToNothing(password)) {
@@ -152,7 +203,7 @@ final class Database {
     }
     loginsAccepted.increment();
     log.debug("database '{}' accepted the login of {}", name(), Names.forMessage(login.role));
-    UserPool existing = pools.getIfPresent(login.role);
+    PersonPool existing = pools.getIfPresent(login.role);
     if (existing != null && existing.accepts(login) && !existing.isRetired()) {
       closeQuietly(c);  // a login again with the same password: the pool stays as it is
     } else if (c.moveTo(budget)) {
@@ -163,7 +214,7 @@ final class Database {
     return new Verification(Verdict.ACCEPTED, null);
   }
 
-  private Verification refused(LoginImpl login, SQLException e) {
+  private Verification refused(DefaultLogin login, SQLException e) {
     RuntimeException mapped = errors.onLogin(login.role, e);
     String state = e.getSQLState() == null ? "" : e.getSQLState();
     if (state.equals("42501")) {
@@ -187,11 +238,11 @@ final class Database {
   }
 
   /** A connection for this login, opening (and verifying) its pool on first use. */
-  Connection connection(LoginImpl login) {
+  Connection connection(DefaultLogin login) {
     if (login.isDenied(index)) {
       throw errors.noConnect(login.role);
     }
-    UserPool pool = login.pool(index);
+    PersonPool pool = login.pool(index);
     if (pool == null || !pool.tryLease(false)) {
       pool = lease(login);
     }
@@ -206,7 +257,7 @@ final class Database {
       // with a real login on its own thread: it fails at once while the cause lasts and
       // succeeds at once when it is gone, instead of waiting out HikariCP's back-off.
       pools.asMap().remove(login.role, pool);
-      UserPool fresh = lease(login);
+      PersonPool fresh = lease(login);
       try {
         return fresh.borrowLeased();
       } catch (SQLException again) {
@@ -216,8 +267,8 @@ final class Database {
   }
 
   /** The login's pool with a lease taken, opened with a real login if there is none. */
-  private UserPool lease(LoginImpl login) {
-    UserPool pool = pools.getIfPresent(login.role);
+  private PersonPool lease(DefaultLogin login) {
+    PersonPool pool = pools.getIfPresent(login.role);
     if (pool == null || !pool.accepts(login) || !pool.tryLease(false)) {
       // No pool, one opened with another password, or one being retired: only a real
       // login may open a new one. A refusal leaves an old pool untouched.
@@ -233,10 +284,10 @@ final class Database {
    * first connection. Concurrent real logins of the same role and password share one
    * attempt.
    */
-  private UserPool open(LoginImpl login, boolean forceRealLogin) {
+  private PersonPool open(DefaultLogin login, boolean forceRealLogin) {
     for (int attempt = 0; ; attempt++) {
       if (!forceRealLogin) {
-        UserPool existing = pools.getIfPresent(login.role);
+        PersonPool existing = pools.getIfPresent(login.role);
         if (existing != null && existing.accepts(login) && existing.tryLease(false)) {
           return existing;
         }
@@ -244,7 +295,7 @@ final class Database {
       Opening mine = new Opening(login.fingerprint);
       Opening theirs = opening.putIfAbsent(login.role, mine);
       if (theirs != null && login.matches(theirs.fingerprint)) {
-        UserPool shared = theirs.join(this, login.role);
+        PersonPool shared = theirs.join(this, login.role);
         if (shared.tryLease(true)) {
           return shared;
         }
@@ -257,7 +308,7 @@ final class Database {
       }
       try {
         Connection first = openVerified(login.role, login.passwordCopyForOpen());
-        UserPool pool = install(login, first);
+        PersonPool pool = install(login, first);
         complete(mine, pool, null);
         return pool;
       } catch (RuntimeException e) {
@@ -274,7 +325,7 @@ final class Database {
     }
   }
 
-  private static void complete(Opening o, UserPool pool, RuntimeException failure) {
+  private static void complete(Opening o, PersonPool pool, RuntimeException failure) {
     if (o != null) {
       if (failure != null) {
         o.future.completeExceptionally(failure);
@@ -287,7 +338,7 @@ final class Database {
   /** Opens one physical connection as this role, on the caller's thread, typed errors. */
   private Connection openVerified(String role, char[] password) {
     try {
-      Connection c = openPhysical(role, password, null);
+      Connection c = openPhysical(role, password, false);
       loginsAccepted.increment();
       log.debug("database '{}' accepted the login of {}", name(), Names.forMessage(role));
       return c;
@@ -304,9 +355,9 @@ final class Database {
     }
   }
 
-  /** Opens a physical connection under the budget. */
-  Connection openPhysical(String role, char[] password, UserPool requester) throws SQLException {
-    if (requester != null && requester.totalConnections() > 0) {
+  /** Opens a physical connection under the budget (the Opener of every pool). */
+  PhysicalConnection openPhysical(String role, char[] password, boolean further) throws SQLException {
+    if (further) {
       // A further connection for someone who has one already only takes free budget. If
       // it reclaimed, two requests of one person at once would close another person's
       // only connection, who would then reclaim someone else's, and so on; without it,
@@ -315,7 +366,7 @@ final class Database {
         throw new Budget.BudgetSQLException(name());
       }
     } else {
-      budget.acquire(() -> reclaimIdle(requester), timeoutNanos);
+      budget.acquire(() -> reclaimIdle(role), timeoutNanos);
     }
     try {
       return connector.open(role, password, budget);
@@ -326,23 +377,22 @@ final class Database {
   }
 
   /** Installs a new pool around a verified connection; returns it with the caller's lease. */
-  private UserPool install(LoginImpl login, Connection first) {
-    UserPool existing = pools.getIfPresent(login.role);
+  private PersonPool install(DefaultLogin login, Connection first) {
+    PersonPool existing = pools.getIfPresent(login.role);
     if (existing != null && existing.accepts(login) && existing.tryLease(false)) {
       // A login again with the same password: the verification was the point; the
       // person's pool stays as it is.
       closeQuietly(first);
       return existing;
     }
-    UserPool fresh;
+    PersonPool fresh;
     try {
-      fresh = new UserPool(this, login.role, login.fingerprint, login.passwordCopyForOpen(), first,
-          scheduler, hikariThreads);
+      fresh = new PersonPool(poolContext, login.role, login.fingerprint, login.passwordCopyForOpen(), first);
     } catch (RuntimeException e) {
       closeQuietly(first);
       throw e;
     }
-    UserPool winner = pools.asMap().compute(login.role, (role, old) ->
+    PersonPool winner = pools.asMap().compute(login.role, (role, old) ->
         old != null && old.sameFingerprint(fresh) && old.tryLease(false) ? old : fresh);
     if (winner != fresh) {
       fresh.retire("a concurrent login of the same person won");
@@ -363,15 +413,15 @@ final class Database {
   }
 
   /** Closes the idle connections of the least recently used other person. */
-  boolean reclaimIdle(UserPool requester) {
-    Optional<Policy.FixedExpiration<String, UserPool>> byAccess = pools.policy().expireAfterAccess();
+  boolean reclaimIdle(String requester) {
+    Optional<Policy.FixedExpiration<String, PersonPool>> byAccess = pools.policy().expireAfterAccess();
     if (byAccess.isEmpty()) {
       return false;
     }
     // Pick under Caffeine's lock, close outside it: closing waits for the backend to exit.
-    UserPool victim = byAccess.get().oldest(stream -> stream
+    PersonPool victim = byAccess.get().oldest(stream -> stream
         .map(Policy.CacheEntry::getValue)
-        .filter(p -> p != requester && !p.isRetired() && p.leases() == 0 && p.idle() > 0)
+        .filter(p -> !p.role.equals(requester) && !p.isRetired() && p.leases() == 0 && p.idle() > 0)
         .findFirst()
         .orElse(null));
     if (victim != null && victim.releaseIdle()) {
@@ -383,7 +433,7 @@ final class Database {
 
   /** Logout: retires this role's pool at once. */
   void evict(String role) {
-    UserPool pool = pools.asMap().remove(role);
+    PersonPool pool = pools.asMap().remove(role);
     if (pool != null) {
       pool.retire("logout");
     }
@@ -394,38 +444,46 @@ final class Database {
     this.throttled = count;
   }
 
-  void poolRetired(UserPool pool) {
-    retired.add(pool);
-    poolsEvicted.increment();
-  }
+  /** What the pools of this database tell it. */
+  private final class Events implements PoolEvents {
 
-  void closeLater(UserPool pool) {
-    try {
-      closer.execute(pool::closeNow);
-    } catch (RejectedExecutionException e) {
-      pool.closeNow();
+    @Override
+    public void retired(PersonPool pool) {
+      retired.add(pool);
+      poolsEvicted.increment();
+    }
+
+    @Override
+    public void closeLater(PersonPool pool) {
+      try {
+        closer.execute(pool::closeNow);
+      } catch (RejectedExecutionException e) {
+        pool.closeNow();
+      }
+    }
+
+    @Override
+    public void closed(PersonPool pool) {
+      retired.remove(pool);
+    }
+
+    @Override
+    public void used(String role) {
+      pools.getIfPresent(role);
     }
   }
 
-  void poolClosed(UserPool pool) {
-    retired.remove(pool);
-  }
-
-  /** Records an access of this role's pool, for idle expiry and reclaim order. */
-  void touch(String role) {
-    pools.getIfPresent(role);
-  }
-
   DatabaseStats stats() {
+    pools.cleanUp();  // expiry due now is applied, so the figures are current
     int active = 0;
     int idle = 0;
     int count = 0;
-    for (UserPool p : pools.asMap().values()) {
+    for (PersonPool p : pools.asMap().values()) {
       active += p.active();
       idle += p.idle();
       count++;
     }
-    for (UserPool p : retired) {
+    for (PersonPool p : retired) {
       active += p.active();
       idle += p.idle();
       count++;
@@ -436,12 +494,12 @@ final class Database {
 
   /** Shutdown: every pool closes now, connections in use included. */
   void close() {
-    for (UserPool p : pools.asMap().values()) {
+    for (PersonPool p : pools.asMap().values()) {
       p.shutDown();
     }
     pools.invalidateAll();
     pools.cleanUp();
-    for (UserPool p : Set.copyOf(retired)) {
+    for (PersonPool p : Set.copyOf(retired)) {
       p.shutDown();
     }
   }
@@ -457,13 +515,13 @@ final class Database {
   /** An open in flight for one role and password, shared by concurrent first requests. */
   private static final class Opening {
     final byte[] fingerprint;
-    final CompletableFuture<UserPool> future = new CompletableFuture<>();
+    final CompletableFuture<PersonPool> future = new CompletableFuture<>();
 
     Opening(byte[] fingerprint) {
       this.fingerprint = fingerprint;
     }
 
-    UserPool join(Database db, String role) {
+    PersonPool join(Database db, String role) {
       try {
         return future.get(db.timeoutNanos * 2 + TimeUnit.SECONDS.toNanos(30), TimeUnit.NANOSECONDS);
       } catch (ExecutionException e) {

@@ -1,6 +1,5 @@
 package io.userbound.core.internal;
 
-import com.github.benmanes.caffeine.cache.Ticker;
 import io.userbound.core.Binding;
 import io.userbound.core.DatabaseConfig;
 import io.userbound.core.DatabaseStats;
@@ -72,13 +71,14 @@ public final class DefaultUserbound implements Userbound {
     closer.allowCoreThreadTimeOut(true);
     ThreadFactory hikariThreads = daemonThreads("userbound-" + id + "-pool");
     for (DatabaseConfig db : config.databases()) {
-      databases.put(db.name(), new Database(db, databases.size(), scheduler, closer, hikariThreads));
+      databases.put(db.name(), new Database(db, databases.size(), config.ticker(), scheduler, closer,
+          hikariThreads));
       dataSources.put(db.name(), new BoundDataSource(this, db.name()));
     }
     for (String name : config.loginDatabases()) {
       loginDatabases.add(databases.get(name));
     }
-    this.guard = new LoginGuard(config.loginThrottling(), Ticker.systemTicker());
+    this.guard = new LoginGuard(config.loginThrottling(), config.ticker()::read);
     loginDatabases.get(0).reportThrottled(guard.throttled::sum);
     log.info("Userbound started with databases {} (logins verified on {})", databases.keySet(),
         config.loginDatabases());
@@ -96,7 +96,8 @@ public final class DefaultUserbound implements Userbound {
     }
     guard.admit(role, client);
     boolean failed = true;
-    LoginImpl login = new LoginImpl(this, role, password, fingerprints.of(role, password), databases.size());
+    DefaultLogin login = new DefaultLogin(this, role, password, fingerprints.of(role, password), databases.size(),
+        config.ticker());
     try {
       RuntimeException unanswered = null;
       for (Database db : loginDatabases) {
@@ -126,7 +127,7 @@ public final class DefaultUserbound implements Userbound {
 
   @Override
   public void logout(Login login) {
-    LoginImpl l = own(login);
+    DefaultLogin l = own(login);
     l.logOut();  // first: a pool that is being opened for it sees this and closes itself
     for (Database db : databases.values()) {
       db.evict(l.role);
@@ -155,7 +156,7 @@ public final class DefaultUserbound implements Userbound {
 
   @Override
   public Connection connection(String database) {
-    LoginImpl login = bound.get().current();
+    DefaultLogin login = bound.get().current();
     if (login == null) {
       throw new NotBoundException("no login is bound to this thread, so there is no connection to give for database '"
           + database + "'. Bind one with Userbound.bind(login) (in a web application: is this request going"
@@ -169,7 +170,7 @@ public final class DefaultUserbound implements Userbound {
     return connect(own(login), database);
   }
 
-  private Connection connect(LoginImpl login, String database) {
+  private Connection connect(DefaultLogin login, String database) {
     Database db = database(database);
     if (login.isLoggedOut()) {
       throw new LoginFailedException(database, "the login of " + Names.forMessage(login.role)
@@ -236,9 +237,9 @@ public final class DefaultUserbound implements Userbound {
     return db;
   }
 
-  private LoginImpl own(Login login) {
+  private DefaultLogin own(Login login) {
     Objects.requireNonNull(login, "login");
-    if (login instanceof LoginImpl l && l.owner == this) {
+    if (login instanceof DefaultLogin l && l.owner == this) {
       return l;
     }
     throw new IllegalArgumentException("this login was not made by this Userbound instance: " + login);

@@ -21,10 +21,13 @@ import java.util.Properties;
 import java.util.concurrent.Executor;
 
 /*
- * A plain forwarding Connection. Subclasses override close() and nothing else; every
- * other method hands straight to the delegate, so the JIT sees one monomorphic call and
- * the wrapper costs next to nothing. unwrap()/isWrapperFor() see through the wrapper,
- * so callers can still reach pgjdbc's PGConnection.
+ * A plain forwarding Connection: every method hands straight to the delegate, so the JIT
+ * sees one monomorphic call and the wrapper costs next to nothing. Its one subclass,
+ * PhysicalConnection (what HikariCP pools), overrides close() and abort() (the budget
+ * permit), isValid() (the local liveness check) and getTransactionIsolation() (answered
+ * once from the open). unwrap()/isWrapperFor() see through it: that is for Userbound's own
+ * use and HikariCP's; what requests get is PooledConnection, whose unwrap() hands out
+ * views only.
  */
 abstract class ForwardingConnection implements Connection {
 

@@ -69,7 +69,7 @@ final class PooledConnection implements Connection {
   /** A connection idle for less than this is not checked before its first use. */
   private static final long CHECK_AFTER_IDLE_NANOS = TimeUnit.MICROSECONDS.toNanos(100);
 
-  private final UserPool pool;
+  private final Lender pool;
   private final HandBack handBack;
   private Connection hikari;
   private PhysicalConnection physical;
@@ -78,10 +78,10 @@ final class PooledConnection implements Connection {
   private Object view;
   private volatile int closed;
 
-  PooledConnection(Connection hikari, UserPool pool) {
+  PooledConnection(Connection hikari, Lender pool) {
     this.hikari = hikari;
     this.pool = pool;
-    this.handBack = pool.handBack;
+    this.handBack = pool.handBack();
   }
 
   // ---- the checks every method goes through --------------------------------------------
@@ -115,7 +115,7 @@ final class PooledConnection implements Connection {
   private void firstUse() throws SQLException {
     checked = true;
     long now = System.nanoTime();
-    pool.touch(now);
+    pool.touch();
     PhysicalConnection p = physical();
     for (int attempt = 0; now - p.lastUsed >= CHECK_AFTER_IDLE_NANOS && !p.looksAlive(); attempt++) {
       // It died while idle (terminated, server restarted): nothing has run on it yet, so
@@ -128,7 +128,7 @@ final class PooledConnection implements Connection {
       if (attempt > pool.maxConnections()) {
         throw new SQLNonTransientConnectionException("no live connection for " + pool, "08006");
       }
-      hikari = pool.hikariConnection();
+      hikari = pool.another();
       p = physical();
     }
     p.lastUsed = now;

@@ -26,7 +26,7 @@ final class ThreadBinding implements Binding {
     private ThreadBinding top;
 
     /** The login of the newest open binding, or null; drops closed bindings on the way. */
-    LoginImpl current() {
+    DefaultLogin current() {
       ThreadBinding b = top;
       if (b == null) {
         return null;
@@ -41,7 +41,7 @@ final class ThreadBinding implements Binding {
       return b == null ? null : b.login;
     }
 
-    ThreadBinding bind(LoginImpl login) {
+    ThreadBinding bind(DefaultLogin login) {
       current();  // drop closed ones first, so the chain never grows with dead links
       ThreadBinding b = new ThreadBinding(login, top);
       top = b;
@@ -62,11 +62,11 @@ final class ThreadBinding implements Binding {
     }
   }
 
-  private final LoginImpl login;
+  private final DefaultLogin login;
   private final ThreadBinding below;
   private volatile boolean closed;
 
-  private ThreadBinding(LoginImpl login, ThreadBinding below) {
+  private ThreadBinding(DefaultLogin login, ThreadBinding below) {
     this.login = login;
     this.below = below;
   }

@@ -149,9 +149,9 @@ class LocalServerLifecycleTest {
 
     assertThat(base).doesNotExist();
     assertThat(doomed.isRunning()).isFalse();
-    Await.until(DEADLINE, "port " + port + " refuses connections", () -> !accepts(port));
-    Await.until(DEADLINE, "no process mentions " + data, () -> processesMentioning(data).isEmpty());
-    Await.until(DEADLINE, "postmaster " + pid + " is gone",
+    Await.until("port " + port + " refuses connections", DEADLINE, () -> !accepts(port));
+    Await.until("no process mentions " + data, DEADLINE, () -> processesMentioning(data).isEmpty());
+    Await.until("postmaster " + pid + " is gone", DEADLINE,
         () -> ProcessHandle.of(pid).map(h -> !h.isAlive()).orElse(true));
   }
 

@@ -1,0 +1,96 @@
+package io.userbound.core.internal;
+
+import io.userbound.core.Login;
+import io.userbound.core.Ticker;
+import java.security.MessageDigest;
+import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+
+/*
+ * A verified login. The password copy is wiped at logout; see Login.
+ *
+ * It remembers, per database, the pool it was last served by: the next request goes
+ * straight there without a map lookup or a fingerprint compare (that pool accepted this
+ * login's fingerprint when it was remembered, and a pool's fingerprint never changes).
+ * A remembered pool that was retired refuses the lease, and the request takes the slow
+ * path, which remembers the new one. It also remembers, for a while, a database that
+ * proved the password but refused CONNECT, so that each request does not log in again
+ * only to be refused.
+ */
+final class DefaultLogin implements Login {
+
+  /* A GRANT CONNECT takes effect for a logged-in person after at most this long. */
+  private static final long DENIAL_MEMORY_NANOS = TimeUnit.SECONDS.toNanos(30);
+
+  final DefaultUserbound owner;
+  final String role;
+  final byte[] fingerprint;
+  private final char[] password;
+  private final AtomicReferenceArray<PersonPool> pools;
+  private final AtomicLongArray deniedUntil;
+  private final Ticker ticker;
+  private volatile boolean loggedOut;
+
+  DefaultLogin(DefaultUserbound owner, String role, char[] password, byte[] fingerprint, int databases,
+      Ticker ticker) {
+    this.owner = owner;
+    this.ticker = ticker;
+    this.role = role;
+    this.password = password.clone();
+    this.fingerprint = fingerprint;
+    this.pools = new AtomicReferenceArray<>(databases);
+    this.deniedUntil = new AtomicLongArray(databases);
+  }
+
+  @Override
+  public String role() {
+    return role;
+  }
+
+  @Override
+  public boolean isLoggedOut() {
+    return loggedOut;
+  }
+
+  /** Returns a fresh copy of the password for a pool to keep; the caller wipes it. */
+  char[] passwordCopyForOpen() {
+    return password.clone();
+  }
+
+  boolean matches(byte[] otherFingerprint) {
+    return MessageDigest.isEqual(fingerprint, otherFingerprint);
+  }
+
+  PersonPool pool(int database) {
+    return pools.getAcquire(database);
+  }
+
+  void remember(int database, PersonPool pool) {
+    pools.setRelease(database, pool);
+  }
+
+  /** A database proved the password but refused CONNECT: do not ask it again for a while. */
+  void denied(int database) {
+    deniedUntil.set(database, ticker.read() + DENIAL_MEMORY_NANOS);
+  }
+
+  boolean isDenied(int database) {
+    long until = deniedUntil.get(database);
+    return until != 0 && until - ticker.read() > 0;
+  }
+
+  void logOut() {
+    loggedOut = true;
+    for (int i = 0; i < pools.length(); i++) {
+      pools.set(i, null);
+    }
+    Arrays.fill(password, '\0');
+  }
+
+  @Override
+  public String toString() {
+    return "Login[role=" + Names.forMessage(role) + (loggedOut ? ", logged out" : "") + "]";
+  }
+}
