@@ -1,7 +1,9 @@
 package io.userbound.benchmarks;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URISyntaxException;
@@ -40,6 +42,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
  *          --no-interleaved   skip the interleaved cross-check (full suite only)
  *          --out DIR          write results elsewhere
  * java -jar benchmarks/target/benchmarks.jar report [DIR]   rebuild report.md and chart.png
+ * java -jar benchmarks/target/benchmarks.jar compact [FILE] replace sample histograms in a JMH result by iteration means
  * java -jar benchmarks/target/benchmarks.jar jmh ARGS...    plain JMH, e.g. "jmh -l"
  * </pre>
  *
@@ -141,6 +144,10 @@ public final class Main {
       org.openjdk.jmh.Main.main(Arrays.copyOfRange(args, 1, args.length));
       return;
     }
+    if (args.length > 0 && args[0].equals("compact")) {
+      compactHistograms(args.length > 1 ? Path.of(args[1]) : defaultResults(false).resolve("jmh.json"));
+      return;
+    }
     if (args.length > 0 && args[0].equals("report")) {
       Report.write(args.length > 1 ? Path.of(args[1]) : defaultResults(false));
       return;
@@ -186,6 +193,7 @@ public final class Main {
         StandardCharsets.UTF_8)) {
       ResultFormatFactory.getInstance(ResultFormatType.JSON, json).writeOut(all);
     }
+    compactHistograms(dir.resolve("jmh.json"));
     if (interleaved && !quick) {
       runInterleaved(dir);
     }
@@ -226,6 +234,30 @@ public final class Main {
       throw new IllegalStateException("step " + step.name() + " ran no benchmark: " + step.include());
     }
     return results;
+  }
+
+  /**
+   * Replaces each sample-time result's per-iteration histograms (about 20 MB for the full
+   * suite) by the iteration means, in JMH's {@code rawData} form, which is all the report needs
+   * from them; percentiles and the overall mean stay as JMH computed them.
+   *
+   * @param file a JMH JSON result file, rewritten in place
+   * @throws IOException if it cannot be read or written
+   */
+  static void compactHistograms(Path file) throws IOException {
+    ObjectMapper json = new ObjectMapper();
+    JsonNode results = json.readTree(file.toFile());
+    for (JsonNode r : results) {
+      if (r.path("primaryMetric") instanceof ObjectNode metric && metric.has("rawDataHistogram")) {
+        ArrayNode forks = json.createArrayNode();
+        // One fork per trial in this suite; the means of all its iterations.
+        ArrayNode means = forks.addArray();
+        Report.iterationMeans(metric.path("rawDataHistogram")).forEach(means::add);
+        metric.remove("rawDataHistogram");
+        metric.set("rawData", forks);
+      }
+    }
+    json.writerWithDefaultPrettyPrinter().writeValue(file.toFile(), results);
   }
 
   /*

@@ -84,7 +84,7 @@ final class Report {
     if (mode.equals("sample")) {
       p50 = number(metric.path("scorePercentiles").path("50.0"));
       p99 = number(metric.path("scorePercentiles").path("99.0"));
-      error = iterationError(metric.path("rawDataHistogram"), error);
+      error = iterationError(metric, error);
     }
     double bytes = Double.NaN;
     for (Map.Entry<String, JsonNode> e : r.path("secondaryMetrics").properties()) {
@@ -108,11 +108,10 @@ final class Report {
   }
 
   /**
-   * The 99.9% confidence half-width of the per-iteration means, from JMH's per-iteration
-   * histograms ([fork][iteration] = [[value, count], ...]); {@code fallback} if there are
-   * fewer than two iterations.
+   * The mean of each iteration from JMH's per-iteration histograms ([fork][iteration] =
+   * [[value, count], ...]).
    */
-  private static double iterationError(JsonNode forks, double fallback) {
+  static List<Double> iterationMeans(JsonNode forks) {
     List<Double> means = new ArrayList<>();
     for (JsonNode fork : forks) {
       for (JsonNode iteration : fork) {
@@ -125,6 +124,24 @@ final class Report {
         if (count > 0) {
           means.add(sum / count);
         }
+      }
+    }
+    return means;
+  }
+
+  /**
+   * The 99.9% confidence half-width of the per-iteration means of a sample-time result: from
+   * the histograms if jmh.json still has them, else from the means that {@link Main} keeps in
+   * their place ({@code rawData}, as JMH writes it for average time); {@code fallback} if
+   * there are fewer than two iterations.
+   */
+  private static double iterationError(JsonNode metric, double fallback) {
+    List<Double> means = new ArrayList<>();
+    if (metric.has("rawDataHistogram")) {
+      means.addAll(iterationMeans(metric.path("rawDataHistogram")));
+    } else {
+      for (JsonNode fork : metric.path("rawData")) {
+        fork.forEach(m -> means.add(m.asDouble()));
       }
     }
     int n = means.size();
