@@ -10,6 +10,7 @@ import java.lang.management.ThreadInfo;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.lang.ref.Reference;
 import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -106,21 +107,24 @@ public final class IdleFootprint {
 
       long started = System.nanoTime();
       List<Login> logins = Fixture.parallel(people, i -> userbound.login(fixture.people[i], fixture.password()));
-      s.loginMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
-      s.threadsAfterLogins = threads();
-      Thread.sleep(TimeUnit.SECONDS.toMillis(SETTLE_SECONDS));
-      s.threadsSettled = threads();
-      s.threadNames = threadGroups();
-      s.heapAfter = heap();
-      DatabaseStats stats = userbound.stats(Fixture.DATABASE);
-      s.pools = stats.pools();
-      s.openConnections = stats.idleConnections() + stats.activeConnections();
-      s.serverBackends = (int) fixture.server.backends().stream()
-          .filter(b -> "userbound".equals(b.applicationName())).count();
-      if (logins.size() != people) {
-        throw new IllegalStateException("lost logins");
+      try {
+        s.loginMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+        s.threadsAfterLogins = threads();
+        Thread.sleep(TimeUnit.SECONDS.toMillis(SETTLE_SECONDS));
+        s.threadsSettled = threads();
+        s.threadNames = threadGroups();
+        s.heapAfter = heap();
+        DatabaseStats stats = userbound.stats(Fixture.DATABASE);
+        s.pools = stats.pools();
+        s.openConnections = stats.idleConnections() + stats.activeConnections();
+        s.serverBackends = (int) fixture.server.backends().stream()
+            .filter(b -> "userbound".equals(b.applicationName())).count();
+        if (logins.size() != people) {
+          throw new IllegalStateException("lost logins");
+        }
+      } finally {
+        Reference.reachabilityFence(logins);  // the logins are what is measured
       }
-      java.lang.ref.Reference.reachabilityFence(logins);
     }
     s.backendsAfterClose = waitForNoBackends(fixture);
     System.out.println("footprint: " + s.toMap());

@@ -3,6 +3,9 @@ package io.userbound.benchmarks;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.userbound.core.SessionReset;
 import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -218,8 +221,8 @@ public final class Interleaved {
 
   private static String loadAverage() {
     try {
-      return java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).trim();
-    } catch (java.io.IOException e) {
+      return Files.readString(Path.of("/proc/loadavg")).trim();
+    } catch (IOException e) {
       return "?";
     }
   }

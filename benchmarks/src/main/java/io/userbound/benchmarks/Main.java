@@ -1,11 +1,12 @@
 package io.userbound.benchmarks;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -356,7 +357,7 @@ public final class Main {
       String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
       return f[0] + " " + f[1] + " " + f[2];
     } catch (IOException | RuntimeException e) {
-      return String.format(Locale.ROOT, "%.2f", java.lang.management.ManagementFactory
+      return String.format(Locale.ROOT, "%.2f", ManagementFactory
           .getOperatingSystemMXBean().getSystemLoadAverage());
     }
   }

@@ -35,7 +35,7 @@ import org.postgresql.ds.PGConnectionPoolDataSource;
  */
 final class Pools {
 
-  /** Connections one person may hold in any pool: Userbound's default maxConnectionsPerUser. */
+  /** Connections one person may hold in any pool: Userbound's default maxConnectionsPerPerson. */
   static final int MAX_PER_PERSON = 2;
 
   private static final String ALIVE_BYPASS = "com.zaxxer.hikari.aliveBypassWindowMs";
@@ -51,13 +51,14 @@ final class Pools {
    */
   static boolean validateOnBorrow(String comeBack) {
     switch (comeBack) {
-      case "soon":
+      case "soon" -> {
         return false;
-      case "later":
+      }
+      case "later" -> {
         System.setProperty(ALIVE_BYPASS, "0");
         return true;
-      default:
-        throw new IllegalArgumentException("comeBack = " + comeBack + ": use soon or later");
+      }
+      default -> throw new IllegalArgumentException("comeBack = " + comeBack + ": use soon or later");
     }
   }
 

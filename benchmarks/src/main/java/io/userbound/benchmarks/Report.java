@@ -8,12 +8,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import javax.imageio.ImageIO;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
@@ -295,7 +297,7 @@ final class Report {
           Optional<Row> u = find("Userbound.request", threads, "people", Integer.toString(n), "comeBack", comeBack);
           Optional<Row> c = control(n, threads);
           if (u.isPresent() && c.isPresent()) {
-            lines.add(targetLine("warm request ≤ 1.05 × control", n, threads, comeBack, "Userbound", u.get(),
+            lines.add(targetLine("warm request ≤ 1.05 × control", n, threads, comeBack, u.get(),
                 "control", c.get(), 1.05, threads == 2
                     ? interleavedRatio(n, comeBack.equals("later") ? "userboundLater" : "userbound", "control") : ""));
           }
@@ -311,7 +313,7 @@ final class Report {
           Optional<Row> o = find(peer + ".request", 2, "people", p, "comeBack", comeBack);
           if (u.isPresent() && o.isPresent()) {
             String later = comeBack.equals("later") ? "Later" : "";
-            lines.add(targetLine("ahead of " + label(peer), n, 2, comeBack, "Userbound", u.get(), label(peer), o.get(), 1.0,
+            lines.add(targetLine("ahead of " + label(peer), n, 2, comeBack, u.get(), label(peer), o.get(), 1.0,
                 interleavedRatio(n, "userbound" + later, peer.toLowerCase(Locale.ROOT) + later)));
           }
         }
@@ -323,7 +325,7 @@ final class Report {
       Optional<Row> u = find("Userbound.borrow", 2, "people", p);
       Optional<Row> m = find("HikariMap.borrow", 2, "people", p);
       if (u.isPresent() && m.isPresent()) {
-        lines.add(targetLine("borrow + hand-back ≤ 1.3 × HikariCP map", n, 2, "soon", "Userbound", u.get(),
+        lines.add(targetLine("borrow + hand-back ≤ 1.3 × HikariCP map", n, 2, "soon", u.get(),
             "HikariCP map", m.get(), 1.3, ""));
       }
     }
@@ -341,7 +343,7 @@ final class Report {
     md.append('\n');
   }
 
-  private static String targetLine(String target, int n, int threads, String comeBack, String aName, Row a,
+  private static String targetLine(String target, int n, int threads, String comeBack, Row a,
       String bName, Row b, double limit, String interleavedRatio) {
     Verdict v = verdict(a, b, limit);
     return "| " + target + " | " + fmtInt(n) + " | " + threads + " | " + comeBack + " | " + fmtUs(a.score) + " ± "
@@ -406,8 +408,11 @@ final class Report {
 
   // ------------------------------------------------------------------ request tables
 
-  private static final String REQUEST_HEADER = "| contender | N | mean µs/op | ± | p50 | p99 | B/op | ÷ control N |\n"
-      + "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n";
+  private static final String REQUEST_HEADER =
+      """
+      | contender | N | mean µs/op | ± | p50 | p99 | B/op | ÷ control N |
+      | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
+      """;
 
   /** Rows of the main contenders for the given extra parameters. */
   private void contenderRows(int threads, int[] people, String[] contenders, String... params) {
@@ -690,7 +695,7 @@ final class Report {
           find("HikariMap.request", t, "people", p).map(Row::score).orElse(Double.NaN),
           find("Dbcp2.request", t, "people", p).map(Row::score).orElse(Double.NaN),
           find("C3p0.request", t, "people", p).map(Row::score).orElse(Double.NaN)};
-      if (java.util.Arrays.stream(values).allMatch(Double::isNaN)) {
+      if (Arrays.stream(values).allMatch(Double::isNaN)) {
         continue;
       }
       xs.add(fmtInt(n));
@@ -719,7 +724,7 @@ final class Report {
     chart.getStyler().setYAxisMin(Math.pow(10, Math.floor(Math.log10(least))));
     chart.getStyler().setLabelsVisible(true);
     chart.getStyler().setDecimalPattern("#,##0");
-    javax.imageio.ImageIO.write(BitmapEncoder.getBufferedImage(chart), "png", file.toFile());
+    ImageIO.write(BitmapEncoder.getBufferedImage(chart), "png", file.toFile());
   }
 
   // ------------------------------------------------------------------ formatting

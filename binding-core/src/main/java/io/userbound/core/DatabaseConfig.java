@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
  *
  * <pre>{@code
  * DatabaseConfig finance = DatabaseConfig.builder("finance", "jdbc:postgresql://db1:5432/finance")
- *     .maxConnectionsPerUser(2)
+ *     .maxConnectionsPerPerson(2)
  *     .budget(40)
  *     .connectionTimeout(Duration.ofSeconds(5))
  *     .idleTimeout(Duration.ofMinutes(10))
@@ -30,7 +30,7 @@ public final class DatabaseConfig {
 
   private final String name;
   private final String jdbcUrl;
-  private final int maxConnectionsPerUser;
+  private final int maxConnectionsPerPerson;
   private final int budget;
   private final Duration connectionTimeout;
   private final Duration handBackTimeout;
@@ -43,8 +43,8 @@ public final class DatabaseConfig {
   private DatabaseConfig(Builder b) {
     this.name = b.name;
     this.jdbcUrl = b.jdbcUrl;
-    this.maxConnectionsPerUser = b.maxConnectionsPerUser;
-    this.budget = b.budget == null ? Math.max(50, b.maxConnectionsPerUser) : b.budget;
+    this.maxConnectionsPerPerson = b.maxConnectionsPerPerson;
+    this.budget = b.budget == null ? Math.max(50, b.maxConnectionsPerPerson) : b.budget;
     this.connectionTimeout = b.connectionTimeout;
     this.handBackTimeout = b.handBackTimeout == null ? b.connectionTimeout : b.handBackTimeout;
     this.idleTimeout = b.idleTimeout;
@@ -67,60 +67,60 @@ public final class DatabaseConfig {
     return new Builder(name, jdbcUrl);
   }
 
-  /** @return the logical name of this database */
+  /** Returns the logical name of this database. */
   public String name() {
     return name;
   }
 
-  /** @return the JDBC URL, exactly as given */
+  /** Returns the JDBC URL, exactly as given. */
   public String jdbcUrl() {
     return jdbcUrl;
   }
 
-  /** @return the most physical connections one person may hold to this database */
-  public int maxConnectionsPerUser() {
-    return maxConnectionsPerUser;
+  /** Returns the most physical connections one person may hold to this database. */
+  public int maxConnectionsPerPerson() {
+    return maxConnectionsPerPerson;
   }
 
-  /** @return the most physical connections to this database across all people */
+  /** Returns the most physical connections to this database across all people. */
   public int budget() {
     return budget;
   }
 
-  /** @return how long a caller waits for a connection before getting an exception */
+  /** Returns how long a caller waits for a connection before getting an exception. */
   public Duration connectionTimeout() {
     return connectionTimeout;
   }
 
   /**
-   * @return the longest the hand-back of a connection (rollback and session reset) may
-   *     wait for the server before the connection is closed instead of reused
+   * Returns the longest the hand-back of a connection (rollback and session reset) may wait
+   * for the server before the connection is closed instead of reused.
    */
   public Duration handBackTimeout() {
     return handBackTimeout;
   }
 
-  /** @return how long a person's pool may go unused before it is closed */
+  /** Returns how long a person's pool may go unused before it is closed. */
   public Duration idleTimeout() {
     return idleTimeout;
   }
 
-  /** @return the longest a physical connection is kept before it is replaced */
+  /** Returns the longest a physical connection is kept before it is replaced. */
   public Duration maxLifetime() {
     return maxLifetime;
   }
 
-  /** @return the most per-person pools kept for this database at once */
+  /** Returns the most per-person pools kept for this database at once. */
   public int maxPools() {
     return maxPools;
   }
 
-  /** @return what happens to session state when a connection is handed back */
+  /** Returns what happens to session state when a connection is handed back. */
   public SessionReset sessionReset() {
     return sessionReset;
   }
 
-  /** @return extra pgjdbc connection properties (never {@code user} or {@code password}) */
+  /** Returns extra pgjdbc connection properties (never {@code user} or {@code password}). */
   public Map<String, String> driverProperties() {
     return driverProperties;
   }
@@ -135,11 +135,11 @@ public final class DatabaseConfig {
     return jdbcUrl == null ? null : URL_SECRET.matcher(jdbcUrl).replaceAll("$1***");
   }
 
-  /** @return a description of the settings; never contains a password */
+  /** Returns a description of the settings; never contains a password. */
   @Override
   public String toString() {
     return "DatabaseConfig{name=" + name + ", jdbcUrl=" + maskUrl(jdbcUrl)
-        + ", maxConnectionsPerUser=" + maxConnectionsPerUser + ", budget=" + budget
+        + ", maxConnectionsPerPerson=" + maxConnectionsPerPerson + ", budget=" + budget
         + ", connectionTimeout=" + connectionTimeout + ", handBackTimeout=" + handBackTimeout
         + ", idleTimeout=" + idleTimeout
         + ", maxLifetime=" + maxLifetime + ", maxPools=" + maxPools
@@ -155,7 +155,7 @@ public final class DatabaseConfig {
 
     private final String name;
     private final String jdbcUrl;
-    private int maxConnectionsPerUser = 2;
+    private int maxConnectionsPerPerson = 2;
     private Integer budget;
     private Duration connectionTimeout = Duration.ofSeconds(5);
     private Duration handBackTimeout;
@@ -184,9 +184,9 @@ public final class DatabaseConfig {
      * @param value at least 1
      * @return this builder
      */
-    public Builder maxConnectionsPerUser(int value) {
-      require(value >= 1, "maxConnectionsPerUser", value, "must be at least 1");
-      this.maxConnectionsPerUser = value;
+    public Builder maxConnectionsPerPerson(int value) {
+      require(value >= 1, "maxConnectionsPerPerson", value, "must be at least 1");
+      this.maxConnectionsPerPerson = value;
       return this;
     }
 
@@ -194,7 +194,7 @@ public final class DatabaseConfig {
      * The most physical connections to this database across all people. Keep it below
      * the server's {@code max_connections} minus what other clients need. Default 50.
      *
-     * @param value at least 1, and at least {@link #maxConnectionsPerUser(int)}
+     * @param value at least 1, and at least {@link #maxConnectionsPerPerson(int)}
      * @return this builder
      */
     public Builder budget(int value) {
@@ -310,9 +310,9 @@ public final class DatabaseConfig {
      * @throws IllegalArgumentException if the budget is smaller than the per-person maximum
      */
     public DatabaseConfig build() {
-      if (budget != null && budget < maxConnectionsPerUser) {
+      if (budget != null && budget < maxConnectionsPerPerson) {
         throw new IllegalArgumentException("database '" + name + "': budget (" + budget
-            + ") must be at least maxConnectionsPerUser (" + maxConnectionsPerUser + ")");
+            + ") must be at least maxConnectionsPerPerson (" + maxConnectionsPerPerson + ")");
       }
       return new DatabaseConfig(this);
     }

@@ -27,7 +27,7 @@ public interface LoginPolicy {
    * @param name the role name
    * @param superuser {@code rolsuper}
    * @param bypassRls {@code rolbypassrls}
-   * @param replication {@code rolreplication}
+   * @param replication the role attribute rolreplication in pg_roles
    * @param memberOf every role it is a member of, directly or through other roles
    */
   record Role(String name, boolean superuser, boolean bypassRls, boolean replication, Set<String> memberOf) {
@@ -38,7 +38,7 @@ public interface LoginPolicy {
      * @param name the role name
      * @param superuser {@code rolsuper}
      * @param bypassRls {@code rolbypassrls}
-     * @param replication {@code rolreplication}
+     * @param replication the role attribute rolreplication in pg_roles
      * @param memberOf every role it is a member of, directly or through other roles
      */
     public Role {
@@ -46,7 +46,7 @@ public interface LoginPolicy {
       memberOf = Set.copyOf(memberOf);
     }
 
-    /** @return whether the role has any of the attributes {@link #unprivileged()} refuses */
+    /** Returns whether the role has any of the attributes {@link #unprivileged()} refuses. */
     public boolean privileged() {
       return superuser || bypassRls || replication;
     }

@@ -69,42 +69,42 @@ public final class LoginThrottling {
     return new Builder();
   }
 
-  /** @return failed logins in a row for one role before its back-off starts */
+  /** Returns failed logins in a row for one role before its back-off starts. */
   public int failuresPerRole() {
     return failuresPerRole;
   }
 
-  /** @return failed logins from one client before its back-off starts */
+  /** Returns failed logins from one client before its back-off starts. */
   public int failuresPerClient() {
     return failuresPerClient;
   }
 
-  /** @return the first back-off; each further failure doubles it */
+  /** Returns the first back-off; each further failure doubles it. */
   public Duration backoff() {
     return backoff;
   }
 
-  /** @return the longest back-off for one role */
+  /** Returns the longest back-off for one role. */
   public Duration maxBackoffPerRole() {
     return maxBackoffPerRole;
   }
 
-  /** @return the longest back-off for one client */
+  /** Returns the longest back-off for one client. */
   public Duration maxBackoffPerClient() {
     return maxBackoffPerClient;
   }
 
-  /** @return how long after its last failure a role or client is forgotten */
+  /** Returns how long after its last failure a role or client is forgotten. */
   public Duration forgetAfter() {
     return forgetAfter;
   }
 
-  /** @return the most roles, and the most clients, whose failures are remembered */
+  /** Returns the most roles, and the most clients, whose failures are remembered. */
   public int maxTracked() {
     return maxTracked;
   }
 
-  /** @return the most passwords verified at once */
+  /** Returns the most passwords verified at once. */
   public int maxConcurrentLogins() {
     return maxConcurrentLogins;
   }

@@ -46,7 +46,7 @@ public final class UserboundConfig {
     return new Builder();
   }
 
-  /** @return the declared databases in declaration order */
+  /** Returns the declared databases in declaration order. */
   public List<DatabaseConfig> databases() {
     return List.copyOf(databases.values());
   }
@@ -67,27 +67,27 @@ public final class UserboundConfig {
     return db;
   }
 
-  /** @return the name of the first database that verifies passwords at login */
+  /** Returns the name of the first database that verifies passwords at login. */
   public String loginDatabase() {
     return loginDatabases.get(0);
   }
 
-  /** @return the databases that verify passwords at login, in the order they are tried */
+  /** Returns the databases that verify passwords at login, in the order they are tried. */
   public List<String> loginDatabases() {
     return loginDatabases;
   }
 
-  /** @return who may log in once PostgreSQL accepted the password */
+  /** Returns who may log in once PostgreSQL accepted the password. */
   public LoginPolicy loginPolicy() {
     return loginPolicy;
   }
 
-  /** @return how password guessing is slowed down */
+  /** Returns how password guessing is slowed down. */
   public LoginThrottling loginThrottling() {
     return loginThrottling;
   }
 
-  /** @return the clock of Userbound's timers (the system's unless a test gave another) */
+  /** Returns the clock of Userbound's timers (the system's unless a test gave another). */
   public Ticker ticker() {
     return ticker;
   }

@@ -10,11 +10,13 @@ import io.userbound.testkit.PostgresExtension;
 import io.userbound.testkit.PostgresServer;
 import io.userbound.testkit.TestNames;
 import java.sql.Connection;
+import java.sql.SQLFeatureNotSupportedException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.postgresql.PGConnection;
 
 @ExtendWith(PostgresExtension.class)
 class BindingTest {
@@ -171,7 +173,7 @@ class BindingTest {
       assertThat(currentUser(c)).isEqualTo(bob.role());
     }
     assertThatThrownBy(ds::getConnection).isInstanceOf(NotBoundException.class);
-    assertThatThrownBy(() -> ds.getConnection("x", "y")).isInstanceOf(java.sql.SQLFeatureNotSupportedException.class);
+    assertThatThrownBy(() -> ds.getConnection("x", "y")).isInstanceOf(SQLFeatureNotSupportedException.class);
     assertThat(ds.unwrap(DataSource.class)).isSameAs(ds);
   }
 
@@ -210,8 +212,8 @@ class BindingTest {
     Userbound ub = Fixtures.userbound(server);
     Login a = ub.login(alice.role(), alice.password());
     try (Connection c = ub.connection(a, "main")) {
-      assertThat(c.isWrapperFor(org.postgresql.PGConnection.class)).isTrue();
-      assertThat(c.unwrap(org.postgresql.PGConnection.class).getBackendPID()).isPositive();
+      assertThat(c.isWrapperFor(PGConnection.class)).isTrue();
+      assertThat(c.unwrap(PGConnection.class).getBackendPID()).isPositive();
     }
   }
 }

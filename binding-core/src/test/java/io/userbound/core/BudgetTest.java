@@ -39,7 +39,7 @@ class BudgetTest {
     Set<String> ours = Set.copyOf(roles);
     Userbound ub = Fixtures.userbound(UserboundConfig.builder()
         .database(Fixtures.database("main", server, "postgres")
-            .budget(10).maxConnectionsPerUser(2).connectionTimeout(Duration.ofSeconds(10)).build())
+            .budget(10).maxConnectionsPerPerson(2).connectionTimeout(Duration.ofSeconds(10)).build())
         .loginThrottling(LoginThrottling.builder().maxConcurrentLogins(4).build())
         .build());
 
@@ -96,7 +96,7 @@ class BudgetTest {
   @Test
   void budget_allHeld_nextCallerGetsBudgetExhaustedWithState(PostgresServer server, TestNames names) throws Exception {
     Userbound ub = Fixtures.userbound(Fixtures.database("main", server, "postgres")
-        .budget(10).maxConnectionsPerUser(1).connectionTimeout(Duration.ofMillis(600)).build());
+        .budget(10).maxConnectionsPerPerson(1).connectionTimeout(Duration.ofMillis(600)).build());
     List<Connection> held = new ArrayList<>();
     try {
       for (int i = 0; i < 10; i++) {
@@ -132,7 +132,7 @@ class BudgetTest {
   void budget_samePersonsSecondConnection_neverReclaimsAnotherPersonsOnlyConnection(PostgresServer server,
       TestNames names) throws Exception {
     Userbound ub = Fixtures.userbound(Fixtures.database("main", server, "postgres")
-        .budget(2).maxConnectionsPerUser(2).connectionTimeout(Duration.ofMillis(500)).build());
+        .budget(2).maxConnectionsPerPerson(2).connectionTimeout(Duration.ofMillis(500)).build());
     char[] pa = TestPasswords.fresh();
     char[] pb = TestPasswords.fresh();
     Login a = ub.login(names.login(pa), pa);
@@ -153,7 +153,7 @@ class BudgetTest {
   void budget_firstConnectionOfAPerson_reclaimsTheLeastRecentlyUsedIdleOne(PostgresServer server, TestNames names)
       throws Exception {
     Userbound ub = Fixtures.userbound(Fixtures.database("main", server, "postgres")
-        .budget(2).maxConnectionsPerUser(2).build());
+        .budget(2).maxConnectionsPerPerson(2).build());
     char[] pa = TestPasswords.fresh();
     char[] pb = TestPasswords.fresh();
     char[] pc = TestPasswords.fresh();

@@ -54,7 +54,7 @@ class ClientsTest {
     server.execute(db, "CREATE TABLE item (id int PRIMARY KEY, name text);"
         + " GRANT ALL ON item TO \"" + alice.role() + "\";"
         + " GRANT CREATE ON DATABASE \"" + db + "\" TO \"" + alice.role() + "\"");
-    ub = Fixtures.userbound(Fixtures.database("main", server, db).maxConnectionsPerUser(2).build());
+    ub = Fixtures.userbound(Fixtures.database("main", server, db).maxConnectionsPerPerson(2).build());
     login = ub.login(alice.role(), alice.password());
   }
 

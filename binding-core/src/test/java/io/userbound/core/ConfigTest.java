@@ -11,10 +11,10 @@ class ConfigTest {
   private static final String URL = "jdbc:postgresql://127.0.0.1:5432/finance";
 
   @Test
-  void maxConnectionsPerUser_negative_isRejectedNamingSettingAndValue() {
-    assertThatThrownBy(() -> DatabaseConfig.builder("finance", URL).maxConnectionsPerUser(-1))
+  void maxConnectionsPerPerson_negative_isRejectedNamingSettingAndValue() {
+    assertThatThrownBy(() -> DatabaseConfig.builder("finance", URL).maxConnectionsPerPerson(-1))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("maxConnectionsPerUser = -1");
+        .hasMessageContaining("maxConnectionsPerPerson = -1");
   }
 
   @Test
@@ -26,10 +26,10 @@ class ConfigTest {
 
   @Test
   void budget_smallerThanPerUserMax_isRejectedAtBuild() {
-    var b = DatabaseConfig.builder("finance", URL).maxConnectionsPerUser(5).budget(3);
+    var b = DatabaseConfig.builder("finance", URL).maxConnectionsPerPerson(5).budget(3);
     assertThatThrownBy(b::build)
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("budget (3)").hasMessageContaining("maxConnectionsPerUser (5)");
+        .hasMessageContaining("budget (3)").hasMessageContaining("maxConnectionsPerPerson (5)");
   }
 
   @Test
@@ -106,7 +106,7 @@ class ConfigTest {
   @Test
   void defaults_areSensible() {
     var d = DatabaseConfig.builder("finance", URL).build();
-    assertThat(d.maxConnectionsPerUser()).isEqualTo(2);
+    assertThat(d.maxConnectionsPerPerson()).isEqualTo(2);
     assertThat(d.budget()).isEqualTo(50);
     assertThat(d.sessionReset()).isEqualTo(SessionReset.TRACKED);
     assertThat(d.handBackTimeout()).isEqualTo(d.connectionTimeout());
@@ -127,7 +127,7 @@ class ConfigTest {
   void build_doesNotWriteTheDefaultBudgetIntoTheBuilder() {
     var b = DatabaseConfig.builder("finance", URL);
     assertThat(b.build().budget()).isEqualTo(50);
-    assertThat(b.maxConnectionsPerUser(60).build().budget()).as("the default follows the per-person maximum")
+    assertThat(b.maxConnectionsPerPerson(60).build().budget()).as("the default follows the per-person maximum")
         .isEqualTo(60);
   }
 }

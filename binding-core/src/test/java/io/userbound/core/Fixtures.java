@@ -3,6 +3,8 @@ package io.userbound.core;
 import io.userbound.testkit.PostgresServer;
 import io.userbound.testkit.TestNames;
 import io.userbound.testkit.TestPasswords;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Duration;
 
 /** Small helpers shared by the core tests. */
@@ -12,6 +14,7 @@ final class Fixtures {
   }
 
   /** A person with a login role on the shared server. */
+  @SuppressWarnings("ArrayRecordComponent")  // the password is wiped, never compared
   record Person(String role, char[] password) {
   }
 
@@ -44,7 +47,7 @@ final class Fixtures {
     return userbound(database("main", server, "postgres").build());
   }
 
-  static String currentUser(java.sql.Connection c) throws java.sql.SQLException {
+  static String currentUser(Connection c) throws SQLException {
     try (var st = c.createStatement(); var rs = st.executeQuery("select current_user, session_user")) {
       rs.next();
       String current = rs.getString(1);

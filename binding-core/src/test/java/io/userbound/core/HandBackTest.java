@@ -33,7 +33,7 @@ class HandBackTest {
     try (TcpProxy proxy = TcpProxy.start(server.host(), server.port())) {
       Userbound ub = Fixtures.userbound(DatabaseConfig.builder("main", proxy.jdbcUrl(server, "postgres"))
           .connectionTimeout(Duration.ofSeconds(2)).handBackTimeout(Duration.ofMillis(300))
-          .maxConnectionsPerUser(1).sessionReset(reset).build());
+          .maxConnectionsPerPerson(1).sessionReset(reset).build());
       Login login = ub.login(alice.role(), alice.password());
       Connection c = ub.connection(login, "main");
       try (Statement st = c.createStatement()) {

@@ -19,9 +19,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.postgresql.PGConnection;
 
 /**
  * Many people, many threads, constant churn: every borrow must run as the bound person.
@@ -60,7 +62,7 @@ class IsolationStressTest {
   void isolation_underLoadWithLogoutsEvictionsAndPasswordChanges() throws Exception {
     Userbound ub = Fixtures.track(Userbound.create(UserboundConfig.builder()
         .database(DatabaseConfig.builder("main", server.jdbcUrl("postgres"))
-            .budget(250).maxConnectionsPerUser(2).maxPools(185)
+            .budget(250).maxConnectionsPerPerson(2).maxPools(185)
             .connectionTimeout(Duration.ofSeconds(20)).build())
         .build()));
     AtomicReferenceArray<Login> logins = new AtomicReferenceArray<>(PEOPLE);
@@ -110,13 +112,13 @@ class IsolationStressTest {
           } else {
             char[] pw = TestPasswords.fresh();
             try (Connection admin = server.adminConnection("postgres")) {
-              admin.unwrap(org.postgresql.PGConnection.class).alterUserPassword(roles.get(i), pw.clone(), "scram-sha-256");
+              admin.unwrap(PGConnection.class).alterUserPassword(roles.get(i), pw.clone(), "scram-sha-256");
             }
             passwords.set(i, pw);
             logins.set(i, ub.login(roles.get(i), pw));
             passwordChanges.incrementAndGet();
           }
-          java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+          LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
         }
         return null;
       });

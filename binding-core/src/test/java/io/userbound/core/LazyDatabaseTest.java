@@ -11,8 +11,10 @@ import io.userbound.testkit.PostgresServer;
 import io.userbound.testkit.TestNames;
 import io.userbound.testkit.TestPasswords;
 import java.sql.Connection;
+import java.sql.SQLException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.postgresql.PGConnection;
 
 @ExtendWith(PostgresExtension.class)
 class LazyDatabaseTest {
@@ -63,9 +65,9 @@ class LazyDatabaseTest {
         Fixtures.database("staff", server, other).build());
     Login login = ub.login(alice.role(), alice.password());
     try (Connection admin = server.adminConnection("postgres")) {
-      admin.unwrap(org.postgresql.PGConnection.class)
+      admin.unwrap(PGConnection.class)
           .alterUserPassword(alice.role(), TestPasswords.fresh(), "scram-sha-256");
-    } catch (java.sql.SQLException e) {
+    } catch (SQLException e) {
       throw new AssertionError(e);
     }
     assertThatThrownBy(() -> ub.connection(login, "staff"))

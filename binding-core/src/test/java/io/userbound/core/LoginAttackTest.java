@@ -44,7 +44,7 @@ class LoginAttackTest {
       throws Exception {
     Person steady = person(names);
     Userbound ub = Fixtures.userbound(UserboundConfig.builder()
-        .database(Fixtures.database("main", server, "postgres").budget(2).maxConnectionsPerUser(1).build())
+        .database(Fixtures.database("main", server, "postgres").budget(2).maxConnectionsPerPerson(1).build())
         .build());
     Login login = ub.login(steady.role(), steady.password());
     int pid;
@@ -244,7 +244,7 @@ class LoginAttackTest {
     Person alice = person(names);
     Person bob = person(names);
     Userbound ub = Fixtures.userbound(Fixtures.database("main", server, "postgres").budget(1)
-        .maxConnectionsPerUser(1).connectionTimeout(Duration.ofSeconds(10)).build());
+        .maxConnectionsPerPerson(1).connectionTimeout(Duration.ofSeconds(10)).build());
     Login b = ub.login(bob.role(), bob.password());
     Login a = ub.login(alice.role(), alice.password());  // verified; no budget to keep its connection
     Connection held = ub.connection(b, "main");

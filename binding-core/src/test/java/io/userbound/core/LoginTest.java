@@ -12,7 +12,10 @@ import io.userbound.testkit.PostgresServer;
 import io.userbound.testkit.TestNames;
 import io.userbound.testkit.TestPasswords;
 import java.sql.Connection;
+import java.time.Duration;
+import java.util.Arrays;
 import java.util.stream.Stream;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -57,8 +60,8 @@ class LoginTest {
     Person alice = person(names);
     Userbound ub = Fixtures.userbound(server);
     char[] pw = TestPasswords.fresh();
-    Throwable unknown = org.assertj.core.api.Assertions.catchThrowable(() -> ub.login(names.role("ghost"), pw));
-    Throwable wrong = org.assertj.core.api.Assertions.catchThrowable(() -> ub.login(alice.role(), pw));
+    Throwable unknown = Assertions.catchThrowable(() -> ub.login(names.role("ghost"), pw));
+    Throwable wrong = Assertions.catchThrowable(() -> ub.login(alice.role(), pw));
     assertThat(unknown).isInstanceOf(LoginFailedException.class);
     assertThat(wrong).isInstanceOf(LoginFailedException.class);
     assertThat(unknown.getMessage().replace(names.role("ghost"), "X"))
@@ -127,7 +130,7 @@ class LoginTest {
     assertThatThrownBy(() -> ub.login(alice.role(), new char[0]))
         .isInstanceOf(LoginFailedException.class).hasMessageContaining("password is empty");
     char[] huge = new char[1_000_000];
-    java.util.Arrays.fill(huge, 'x');
+    Arrays.fill(huge, 'x');
     assertThatThrownBy(() -> ub.login(alice.role(), huge))
         .isInstanceOf(LoginFailedException.class).hasMessageContaining("longer than");
     char[] long4000 = TestPasswords.remember("y".repeat(4000).toCharArray());
@@ -143,7 +146,7 @@ class LoginTest {
     Userbound ub = Fixtures.userbound(server);
     char[] copy = alice.password().clone();
     Login login = ub.login(alice.role(), copy);
-    java.util.Arrays.fill(copy, '\0');
+    Arrays.fill(copy, '\0');
     ub.stats("main");
     // A second connection while the first is held needs a new physical login with the stored copy.
     try (Connection a = ub.connection(login, "main"); Connection b = ub.connection(login, "main")) {
@@ -178,7 +181,7 @@ class LoginTest {
     assertThat(server.backendCount(alice.role())).isEqualTo(1);
     ub.logout(login);
     assertThat(login.isLoggedOut()).isTrue();
-    Await.until("alice's backends closed", java.time.Duration.ofSeconds(10),
+    Await.until("alice's backends closed", Duration.ofSeconds(10),
         () -> server.backendCount(alice.role()) == 0);
     assertThat(ub.stats("main").budgetUsed()).isZero();
     assertThatThrownBy(() -> ub.connection(login, "main"))
@@ -195,7 +198,7 @@ class LoginTest {
     ub.logout(login);
     assertThat(currentUser(held)).as("still usable under the request").isEqualTo(alice.role());
     held.close();
-    Await.until("backend closed after hand-back", java.time.Duration.ofSeconds(10),
+    Await.until("backend closed after hand-back", Duration.ofSeconds(10),
         () -> server.backendCount(alice.role()) == 0);
   }
 

@@ -15,6 +15,7 @@ import java.sql.Connection;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.postgresql.PGConnection;
 
 @ExtendWith(PostgresExtension.class)
 class PasswordChangeTest {
@@ -45,7 +46,7 @@ class PasswordChangeTest {
 
     char[] newPassword = TestPasswords.fresh();
     try (Connection admin = server.adminConnection("postgres")) {
-      admin.unwrap(org.postgresql.PGConnection.class).alterUserPassword(alice.role(), newPassword.clone(), "scram-sha-256");
+      admin.unwrap(PGConnection.class).alterUserPassword(alice.role(), newPassword.clone(), "scram-sha-256");
     }
     Login renewed = ub.login(alice.role(), newPassword);
     int newPid = pidOf(ub, renewed);
@@ -66,7 +67,7 @@ class PasswordChangeTest {
         .connectionTimeout(Duration.ofMillis(500)).build());
     Login login = ub.login(alice.role(), alice.password());
     try (Connection admin = server.adminConnection("postgres")) {
-      admin.unwrap(org.postgresql.PGConnection.class)
+      admin.unwrap(PGConnection.class)
           .alterUserPassword(alice.role(), TestPasswords.fresh(), "scram-sha-256");
     }
     // The existing connection still works (PostgreSQL keeps sessions), a new one is refused.
@@ -78,7 +79,7 @@ class PasswordChangeTest {
 
   private static int pidOf(Userbound ub, Login login) throws Exception {
     try (Connection c = ub.connection(login, "main")) {
-      return c.unwrap(org.postgresql.PGConnection.class).getBackendPID();
+      return c.unwrap(PGConnection.class).getBackendPID();
     }
   }
 }

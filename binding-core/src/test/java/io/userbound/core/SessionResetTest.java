@@ -10,8 +10,11 @@ import io.userbound.testkit.TestNames;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.util.HashSet;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.postgresql.PGConnection;
 
 @ExtendWith(PostgresExtension.class)
 class SessionResetTest {
@@ -22,11 +25,11 @@ class SessionResetTest {
     String group = names.role("grp");
     server.createGroupRole(group);
     server.execute("postgres", "GRANT \"" + group + "\" TO \"" + alice.role() + "\"");
-    Userbound ub = Fixtures.userbound(Fixtures.database("main", server, "postgres").maxConnectionsPerUser(1).build());
+    Userbound ub = Fixtures.userbound(Fixtures.database("main", server, "postgres").maxConnectionsPerPerson(1).build());
     Login login = ub.login(alice.role(), alice.password());
     int pid;
     try (Connection c = ub.connection(login, "main"); Statement st = c.createStatement()) {
-      pid = c.unwrap(org.postgresql.PGConnection.class).getBackendPID();
+      pid = c.unwrap(PGConnection.class).getBackendPID();
       st.execute("SET application_name = 'leftover'");
       st.execute("SELECT set_config('app.tenant', '42', false)");
       st.execute("SET ROLE \"" + group + "\"");
@@ -34,7 +37,7 @@ class SessionResetTest {
       st.execute("SELECT pg_advisory_lock(4242)");
     }
     try (Connection c = ub.connection(login, "main"); Statement st = c.createStatement()) {
-      assertThat(c.unwrap(org.postgresql.PGConnection.class).getBackendPID()).as("same backend").isEqualTo(pid);
+      assertThat(c.unwrap(PGConnection.class).getBackendPID()).as("same backend").isEqualTo(pid);
       assertThat(one(st, "SELECT current_user")).isEqualTo(alice.role());
       assertThat(one(st, "SELECT coalesce(current_setting('app.tenant', true), '')")).isEmpty();
       assertThat(one(st, "SELECT current_setting('application_name')")).isNotEqualTo("leftover");
@@ -49,7 +52,7 @@ class SessionResetTest {
     Person alice = person(names);
     String db = names.createDatabase();
     server.execute(db, "CREATE TABLE t (x int); GRANT ALL ON t TO \"" + alice.role() + "\"");
-    Userbound ub = Fixtures.userbound(Fixtures.database("main", server, db).maxConnectionsPerUser(1).build());
+    Userbound ub = Fixtures.userbound(Fixtures.database("main", server, db).maxConnectionsPerPerson(1).build());
     Login login = ub.login(alice.role(), alice.password());
     try (Connection c = ub.connection(login, "main"); Statement st = c.createStatement()) {
       c.setAutoCommit(false);
@@ -65,12 +68,12 @@ class SessionResetTest {
   void requestsBackToBack_reuseOneCleanConnection(PostgresServer server, TestNames names)
       throws Exception {
     Person alice = person(names);
-    Userbound ub = Fixtures.userbound(Fixtures.database("main", server, "postgres").maxConnectionsPerUser(2).build());
+    Userbound ub = Fixtures.userbound(Fixtures.database("main", server, "postgres").maxConnectionsPerPerson(2).build());
     Login login = ub.login(alice.role(), alice.password());
-    java.util.Set<Integer> pids = new java.util.HashSet<>();
+    Set<Integer> pids = new HashSet<>();
     for (int i = 0; i < 50; i++) {
       try (Connection c = ub.connection(login, "main"); Statement st = c.createStatement()) {
-        pids.add(c.unwrap(org.postgresql.PGConnection.class).getBackendPID());
+        pids.add(c.unwrap(PGConnection.class).getBackendPID());
         assertThat(one(st, "SELECT coalesce(current_setting('app.n', true), '')")).as("clean at borrow").isEmpty();
         st.execute("SELECT set_config('app.n', '" + i + "', false)");
       }
@@ -83,7 +86,7 @@ class SessionResetTest {
   void sessionResetNone_keepsSettings(PostgresServer server, TestNames names) throws Exception {
     Person alice = person(names);
     Userbound ub = Fixtures.userbound(Fixtures.database("main", server, "postgres")
-        .maxConnectionsPerUser(1).sessionReset(SessionReset.NONE).build());
+        .maxConnectionsPerPerson(1).sessionReset(SessionReset.NONE).build());
     Login login = ub.login(alice.role(), alice.password());
     try (Connection c = ub.connection(login, "main"); Statement st = c.createStatement()) {
       st.execute("SELECT set_config('app.tenant', '42', false)");

@@ -44,7 +44,7 @@ class TrackedResetTest {
         + " CREATE SEQUENCE seq; GRANT USAGE, SELECT ON seq TO \"" + alice.role() + "\"");
     proxy = TcpProxy.start(server.host(), server.port());
     ub = Fixtures.userbound(DatabaseConfig.builder("main", proxy.jdbcUrl(server, db))
-        .maxConnectionsPerUser(1).sessionReset(reset).build());
+        .maxConnectionsPerPerson(1).sessionReset(reset).build());
     login = ub.login(alice.role(), alice.password());
   }
 

@@ -19,6 +19,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.sql.Types;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -39,7 +40,7 @@ class WayBackTest {
 
   private Connection borrow(PostgresServer server, TestNames names) {
     Person alice = person(names);
-    ub = Fixtures.userbound(Fixtures.database("main", server, "postgres").maxConnectionsPerUser(1).build());
+    ub = Fixtures.userbound(Fixtures.database("main", server, "postgres").maxConnectionsPerPerson(1).build());
     login = ub.login(alice.role(), alice.password());
     return ub.connection(login, "main");
   }
@@ -72,7 +73,7 @@ class WayBackTest {
         }
       }
       try (CallableStatement cs = c.prepareCall("{? = call upper(?)}")) {
-        cs.registerOutParameter(1, java.sql.Types.VARCHAR);
+        cs.registerOutParameter(1, Types.VARCHAR);
         cs.setString(2, "x");
         cs.execute();
         assertThat(cs.getString(1)).isEqualTo("X");

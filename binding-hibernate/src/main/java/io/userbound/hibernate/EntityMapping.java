@@ -116,7 +116,7 @@ public final class EntityMapping {
     return common == null ? "" : String.join(".", common);
   }
 
-  /** @return the mapping, for logs */
+  /** Returns the mapping, for logs. */
   @Override
   public String toString() {
     return "EntityMapping" + packages + (extraRoots.isEmpty() ? "" : ", alsoScan=" + extraRoots);

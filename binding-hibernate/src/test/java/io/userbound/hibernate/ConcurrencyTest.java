@@ -12,6 +12,7 @@ import io.userbound.hibernate.it.finance.Employee;
 import io.userbound.hibernate.it.finance.Invoice;
 import io.userbound.hibernate.it.staff.Hour;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
@@ -80,7 +81,7 @@ class ConcurrencyTest {
       AtomicLong rowsChecked = new AtomicLong();
       AtomicLong denials = new AtomicLong();
       AtomicLong mismatches = new AtomicLong();
-      List<String> firstMismatches = java.util.Collections.synchronizedList(new ArrayList<>());
+      List<String> firstMismatches = Collections.synchronizedList(new ArrayList<>());
 
       Callable<Void> worker = () -> {
         ThreadLocalRandom random = ThreadLocalRandom.current();

@@ -129,14 +129,14 @@ class UnitOfWorkTest {
   @Test
   void rowLevelSecurity_filtersRowsPerPersonThroughHibernate() {
     for (Person p : List.of(alice, bob)) {
-      Login login = p == alice ? aliceLogin : bobLogin;
+      Login login = p.equals(alice) ? aliceLogin : bobLogin;
       try (Binding b = userbound.bind(login); UnitOfWork work = hibernate.openUnitOfWork()) {
         List<Hour> hours = work.of(Hour.class).createSelectionQuery("from Hour order by id", Hour.class).getResultList();
         assertThat(hours).isNotEmpty().allSatisfy(h -> assertThat(h.getPerson()).isEqualTo(p.role()));
         List<Employee> employees = work.of(Employee.class).createSelectionQuery("from Employee", Employee.class)
             .getResultList();
         assertThat(employees).isNotEmpty().allSatisfy(e -> assertThat(e.getOwner()).isEqualTo(p.role()));
-        long otherHour = p == alice ? 2L : 1L;
+        long otherHour = p.equals(alice) ? 2L : 1L;
         assertThat(work.of(Hour.class).find(Hour.class, otherHour)).as("someone else's row").isNull();
       }
     }

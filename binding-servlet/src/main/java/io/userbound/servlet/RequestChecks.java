@@ -99,7 +99,7 @@ final class RequestChecks {
     if (host != null && host.indexOf(':') >= 0 && !host.startsWith("[")) {
       host = "[" + host + "]";
     }
-    boolean defaultPort = port < 0 || scheme.equals("http") && port == 80 || scheme.equals("https") && port == 443;
+    boolean defaultPort = port < 0 || (scheme.equals("http") && port == 80) || (scheme.equals("https") && port == 443);
     return scheme + "://" + host + (defaultPort ? "" : ":" + port);
   }
 
@@ -139,6 +139,7 @@ final class RequestChecks {
   }
 
   /** An address or address block, written 10.0.0.1, 10.0.0.0/8 or fd00::/8. */
+  @SuppressWarnings("ArrayRecordComponent")  // only matched against, never compared
   private record Cidr(byte[] network, int bits) {
 
     static Cidr parse(String text) {

@@ -17,6 +17,7 @@ final class Fixtures {
   }
 
   /** A person with a login role on the shared server. */
+  @SuppressWarnings("ArrayRecordComponent")  // the password is wiped, never compared
   record Person(String role, char[] password) {
 
     String passwordText() {
@@ -43,9 +44,9 @@ final class Fixtures {
       UnaryOperator<DatabaseConfig.Builder> tweak) {
     return UserboundConfig.builder()
         .database(tweak.apply(DatabaseConfig.builder("finance", server.jdbcUrl(finance))
-            .connectionTimeout(Duration.ofSeconds(5)).maxConnectionsPerUser(4)).build())
+            .connectionTimeout(Duration.ofSeconds(5)).maxConnectionsPerPerson(4)).build())
         .database(tweak.apply(DatabaseConfig.builder("staff", server.jdbcUrl(staff))
-            .connectionTimeout(Duration.ofSeconds(5)).maxConnectionsPerUser(4)).build())
+            .connectionTimeout(Duration.ofSeconds(5)).maxConnectionsPerPerson(4)).build())
         .build();
   }
 

@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.userbound.core.NotBoundException;
 import io.userbound.core.UnknownDatabaseException;
-
 import io.userbound.testkit.PostgresExtension;
 import io.userbound.testkit.PostgresServer;
 import java.net.http.HttpResponse;
 import java.sql.SQLException;
+import java.util.Optional;
 import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -38,7 +38,7 @@ class HttpErrorTest {
     assertThat(r.body()).isEqualTo("{\"error\":\"" + error + "\"}");
     assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(
         v -> assertThat(v).startsWith("application/json"));
-    assertThat(r.headers().firstValue("Retry-After")).isEqualTo(java.util.Optional.ofNullable(retryAfter));
+    assertThat(r.headers().firstValue("Retry-After")).isEqualTo(Optional.ofNullable(retryAfter));
     assertThat(r.body()).doesNotContain("SECRET", "select", "Exception", "at io.");
   }
 

@@ -50,7 +50,7 @@ public final class PostgresExtension implements ParameterResolver, BeforeEachCal
   private static final Namespace NAMESPACE = Namespace.create(PostgresExtension.class);
   private static final Object LOCK = new Object();
   private static PostgresServer shared; // guarded by LOCK
-  private static RuntimeException startFailure; // guarded by LOCK
+  private static String startFailure; // guarded by LOCK: why the first start failed
 
   /** Creates the extension; JUnit does this. */
   public PostgresExtension() {}
@@ -67,12 +67,12 @@ public final class PostgresExtension implements ParameterResolver, BeforeEachCal
       if (shared == null) {
         if (startFailure != null) {
           throw new PostgresUnavailableException("the shared PostgreSQL server failed to start"
-              + " earlier in this JVM: " + startFailure.getMessage(), startFailure);
+              + " earlier in this JVM: " + startFailure);
         }
         try {
           shared = PostgresServer.start(SHARED_OPTIONS);
         } catch (RuntimeException e) {
-          startFailure = e;
+          startFailure = String.valueOf(e.getMessage());
           throw e;
         }
       }

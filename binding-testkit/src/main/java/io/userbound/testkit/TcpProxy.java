@@ -91,7 +91,7 @@ public final class TcpProxy implements AutoCloseable {
     }
   }
 
-  /** @return the loopback port the proxy listens on */
+  /** Returns the loopback port the proxy listens on. */
   public int port() {
     return listener.getLocalPort();
   }
@@ -139,17 +139,17 @@ public final class TcpProxy implements AutoCloseable {
     sockets.clear();
   }
 
-  /** @return bytes passed from clients to the server so far */
+  /** Returns bytes passed from clients to the server so far. */
   public long bytesToServer() {
     return toServer.get();
   }
 
-  /** @return bytes passed from the server to clients so far */
+  /** Returns bytes passed from the server to clients so far. */
   public long bytesToClient() {
     return toClient.get();
   }
 
-  /** @return TCP connections accepted so far */
+  /** Returns TCP connections accepted so far. */
   public long connections() {
     return connections.get();
   }

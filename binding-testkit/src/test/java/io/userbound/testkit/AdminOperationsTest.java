@@ -146,10 +146,14 @@ class AdminOperationsTest {
       throws Exception {
     String db = names.createDatabase();
     Path script = dir.resolve("schema.sql");
-    Files.writeString(script, "-- schema; with a comment\n"
-        + "CREATE TABLE invoice (id int PRIMARY KEY, note text);\n"
-        + "INSERT INTO invoice VALUES (1, 'a;b'), (2, $$c;'d$$);\n"
-        + "DO $$ BEGIN PERFORM 1; END $$;\n");
+    Files.writeString(
+        script,
+        """
+        -- schema; with a comment
+        CREATE TABLE invoice (id int PRIMARY KEY, note text);
+        INSERT INTO invoice VALUES (1, 'a;b'), (2, $$c;'d$$);
+        DO $$ BEGIN PERFORM 1; END $$;
+        """);
 
     server.runScript(db, script);
 

@@ -3,6 +3,7 @@ package io.userbound.testkit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class PostgresOptionsTest {
@@ -54,7 +55,7 @@ class PostgresOptionsTest {
         .setting("work_mem", "8MB").setting("log_min_messages", "warning").build();
 
     assertThat(options.settings()).containsExactly(
-        java.util.Map.entry("work_mem", "8MB"), java.util.Map.entry("log_min_messages", "warning"));
+        Map.entry("work_mem", "8MB"), Map.entry("log_min_messages", "warning"));
     assertThatThrownBy(() -> options.settings().put("x", "y"))
         .isInstanceOf(UnsupportedOperationException.class);
   }

@@ -92,22 +92,22 @@ final class DemoServers implements AutoCloseable {
     }
   }
 
-  /** @return the server holding {@code finance} */
+  /** Returns the server holding {@code finance}. */
   PostgresServer finance() {
     return finance;
   }
 
-  /** @return the server holding {@code staff} */
+  /** Returns the server holding {@code staff}. */
   PostgresServer staff() {
     return staff;
   }
 
-  /** @return the JDBC URL of {@code finance}, without credentials */
+  /** Returns the JDBC URL of {@code finance}, without credentials. */
   String financeUrl() {
     return finance.jdbcUrl(FINANCE);
   }
 
-  /** @return the JDBC URL of {@code staff}, without credentials */
+  /** Returns the JDBC URL of {@code staff}, without credentials. */
   String staffUrl() {
     return staff.jdbcUrl(STAFF);
   }

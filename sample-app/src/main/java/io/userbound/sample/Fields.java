@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.math.BigDecimal;
 import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 
 /** Reads and checks the fields of request bodies; every problem is a 400 {@code bad_request}. */
@@ -12,7 +13,7 @@ final class Fields {
   private Fields() {
   }
 
-  /** @return a required positive integer id, e.g. {@code "customerId": 3} */
+  /** Returns a required positive integer id, e.g. {@code "customerId": 3}. */
   static long id(ObjectNode body, String field) {
     JsonNode n = body.get(field);
     if (n == null || !n.isIntegralNumber() || !n.canConvertToLong() || n.longValue() <= 0) {
@@ -52,7 +53,7 @@ final class Fields {
     return value.setScale(2);
   }
 
-  /** @return an optional string of at most {@code maxLength} characters, or {@code ""} */
+  /** Returns an optional string of at most {@code maxLength} characters, or {@code ""}. */
   static String text(ObjectNode body, String field, int maxLength) {
     JsonNode n = body.get(field);
     if (n == null || n.isNull()) {
@@ -64,18 +65,18 @@ final class Fields {
     return n.textValue().strip();
   }
 
-  /** @return an optional ISO date ({@code "2026-11-24"}) within a year of today, or today */
+  /** Returns an optional ISO date ({@code "2026-11-24"}) within a year of today, or today. */
   static LocalDate date(ObjectNode body, String field) {
     JsonNode n = body.get(field);
     if (n == null || n.isNull()) {
-      return LocalDate.now();
+      return LocalDate.now(ZoneOffset.UTC);
     }
     if (!n.isTextual()) {
       throw ApiError.badRequest();
     }
     try {
       LocalDate d = LocalDate.parse(n.textValue());
-      LocalDate today = LocalDate.now();
+      LocalDate today = LocalDate.now(ZoneOffset.UTC);
       if (d.isBefore(today.minusYears(1)) || d.isAfter(today.plusYears(1))) {
         throw ApiError.badRequest();
       }

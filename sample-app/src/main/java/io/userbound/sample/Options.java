@@ -1,5 +1,6 @@
 package io.userbound.sample;
 
+import io.userbound.core.DatabaseConfig;
 import java.util.Map;
 import java.util.Optional;
 
@@ -38,12 +39,12 @@ record Options(int port, String financeUrl, String staffUrl) {
     checkUrl("--staff-url", staffUrl);
   }
 
-  /** @return the embedded default on a port */
+  /** Returns the embedded default on a port. */
   static Options embedded(int port) {
     return new Options(port, null, null);
   }
 
-  /** @return whether to start the embedded PostgreSQL servers */
+  /** Returns whether to start the embedded PostgreSQL servers. */
   boolean embedded() {
     return financeUrl == null;
   }
@@ -102,7 +103,7 @@ record Options(int port, String financeUrl, String staffUrl) {
 
   private static void checkUrl(String name, String url) {
     if (url != null && !url.startsWith("jdbc:postgresql:")) {
-      throw new IllegalArgumentException(name + " " + io.userbound.core.DatabaseConfig.maskUrl(url)
+      throw new IllegalArgumentException(name + " " + DatabaseConfig.maskUrl(url)
           + ": must start with jdbc:postgresql:");
     }
   }

@@ -135,7 +135,7 @@ public final class SampleApp implements AutoCloseable {
 
   private static DatabaseConfig database(String name, String url) {
     return DatabaseConfig.builder(name, url)
-        .maxConnectionsPerUser(2)
+        .maxConnectionsPerPerson(2)
         .budget(20)
         .connectionTimeout(Duration.ofSeconds(2))
         .idleTimeout(Duration.ofMinutes(5))
@@ -174,17 +174,17 @@ public final class SampleApp implements AutoCloseable {
     return server;
   }
 
-  /** @return the address of the web page, {@code http://127.0.0.1:PORT/} */
+  /** Returns the address of the web page, {@code http://127.0.0.1:PORT/}. */
   URI uri() {
     return uri;
   }
 
-  /** @return the embedded servers, or empty when running against existing ones */
+  /** Returns the embedded servers, or empty when running against existing ones. */
   Optional<DemoServers> demo() {
     return Optional.ofNullable(demo);
   }
 
-  /** @return the Userbound instance, for statistics */
+  /** Returns the Userbound instance, for statistics. */
   Userbound userbound() {
     return userbound;
   }

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -37,7 +38,7 @@ class ExistingServersTest {
       financeServer.execute("books", "INSERT INTO customer (name, country) VALUES ('Hooli', 'US')");
       Options options = Options.parse(new String[] {"--port", "0",
           "--finance-url", financeServer.jdbcUrl("books"), "--staff-url", staffServer.jdbcUrl("people")},
-          java.util.Map.of()).orElseThrow();
+          Map.of()).orElseThrow();
       try (SampleApp app = SampleApp.start(options)) {
         assertThat(app.demo()).isEmpty();
         try (Person alice = Person.loggedIn(app, "alice"); Person carol = Person.loggedIn(app, "carol")) {

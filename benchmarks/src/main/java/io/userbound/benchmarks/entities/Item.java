@@ -20,17 +20,17 @@ public class Item {
   protected Item() {
   }
 
-  /** @return the primary key */
+  /** Returns the primary key. */
   public Integer getId() {
     return id;
   }
 
-  /** @return the item's name */
+  /** Returns the item's name. */
   public String getName() {
     return name;
   }
 
-  /** @return the quantity */
+  /** Returns the quantity. */
   public int getQty() {
     return qty;
   }

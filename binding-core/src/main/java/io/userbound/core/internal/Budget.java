@@ -50,7 +50,10 @@ final class Budget implements Permit {
         if (permits.tryAcquire()) {
           return;
         }
-        reclaimer.getAsBoolean();
+        boolean reclaimed = reclaimer.getAsBoolean();
+        if (reclaimed && permits.tryAcquire()) {
+          return;
+        }
         long left = deadline - System.nanoTime();
         if (left <= 0) {
           throw new BudgetSQLException(database);

@@ -41,18 +41,18 @@ final class CallableStatementView extends PreparedStatementView implements Calla
   }
 
   @Override
-  public java.math.BigDecimal getBigDecimal(String a) throws SQLException {
+  public BigDecimal getBigDecimal(String a) throws SQLException {
     return cs.getBigDecimal(a);
   }
 
   @Override
   @Deprecated
-  public java.math.BigDecimal getBigDecimal(int a, int b) throws SQLException {
+  public BigDecimal getBigDecimal(int a, int b) throws SQLException {
     return cs.getBigDecimal(a, b);
   }
 
   @Override
-  public java.math.BigDecimal getBigDecimal(int a) throws SQLException {
+  public BigDecimal getBigDecimal(int a) throws SQLException {
     return cs.getBigDecimal(a);
   }
 
@@ -412,7 +412,7 @@ final class CallableStatementView extends PreparedStatementView implements Calla
   }
 
   @Override
-  public void setBigDecimal(String a, java.math.BigDecimal b) throws SQLException {
+  public void setBigDecimal(String a, BigDecimal b) throws SQLException {
     cs.setBigDecimal(a, b);
   }
 

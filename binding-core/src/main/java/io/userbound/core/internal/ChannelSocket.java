@@ -25,7 +25,11 @@ import java.util.concurrent.locks.ReentrantLock;
  *     then end of stream; if pgjdbc happened to read the message into its own buffer
  *     along with an earlier reply, only the end of stream is left, and available() would
  *     show nothing. peek() reads in non-blocking mode into a small buffer that the input
- *     stream serves first, so pgjdbc never misses a byte.
+ *     stream serves first, so pgjdbc never misses a byte. That costs a few system calls
+ *     (two blocking-mode switches and a read), so a connection idle for a short while is
+ *     only asked for available() (arrivedBytes, one call) when pgjdbc's last read ended
+ *     exactly at a ReadyForQuery: a terminated backend's FATAL then shows there, and
+ *     only a backend killed without a word goes unseen for that short while.
  *   - close() waits, at most EXIT_WAIT, until the server has closed its side (that is,
  *     until the backend exited), so that a budget permit is only given back once the
  *     backend no longer holds a server slot.
@@ -34,6 +38,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * SO_TIMEOUT on blocking reads (pgjdbc's socketTimeout and network timeouts). peek() must
  * only be called while nobody reads the socket (the connection is idle in its pool).
  */
+@SuppressWarnings("UnsynchronizedOverridesSynchronized")  // the channel's socket adaptor locks itself
 final class ChannelSocket extends Socket implements ExitAwareSocketFactory.Peek {
 
   private static final long EXIT_WAIT_MILLIS = 250;
@@ -45,6 +50,15 @@ final class ChannelSocket extends Socket implements ExitAwareSocketFactory.Peek 
   private boolean endOfStream;
   private boolean closing;
   private InputStream in;
+  private volatile InputStream rawIn;
+  /*
+   * Whether the last read ended exactly at a ReadyForQuery, so that pgjdbc's own buffer
+   * holds nothing after the reply it waited for. If it did not (a longer read, TLS
+   * records, a notification that came with the reply), a FATAL may sit unread in that
+   * buffer with only the end of stream left on the socket, and available() would not
+   * show it: arrivedBytes() then peeks.
+   */
+  private volatile boolean endedAtReadyForQuery;
 
   ChannelSocket() throws IOException {
     this.channel = SocketChannel.open();
@@ -82,9 +96,33 @@ final class ChannelSocket extends Socket implements ExitAwareSocketFactory.Peek 
   }
 
   @Override
+  public int arrivedBytes() throws IOException {
+    if (!endedAtReadyForQuery) {
+      return pendingBytes();
+    }
+    lock.lock();
+    try {
+      if (peeked.hasRemaining()) {
+        return peeked.remaining();
+      }
+      InputStream raw = rawIn;
+      return endOfStream ? -1 : raw == null ? 0 : raw.available();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Whether bytes end with a ReadyForQuery message: 'Z', length 5, a status byte. */
+  static boolean endsAtReadyForQuery(byte[] b, int off, int n) {
+    int z = off + n - 6;
+    return n >= 6 && b[z] == 'Z' && b[z + 1] == 0 && b[z + 2] == 0 && b[z + 3] == 0 && b[z + 4] == 5;
+  }
+
+  @Override
   public synchronized InputStream getInputStream() throws IOException {
     if (in == null) {
       InputStream raw = socket.getInputStream();
+      rawIn = raw;
       in = new InputStream() {
         @Override
         public int read() throws IOException {
@@ -100,6 +138,7 @@ final class ChannelSocket extends Socket implements ExitAwareSocketFactory.Peek 
           }
           lock.lock();
           try {
+            endedAtReadyForQuery = false;
             if (peeked.hasRemaining()) {
               int n = Math.min(len, peeked.remaining());
               peeked.get(b, off, n);
@@ -111,7 +150,11 @@ final class ChannelSocket extends Socket implements ExitAwareSocketFactory.Peek 
           } finally {
             lock.unlock();
           }
-          return raw.read(b, off, len);
+          int n = raw.read(b, off, len);
+          if (n > 0 && endsAtReadyForQuery(b, off, n)) {
+            endedAtReadyForQuery = true;
+          }
+          return n;
         }
 
         @Override

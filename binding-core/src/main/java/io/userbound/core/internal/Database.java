@@ -113,7 +113,6 @@ final class Database {
   private final Set<PersonPool> retired = ConcurrentHashMap.newKeySet();
   private final ExecutorService closer;
   private final PersonPool.Context poolContext;
-  private final Ticker ticker;
   private final ErrorMapper errors;
   private final long timeoutNanos;
 
@@ -127,7 +126,7 @@ final class Database {
       ExecutorService closer, ThreadFactory hikariThreads) {
     this.config = config;
     this.index = index;
-    this.ticker = ticker;
+
     this.budget = new Budget(config.name(), config.budget());
     this.handBack = new HandBack(config);
     TlsCheck.warnIfUnverified(config);
@@ -469,7 +468,7 @@ final class Database {
 
     @Override
     public void used(String role) {
-      pools.getIfPresent(role);
+      var unused = pools.getIfPresent(role);  // a read: refreshes its place in the LRU order
     }
   }
 

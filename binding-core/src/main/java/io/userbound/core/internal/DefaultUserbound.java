@@ -103,14 +103,12 @@ public final class DefaultUserbound implements Userbound {
       for (Database db : loginDatabases) {
         Database.Verification v = db.verify(login, config.loginPolicy());
         switch (v.verdict()) {
-          case ACCEPTED:
-          case PROVEN:
+          case ACCEPTED, PROVEN -> {
             failed = false;
             return login;
-          case REFUSED:
-            throw v.failure();
-          default:
-            unanswered = v.failure();
+          }
+          case REFUSED -> throw v.failure();
+          default -> unanswered = v.failure();
         }
       }
       // No database could decide: a refusal before authentication everywhere counts as a

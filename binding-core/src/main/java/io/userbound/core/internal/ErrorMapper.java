@@ -88,24 +88,18 @@ final class ErrorMapper {
     if (s instanceof Budget.BudgetSQLException) {
       return budgetSpent(original);
     }
-    switch (state) {
-      case "28P01":
-      case "28000":
-        return refusedLogin(role, state, original);
-      case "42501":
-        return new AccessDeniedException(db.name(), "role " + who + " may not connect to database '"
-            + db.name() + "' (permission denied, SQLSTATE 42501)", state, original);
-      case "3D000":
-        return new DatabaseUnavailableException(db.name(), "database '" + db.name()
-            + "' does not exist on the server (check its JDBC URL)", state, original);
-      case "53300":
-        return new DatabaseUnavailableException(db.name(), "the server of database '" + db.name()
-            + "' has no free connection slots (max_connections); keep the budgets of all its databases below it",
-            state, original);
-      default:
-        return new DatabaseUnavailableException(db.name(), "database '" + db.name() + "' is not available for "
-            + who + " (SQLSTATE " + (state.isEmpty() ? "none" : state) + ")", s.getSQLState(), original);
-    }
+    return switch (state) {
+      case "28P01", "28000" -> refusedLogin(role, state, original);
+      case "42501" -> new AccessDeniedException(db.name(), "role " + who + " may not connect to database '"
+          + db.name() + "' (permission denied, SQLSTATE 42501)", state, original);
+      case "3D000" -> new DatabaseUnavailableException(db.name(), "database '" + db.name()
+          + "' does not exist on the server (check its JDBC URL)", state, original);
+      case "53300" -> new DatabaseUnavailableException(db.name(), "the server of database '" + db.name()
+          + "' has no free connection slots (max_connections); keep the budgets of all its databases below it",
+          state, original);
+      default -> new DatabaseUnavailableException(db.name(), "database '" + db.name() + "' is not available for "
+          + who + " (SQLSTATE " + (state.isEmpty() ? "none" : state) + ")", s.getSQLState(), original);
+    };
   }
 
   BudgetExhaustedException budgetSpent(Throwable cause) {
@@ -114,7 +108,7 @@ final class ErrorMapper {
         + "' is spent: budget " + s.budget() + ", in use " + s.budgetUsed() + " (active " + s.activeConnections()
         + ", idle " + s.idleConnections() + "), waiting " + s.waiting() + "; no connection came free within "
         + db.config.connectionTimeout().toMillis() + " ms. Raise the budget (below the server's max_connections),"
-        + " shorten requests, or lower maxConnectionsPerUser", cause);
+        + " shorten requests, or lower maxConnectionsPerPerson", cause);
   }
 
   /** The same failure again, for a thread that waited on another thread's login. */

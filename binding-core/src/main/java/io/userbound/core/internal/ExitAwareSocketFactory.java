@@ -57,6 +57,12 @@ public final class ExitAwareSocketFactory extends SocketFactory {
   interface Peek {
     /** Bytes that arrived and were not read yet, or -1 if the server closed its side. */
     int pendingBytes() throws IOException;
+
+    /**
+     * Bytes that arrived and were not read yet, in one system call; cannot see an end of
+     * stream with nothing before it (then 0).
+     */
+    int arrivedBytes() throws IOException;
   }
 
   private static final class Slot {

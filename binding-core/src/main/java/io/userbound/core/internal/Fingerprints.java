@@ -39,7 +39,7 @@ final class Fingerprints {
       throw new IllegalStateException("HmacSHA256 is not available in this JVM", e);
     } finally {
       if (pw.hasArray()) {
-        Arrays.fill(pw.array(), (byte) 0);
+        Arrays.fill(pw.array(), pw.arrayOffset(), pw.arrayOffset() + pw.capacity(), (byte) 0);
       }
     }
   }

@@ -85,7 +85,7 @@ final class HandBack {
       return true;
     }
     boolean session = (flags & PooledConnection.SESSION) != 0
-        || (flags & PooledConnection.USED) != 0 && p.parametersChanged();
+        || ((flags & PooledConnection.USED) != 0 && p.parametersChanged());
     if (!open && !session) {
       arm(hikari, flags);
       return true;

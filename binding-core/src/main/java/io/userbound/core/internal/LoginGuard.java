@@ -7,6 +7,7 @@ import io.userbound.core.LoginThrottledException;
 import io.userbound.core.LoginThrottling;
 import java.time.Duration;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 
 /*
@@ -57,7 +58,7 @@ final class LoginGuard {
     if (wait > 0) {
       throttled.increment();
       throw new LoginThrottledException("too many failed logins recently for this role or from this client;"
-          + " try again later", Duration.ofNanos(wait).plusMillis(999).withNanos(0));
+          + " try again later", retryAfter(wait));
     }
     if (!inFlight.tryAcquire()) {
       throttled.increment();
@@ -102,7 +103,7 @@ final class LoginGuard {
     if (wait > 0) {
       throttled.increment();
       throw new LoginThrottledException("too many failed logins recently from this client; try again later",
-          Duration.ofNanos(wait).plusMillis(999).withNanos(0));
+          retryAfter(wait));
     }
   }
 
@@ -151,5 +152,10 @@ final class LoginGuard {
       }
       return this;
     }
+  }
+
+  /** The wait, rounded up to whole seconds (what a Retry-After header carries). */
+  private static Duration retryAfter(long waitNanos) {
+    return Duration.ofSeconds(TimeUnit.NANOSECONDS.toSeconds(waitNanos + TimeUnit.SECONDS.toNanos(1) - 1));
   }
 }

@@ -6,6 +6,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CharsetEncoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /*
  * Role names and passwords are hostile input. Nothing here puts them into SQL: in the
@@ -60,8 +61,8 @@ final class Names {
    */
   static boolean preparesToNothing(char[] password) {
     for (char c : password) {
-      boolean mappedToNothing = c == '\u00AD' || c == '\u034F' || c == '\u1806' || c >= '\u180B' && c <= '\u180D'
-          || c >= '\u200B' && c <= '\u200D' || c == '\u2060' || c >= '\uFE00' && c <= '\uFE0F' || c == '\uFEFF';
+      boolean mappedToNothing = c == '\u00AD' || c == '\u034F' || c == '\u1806' || (c >= '\u180B' && c <= '\u180D')
+          || (c >= '\u200B' && c <= '\u200D') || c == '\u2060' || (c >= '\uFE00' && c <= '\uFE0F') || c == '\uFEFF';
       if (!mappedToNothing) {
         return false;
       }
@@ -82,7 +83,7 @@ final class Names {
       var bytes = encoder.encode(text);
       int n = bytes.remaining();
       if (bytes.hasArray()) {
-        java.util.Arrays.fill(bytes.array(), (byte) 0);
+        Arrays.fill(bytes.array(), bytes.arrayOffset(), bytes.arrayOffset() + bytes.capacity(), (byte) 0);
       }
       return n;
     } catch (CharacterCodingException e) {

@@ -58,7 +58,7 @@ final class PersonPool implements Lender {
     HikariConfig hc = new HikariConfig();
     hc.setPoolName("userbound-" + config.name() + "-" + Names.forPoolName(role) + "-" + SEQUENCE.incrementAndGet());
     hc.setDataSource(source);
-    hc.setMaximumPoolSize(config.maxConnectionsPerUser());
+    hc.setMaximumPoolSize(config.maxConnectionsPerPerson());
     hc.setMinimumIdle(0);
     hc.setConnectionTimeout(config.connectionTimeout().toMillis());
     hc.setValidationTimeout(Math.min(5_000, config.connectionTimeout().toMillis()));
@@ -143,7 +143,7 @@ final class PersonPool implements Lender {
 
   @Override
   public int maxConnections() {
-    return context.config().maxConnectionsPerUser();
+    return context.config().maxConnectionsPerPerson();
   }
 
   @Override

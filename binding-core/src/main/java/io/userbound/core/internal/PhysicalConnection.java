@@ -6,6 +6,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Iterator;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import io.userbound.core.LoginPolicy;
@@ -115,11 +116,21 @@ final class PhysicalConnection extends ForwardingConnection {
     return looksAlive(timeoutSeconds);
   }
 
-  boolean looksAlive() {
-    return looksAlive(2);
+  /**
+   * The check before a borrow's first use.
+   *
+   * @param thorough whether to also look for an end of stream with nothing before it (a
+   *     few system calls more); otherwise only for bytes that arrived
+   */
+  boolean looksAlive(boolean thorough) {
+    return looksAlive(2, thorough);
   }
 
   private boolean looksAlive(int timeoutSeconds) {
+    return looksAlive(timeoutSeconds, true);
+  }
+
+  private boolean looksAlive(int timeoutSeconds, boolean thorough) {
     if (isBroken()) {
       return false;
     }
@@ -127,7 +138,7 @@ final class PhysicalConnection extends ForwardingConnection {
       return true;
     }
     try {
-      int pending = socket.pendingBytes();
+      int pending = thorough ? socket.pendingBytes() : socket.arrivedBytes();
       if (pending == 0) {
         return true;
       }
@@ -194,7 +205,7 @@ final class PhysicalConnection extends ForwardingConnection {
   }
 
   private static boolean same(String a, String b) {
-    return a == b || a != null && a.equals(b);
+    return Objects.equals(a, b);
   }
 
   private static String[] snapshot(Map<String, String> statuses) {

@@ -125,15 +125,11 @@ final class PhysicalConnector {
   }
 
   private static int isolation(String level) {
-    switch (level) {
-      case "serializable":
-        return Connection.TRANSACTION_SERIALIZABLE;
-      case "repeatable read":
-        return Connection.TRANSACTION_REPEATABLE_READ;
-      case "read uncommitted":
-        return Connection.TRANSACTION_READ_UNCOMMITTED;
-      default:
-        return Connection.TRANSACTION_READ_COMMITTED;
-    }
+    return switch (level) {
+      case "serializable" -> Connection.TRANSACTION_SERIALIZABLE;
+      case "repeatable read" -> Connection.TRANSACTION_REPEATABLE_READ;
+      case "read uncommitted" -> Connection.TRANSACTION_READ_UNCOMMITTED;
+      default -> Connection.TRANSACTION_READ_COMMITTED;
+    };
   }
 }

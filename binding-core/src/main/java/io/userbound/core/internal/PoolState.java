@@ -59,7 +59,7 @@ final class PoolState {
   boolean tryLease(boolean evenIfRetired) {
     while (true) {
       int s = state.get();
-      if ((s & CLOSING) != 0 || (s & RETIRED) != 0 && !evenIfRetired) {
+      if ((s & CLOSING) != 0 || ((s & RETIRED) != 0 && !evenIfRetired)) {
         return false;
       }
       if ((s & LEASES) == LEASES) {

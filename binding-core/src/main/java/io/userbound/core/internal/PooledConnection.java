@@ -47,7 +47,8 @@ import org.slf4j.LoggerFactory;
  *
  * Before the first use of a borrow, a physical connection that sat idle is checked
  * locally (PhysicalConnection.looksAlive, no round trip unless the server sent something
- * unasked); one that died (terminated backend, server restart) is evicted and replaced
+ * unasked; after a short idle only for bytes that arrived, one system call, after a
+ * longer one also for an end of stream); one that died (terminated backend, server restart) is evicted and replaced
  * before the request has done anything on it, so the request never sees it.
  *
  * After close (or after Userbound itself was closed) every method throws a typed
@@ -68,6 +69,12 @@ final class PooledConnection implements Connection {
 
   /** A connection idle for less than this is not checked before its first use. */
   private static final long CHECK_AFTER_IDLE_NANOS = TimeUnit.MICROSECONDS.toNanos(100);
+
+  /**
+   * A connection idle for less than this is only checked for bytes that arrived (one
+   * system call); from this on also for an end of stream with nothing before it.
+   */
+  private static final long THOROUGH_AFTER_IDLE_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
 
   private final Lender pool;
   private final HandBack handBack;
@@ -117,7 +124,8 @@ final class PooledConnection implements Connection {
     long now = System.nanoTime();
     pool.touch();
     PhysicalConnection p = physical();
-    for (int attempt = 0; now - p.lastUsed >= CHECK_AFTER_IDLE_NANOS && !p.looksAlive(); attempt++) {
+    for (int attempt = 0; now - p.lastUsed >= CHECK_AFTER_IDLE_NANOS
+        && !p.looksAlive(now - p.lastUsed >= THOROUGH_AFTER_IDLE_NANOS); attempt++) {
       // It died while idle (terminated, server restarted): nothing has run on it yet, so
       // take another from the pool; the request never sees this one.
       log.debug("{}: an idle connection was found dead before use; replacing it", pool);
@@ -380,7 +388,7 @@ final class PooledConnection implements Connection {
 
   @Override
   public boolean isWrapperFor(Class<?> type) throws SQLException {
-    return type.isInstance(this) || type.isInterface() && c().isWrapperFor(type);
+    return type.isInstance(this) || (type.isInterface() && c().isWrapperFor(type));
   }
 
   // ---- setters that change session state ----------------------------------------------

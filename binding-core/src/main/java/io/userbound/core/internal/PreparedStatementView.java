@@ -93,7 +93,7 @@ class PreparedStatementView extends StatementView implements PreparedStatement {
   }
 
   @Override
-  public void setBigDecimal(int a, java.math.BigDecimal b) throws SQLException {
+  public void setBigDecimal(int a, BigDecimal b) throws SQLException {
     ps.setBigDecimal(a, b);
   }
 

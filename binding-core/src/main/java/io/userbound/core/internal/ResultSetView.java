@@ -122,23 +122,23 @@ final class ResultSetView implements ResultSet {
 
   @Override
   @Deprecated
-  public java.math.BigDecimal getBigDecimal(String a, int b) throws SQLException {
+  public BigDecimal getBigDecimal(String a, int b) throws SQLException {
     return rs.getBigDecimal(a, b);
   }
 
   @Override
-  public java.math.BigDecimal getBigDecimal(String a) throws SQLException {
+  public BigDecimal getBigDecimal(String a) throws SQLException {
     return rs.getBigDecimal(a);
   }
 
   @Override
   @Deprecated
-  public java.math.BigDecimal getBigDecimal(int a, int b) throws SQLException {
+  public BigDecimal getBigDecimal(int a, int b) throws SQLException {
     return rs.getBigDecimal(a, b);
   }
 
   @Override
-  public java.math.BigDecimal getBigDecimal(int a) throws SQLException {
+  public BigDecimal getBigDecimal(int a) throws SQLException {
     return rs.getBigDecimal(a);
   }
 
@@ -625,12 +625,12 @@ final class ResultSetView implements ResultSet {
   }
 
   @Override
-  public void updateBigDecimal(String a, java.math.BigDecimal b) throws SQLException {
+  public void updateBigDecimal(String a, BigDecimal b) throws SQLException {
     rs.updateBigDecimal(a, b);
   }
 
   @Override
-  public void updateBigDecimal(int a, java.math.BigDecimal b) throws SQLException {
+  public void updateBigDecimal(int a, BigDecimal b) throws SQLException {
     rs.updateBigDecimal(a, b);
   }
 

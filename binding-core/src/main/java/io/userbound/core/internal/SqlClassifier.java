@@ -255,21 +255,18 @@ final class SqlClassifier {
         return;  // empty statement
       }
       switch (command) {
-        case "set":
+        case "set" -> {
           if (!"local".equals(second) && !"transaction".equals(second) && !"constraints".equals(second)) {
             result |= SESSION;
           }
-          break;
-        case "prepare":
-          result |= "transaction".equals(second) ? SESSION : SESSION | PREPARED;
-          break;
-        case "rollback":
-        case "commit":
-          break;  // also ROLLBACK PREPARED / COMMIT PREPARED
-        default:
+        }
+        case "prepare" -> result |= "transaction".equals(second) ? SESSION : SESSION | PREPARED;
+        case "rollback", "commit" -> { }  // also ROLLBACK PREPARED / COMMIT PREPARED
+        default -> {
           if (!CLEAN_COMMANDS.contains(command)) {
             result |= SESSION;
           }
+        }
       }
     }
 
@@ -311,7 +308,7 @@ final class SqlClassifier {
       String w = previousWord;
       if (beforePrevious != null) {
         // schema-qualified: only pg_catalog's own functions are known
-        return beforePrevious.equals("pg_catalog") && (FUNCTIONS.contains(w) || TYPES.contains(w))
+        return (beforePrevious.equals("pg_catalog") && (FUNCTIONS.contains(w) || TYPES.contains(w)))
             || afterInto();
       }
       return KEYWORDS_BEFORE_PAREN.contains(w) || TYPES.contains(w) || FUNCTIONS.contains(w)

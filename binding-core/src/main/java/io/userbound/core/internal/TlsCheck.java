@@ -29,7 +29,7 @@ final class TlsCheck {
       return;
     }
     String mode = sslmode(config);
-    if (mode.equals("verify-full") || mode.equals("verify-ca") || mode.equals("require") && hasRootCert(config)) {
+    if (mode.equals("verify-full") || mode.equals("verify-ca") || (mode.equals("require") && hasRootCert(config))) {
       return;
     }
     log.warn("database '{}' connects to {} with sslmode={}: passwords and data cross the network to a server"

@@ -62,7 +62,7 @@ final class Views {
   /** A view of a driver object that belongs to this connection's current borrow. */
   @SuppressWarnings("unchecked")
   static <T> T of(PooledConnection owner, T target) {
-    if (target == null || target instanceof Proxy && Proxy.getInvocationHandler(target) instanceof Handler) {
+    if (target == null || (target instanceof Proxy && Proxy.getInvocationHandler(target) instanceof Handler)) {
       return target;
     }
     Class<?>[] interfaces = INTERFACES.computeIfAbsent(target.getClass(), Views::publicInterfaces);
@@ -120,7 +120,7 @@ final class Views {
   }
 
   static boolean isWrapperFor(Object self, Wrapper delegate, Class<?> type) throws SQLException {
-    return type.isInstance(self) || type.isInterface() && delegate.isWrapperFor(type);
+    return type.isInstance(self) || (type.isInterface() && delegate.isWrapperFor(type));
   }
 
   static SQLException refusal(Class<?> type) {
@@ -189,14 +189,11 @@ final class Views {
     public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
       String name = method.getName();
       if (method.getDeclaringClass() == Object.class) {
-        switch (name) {
-          case "equals":
-            return proxy == args[0];
-          case "hashCode":
-            return System.identityHashCode(proxy);
-          default:
-            return "Userbound view of " + target.getClass().getSimpleName() + " (" + owner + ")";
-        }
+        return switch (name) {
+          case "equals" -> proxy == args[0];
+          case "hashCode" -> System.identityHashCode(proxy);
+          default -> "Userbound view of " + target.getClass().getSimpleName() + " (" + owner + ")";
+        };
       }
       if (method.getDeclaringClass() == Wrapper.class) {
         Class<?> type = (Class<?>) args[0];
@@ -215,14 +212,16 @@ final class Views {
       }
       if (connection && method.getParameterCount() == 0) {
         switch (name) {
-          case "getCopyAPI":
+          case "getCopyAPI" -> {
             return new CopyManager((BaseConnection) proxy);
-          case "getLargeObjectAPI":
+          }
+          case "getLargeObjectAPI" -> {
             return new LargeObjectManager((BaseConnection) proxy);
-          case "getFastpathAPI":
+          }
+          case "getFastpathAPI" -> {
             return new Fastpath((BaseConnection) proxy);
-          default:
-            break;
+          }
+          default -> { }
         }
       }
       Object result = call(target, method, args);

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.hibernate.HibernateException;
 import org.hibernate.SessionFactory;
 import org.hibernate.boot.MetadataSources;
 import org.hibernate.boot.registry.StandardServiceRegistry;
@@ -48,6 +49,7 @@ public final class DefaultUserboundHibernate implements UserboundHibernate {
   private final EntityScanner.Result scan;
   private final Map<String, SessionFactory> factories;
   private final Set<String> declared;
+  @SuppressWarnings("ThreadLocalUsage")  // per instance on purpose: one open unit of work per thread and instance
   private final ThreadLocal<DefaultUnitOfWork> current = new ThreadLocal<>();
   private final Duration cacheStaleness;
   private volatile boolean closed;
@@ -231,7 +233,7 @@ public final class DefaultUserboundHibernate implements UserboundHibernate {
       for (Map.Entry<String, SessionFactory> e : factories.entrySet()) {
         try {
           e.getValue().getSchemaManager().validateMappedObjects();
-        } catch (org.hibernate.HibernateException ex) {
+        } catch (HibernateException ex) {
           problems.add("database '" + e.getKey() + "': " + ex.getMessage());
           first = first == null ? ex : first;
         }

@@ -61,7 +61,7 @@ final class LocalPostgresServer extends AbstractPostgresServer {
   static final String ADMIN_USER = "userbound_admin";
   static final String HOST = "127.0.0.1";
   private static final int PASSWORD_LENGTH = 24;
-  private static final Duration INITDB_TIMEOUT = Duration.ofSeconds(120);
+  private static final Duration INITDB_TIMEOUT = Duration.ofMinutes(2);
   private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
   private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
   private static final int PORT_ATTEMPTS = 5;
@@ -193,7 +193,8 @@ final class LocalPostgresServer extends AbstractPostgresServer {
     } finally {
       Arrays.fill(password, '\0');
       if (bytes.hasArray()) {
-        Arrays.fill(bytes.array(), (byte) 0);
+        int from = bytes.arrayOffset();
+        Arrays.fill(bytes.array(), from, from + bytes.capacity(), (byte) 0);
       }
     }
   }
@@ -293,7 +294,7 @@ final class LocalPostgresServer extends AbstractPostgresServer {
   }
 
   private static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByAddress(HOST, new byte[] {127, 0, 0, 1}))) {
       return socket.getLocalPort();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot find a free port on " + HOST, e);

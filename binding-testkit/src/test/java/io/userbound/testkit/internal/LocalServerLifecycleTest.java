@@ -10,6 +10,7 @@ import io.userbound.testkit.PostgresServer;
 import io.userbound.testkit.Source;
 import java.io.IOException;
 import java.net.ConnectException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.file.Files;
@@ -48,7 +49,7 @@ class LocalServerLifecycleTest {
 
   private static boolean accepts(int port) {
     try (Socket socket = new Socket()) {
-      socket.connect(new InetSocketAddress("127.0.0.1", port), 1000);
+      socket.connect(new InetSocketAddress(InetAddress.getByAddress(new byte[] {127, 0, 0, 1}), port), 1000);
       return true;
     } catch (ConnectException e) {
       return false;

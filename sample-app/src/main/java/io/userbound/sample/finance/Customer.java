@@ -18,17 +18,17 @@ public class Customer {
   protected Customer() {
   }
 
-  /** @return the primary key */
+  /** Returns the primary key. */
   public Long getId() {
     return id;
   }
 
-  /** @return the company name */
+  /** Returns the company name. */
   public String getName() {
     return name;
   }
 
-  /** @return the ISO 3166 country code */
+  /** Returns the ISO 3166 country code. */
   public String getCountry() {
     return country;
   }

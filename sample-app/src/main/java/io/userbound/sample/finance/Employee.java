@@ -19,22 +19,22 @@ public class Employee {
   protected Employee() {
   }
 
-  /** @return the primary key */
+  /** Returns the primary key. */
   public Long getId() {
     return id;
   }
 
-  /** @return the full name */
+  /** Returns the full name. */
   public String getName() {
     return name;
   }
 
-  /** @return the e-mail address */
+  /** Returns the e-mail address. */
   public String getEmail() {
     return email;
   }
 
-  /** @return the department */
+  /** Returns the department. */
   public String getDepartment() {
     return department;
   }

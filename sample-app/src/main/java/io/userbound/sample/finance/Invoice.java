@@ -58,27 +58,27 @@ public class Invoice {
     this.amount = Objects.requireNonNull(amount, "amount");
   }
 
-  /** @return the primary key; {@code null} until persisted */
+  /** Returns the primary key; {@code null} until persisted. */
   public Long getId() {
     return id;
   }
 
-  /** @return the customer (a lazy reference: its id is free, its fields cost a query) */
+  /** Returns the customer (a lazy reference: its id is free, its fields cost a query). */
   public Customer getCustomer() {
     return customer;
   }
 
-  /** @return the amount */
+  /** Returns the amount. */
   public BigDecimal getAmount() {
     return amount;
   }
 
-  /** @return the day it was issued, set by PostgreSQL */
+  /** Returns the day it was issued, set by PostgreSQL. */
   public LocalDate getIssuedOn() {
     return issuedOn;
   }
 
-  /** @return the role that created it, set by PostgreSQL */
+  /** Returns the role that created it, set by PostgreSQL. */
   public String getCreatedBy() {
     return createdBy;
   }

@@ -62,32 +62,32 @@ public class Hour {
     this.note = Objects.requireNonNull(note, "note");
   }
 
-  /** @return the primary key; {@code null} until persisted */
+  /** Returns the primary key; {@code null} until persisted. */
   public Long getId() {
     return id;
   }
 
-  /** @return the project (a lazy reference: its id is free, its fields cost a query) */
+  /** Returns the project (a lazy reference: its id is free, its fields cost a query). */
   public Project getProject() {
     return project;
   }
 
-  /** @return the role that logged the hours, set by PostgreSQL */
+  /** Returns the role that logged the hours, set by PostgreSQL. */
   public String getPerson() {
     return person;
   }
 
-  /** @return the day worked */
+  /** Returns the day worked. */
   public LocalDate getWorkDate() {
     return workDate;
   }
 
-  /** @return the hours worked */
+  /** Returns the hours worked. */
   public BigDecimal getHours() {
     return hours;
   }
 
-  /** @return the note, possibly empty */
+  /** Returns the note, possibly empty. */
   public String getNote() {
     return note;
   }

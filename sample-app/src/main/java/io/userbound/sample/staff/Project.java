@@ -18,17 +18,17 @@ public class Project {
   protected Project() {
   }
 
-  /** @return the primary key */
+  /** Returns the primary key. */
   public Long getId() {
     return id;
   }
 
-  /** @return the short code, e.g. {@code APOLLO} */
+  /** Returns the short code, e.g. {@code APOLLO}. */
   public String getCode() {
     return code;
   }
 
-  /** @return the name */
+  /** Returns the name. */
   public String getName() {
     return name;
   }
