@@ -11,5 +11,6 @@ module io.userbound.core {
 
   exports io.userbound.core;
   // pgjdbc instantiates the socket factory by class name.
-  exports io.userbound.core.internal to org.postgresql.jdbc;
+  exports io.userbound.core.internal to
+      org.postgresql.jdbc;
 }

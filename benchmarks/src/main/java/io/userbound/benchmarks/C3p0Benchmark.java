@@ -4,7 +4,6 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
-import org.openjdk.jmh.infra.Blackhole;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -15,6 +14,7 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.Blackhole;
 
 /*
  * c3p0's ComboPooledDataSource.getConnection(user, password), one pool per person.
@@ -26,7 +26,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Threads(2)
-@Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
 @Warmup(iterations = 2, time = 1)
 @Measurement(iterations = 5, time = 1)
 public class C3p0Benchmark {
@@ -63,7 +65,8 @@ public class C3p0Benchmark {
    */
   @Benchmark
   public void borrow(People s, Cursor cursor, Blackhole bh) throws SQLException {
-    try (Connection c = s.pool.getConnection(s.fixture.people[s.person(cursor)], Fixture.PASSWORD)) {
+    try (Connection c =
+        s.pool.getConnection(s.fixture.people[s.person(cursor)], Fixture.PASSWORD)) {
       bh.consume(c);
     }
   }

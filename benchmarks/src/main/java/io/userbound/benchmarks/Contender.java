@@ -29,15 +29,24 @@ public abstract class Contender {
   @Param({"100"})
   public int people;
 
-  /** What a request does with its connection: {@code select1}, {@code pk} or {@code write} (see {@link Work}). */
+  /**
+   * What a request does with its connection: {@code select1}, {@code pk} or {@code write} (see
+   * {@link Work}).
+   */
   @Param({"select1"})
   public String work;
 
-  /** When people come back: {@code soon} or {@code later}, and so whether pools validate (see {@link Pools}). */
+  /**
+   * When people come back: {@code soon} or {@code later}, and so whether pools validate (see {@link
+   * Pools}).
+   */
   @Param({"soon"})
   public String comeBack;
 
-  /** Network round trip added in µs: 0 is loopback; more puts a delaying {@code TcpProxy} in between. */
+  /**
+   * Network round trip added in µs: 0 is loopback; more puts a delaying {@code TcpProxy} in
+   * between.
+   */
   @Param({"0"})
   public int rtt;
 
@@ -53,8 +62,10 @@ public abstract class Contender {
 
   Fixture fixture;
   Work request;
+
   /** Whether pools validate connections on every borrow ({@code comeBack = later}). */
   boolean validate;
+
   int threads;
 
   private boolean ownsFixture;
@@ -70,9 +81,13 @@ public abstract class Contender {
   @Setup(Level.Trial)
   public void setUp(BenchmarkParams params) throws Exception {
     int t = params.getThreads();
-    String[] name = params.getBenchmark().split("\\.");  // ...UserboundBenchmark.request
-    Fixture f = Fixture.start(name[name.length - 2].replace("Benchmark", "") + "-" + people, maxConnections(t), people,
-        Duration.ofNanos(rtt * 500L));
+    String[] name = params.getBenchmark().split("\\."); // ...UserboundBenchmark.request
+    Fixture f =
+        Fixture.start(
+            name[name.length - 2].replace("Benchmark", "") + "-" + people,
+            maxConnections(t),
+            people,
+            Duration.ofNanos(rtt * 500L));
     start(f, true, t);
   }
 
@@ -82,31 +97,37 @@ public abstract class Contender {
     ownsFixture = owns;
     threads = threadCount;
     request = Work.of(work);
-    mode = switch (access) {
-      case "own" -> 0;
-      case "shared" -> 1;
-      case "random" -> 2;
-      default -> throw new IllegalArgumentException("access = " + access + ": use own, shared or random");
-    };
+    mode =
+        switch (access) {
+          case "own" -> 0;
+          case "shared" -> 1;
+          case "random" -> 2;
+          default ->
+              throw new IllegalArgumentException(
+                  "access = " + access + ": use own, shared or random");
+        };
     validate = Pools.validateOnBorrow(comeBack);
     try {
       open();
       // Every person once, so that what is measured is the warm case: pools filled, pgjdbc's
       // and the server's per-connection caches warm.
       int n = Math.max(people, threads);
-      Fixture.parallel(n, i -> {
-        try {
-          return request(i % people, i % threads, 1 + i % Fixture.ROWS);
-        } catch (SQLException e) {
-          throw new IllegalStateException("warm-up request " + i + " failed", e);
-        }
-      });
+      Fixture.parallel(
+          n,
+          i -> {
+            try {
+              return request(i % people, i % threads, 1 + i % Fixture.ROWS);
+            } catch (SQLException e) {
+              throw new IllegalStateException("warm-up request " + i + " failed", e);
+            }
+          });
     } catch (Exception e) {
       tearDown();
       throw e;
     }
     if (!owns) {
-      // On a shared server (Interleaved) the next contender in this JVM must start from the default.
+      // On a shared server (Interleaved) the next contender in this JVM must start from the
+      // default.
       Pools.defaultValidation();
     }
   }

@@ -33,7 +33,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Threads(2)
-@Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
 @Warmup(iterations = 2, time = 1)
 @Measurement(iterations = 5, time = 1)
 public class ControlBenchmark {
@@ -46,13 +48,18 @@ public class ControlBenchmark {
     @Override
     void open() {
       int n = Math.max(people, threads);
-      open = Fixture.parallel(n, i -> {
-        try {
-          return fixture.open(fixture.people[i % people]);
-        } catch (SQLException e) {
-          throw new IllegalStateException("cannot open a connection as " + fixture.people[i % people], e);
-        }
-      }).toArray(new Connection[0]);
+      open =
+          Fixture.parallel(
+                  n,
+                  i -> {
+                    try {
+                      return fixture.open(fixture.people[i % people]);
+                    } catch (SQLException e) {
+                      throw new IllegalStateException(
+                          "cannot open a connection as " + fixture.people[i % people], e);
+                    }
+                  })
+              .toArray(new Connection[0]);
     }
 
     /** The person's connection, or with fewer people than threads, the thread's own. */
@@ -71,7 +78,10 @@ public class ControlBenchmark {
     }
   }
 
-  /** The same connections under a plain Hibernate session factory, which is handed each session's connection. */
+  /**
+   * The same connections under a plain Hibernate session factory, which is handed each session's
+   * connection.
+   */
   @State(Scope.Benchmark)
   public static class HibernateConnections extends Connections {
     SessionFactory factory;
@@ -84,7 +94,8 @@ public class ControlBenchmark {
 
     @Override
     int request(int person, int thread, int row) {
-      try (Session session = factory.withOptions().connection(connection(person, thread)).openSession()) {
+      try (Session session =
+          factory.withOptions().connection(connection(person, thread)).openSession()) {
         return Work.hibernate(session, row);
       }
     }
@@ -97,18 +108,24 @@ public class ControlBenchmark {
       super.close();
     }
 
-    /** Hibernate with the settings binding-hibernate uses, and no connection provider of its own. */
+    /**
+     * Hibernate with the settings binding-hibernate uses, and no connection provider of its own.
+     */
     static SessionFactory plainSessionFactory() {
-      StandardServiceRegistry registry = new StandardServiceRegistryBuilder()
-          .applySetting(AvailableSettings.USE_SECOND_LEVEL_CACHE, "false")
-          .applySetting(AvailableSettings.USE_QUERY_CACHE, "false")
-          .applySetting(AvailableSettings.CONNECTION_HANDLING, "DELAYED_ACQUISITION_AND_HOLD")
-          .applySetting(AvailableSettings.DIALECT, "org.hibernate.dialect.PostgreSQLDialect")
-          .applySetting(AvailableSettings.ALLOW_METADATA_ON_BOOT, "false")
-          .applySetting(AvailableSettings.HBM2DDL_AUTO, "none")
-          .build();
+      StandardServiceRegistry registry =
+          new StandardServiceRegistryBuilder()
+              .applySetting(AvailableSettings.USE_SECOND_LEVEL_CACHE, "false")
+              .applySetting(AvailableSettings.USE_QUERY_CACHE, "false")
+              .applySetting(AvailableSettings.CONNECTION_HANDLING, "DELAYED_ACQUISITION_AND_HOLD")
+              .applySetting(AvailableSettings.DIALECT, "org.hibernate.dialect.PostgreSQLDialect")
+              .applySetting(AvailableSettings.ALLOW_METADATA_ON_BOOT, "false")
+              .applySetting(AvailableSettings.HBM2DDL_AUTO, "none")
+              .build();
       try {
-        return new MetadataSources(registry).addAnnotatedClass(Item.class).buildMetadata().buildSessionFactory();
+        return new MetadataSources(registry)
+            .addAnnotatedClass(Item.class)
+            .buildMetadata()
+            .buildSessionFactory();
       } catch (RuntimeException e) {
         StandardServiceRegistryBuilder.destroy(registry);
         throw e;

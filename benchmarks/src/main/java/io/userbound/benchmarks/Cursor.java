@@ -23,8 +23,7 @@ public class Cursor {
   private int rowStep;
 
   /** For JMH, which places it with {@link #place(ThreadParams)}. */
-  public Cursor() {
-  }
+  public Cursor() {}
 
   /** For harnesses outside JMH: thread {@code thread} of {@code threads}. */
   Cursor(int thread, int threads) {

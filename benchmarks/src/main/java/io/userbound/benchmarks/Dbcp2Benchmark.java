@@ -4,7 +4,6 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
-import org.openjdk.jmh.infra.Blackhole;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -15,9 +14,11 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.Blackhole;
 
 /*
- * commons-dbcp2's PerUserPoolDataSource over pgjdbc's ConnectionPoolDataSource, one pool per person.
+ * commons-dbcp2's PerUserPoolDataSource over pgjdbc's ConnectionPoolDataSource, one pool per
+ * person.
  *
  * No 10,000 people: DBCP2 has no cap across users, so every person keeps an idle connection
  * open and 10,000 people need 10,000 server backends, far above any max_connections this
@@ -26,7 +27,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Threads(2)
-@Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
 @Warmup(iterations = 2, time = 1)
 @Measurement(iterations = 5, time = 1)
 public class Dbcp2Benchmark {
@@ -63,7 +66,8 @@ public class Dbcp2Benchmark {
    */
   @Benchmark
   public void borrow(People s, Cursor cursor, Blackhole bh) throws SQLException {
-    try (Connection c = s.pool.getConnection(s.fixture.people[s.person(cursor)], Fixture.PASSWORD)) {
+    try (Connection c =
+        s.pool.getConnection(s.fixture.people[s.person(cursor)], Fixture.PASSWORD)) {
       bh.consume(c);
     }
   }

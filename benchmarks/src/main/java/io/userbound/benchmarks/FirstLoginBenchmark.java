@@ -46,7 +46,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @BenchmarkMode(Mode.SingleShotTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Threads(1)
-@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
 @Warmup(iterations = 3)
 @Measurement(iterations = 10)
 @State(Scope.Benchmark)
@@ -82,7 +84,9 @@ public class FirstLoginBenchmark {
       case "userbound" -> userbound = Pools.userbound(fixture, 2 * PEOPLE, SessionReset.TRACKED);
       case "dbcp2" -> dbcp2 = Pools.dbcp2(fixture, false);
       case "c3p0" -> c3p0 = Pools.c3p0(fixture, false);
-      default -> throw new IllegalArgumentException("library = " + library + ": use userbound, dbcp2 or c3p0");
+      default ->
+          throw new IllegalArgumentException(
+              "library = " + library + ": use userbound, dbcp2 or c3p0");
     }
   }
 

@@ -35,8 +35,10 @@ import org.postgresql.Driver;
 final class Fixture implements AutoCloseable {
 
   static final String DATABASE = "bench";
+
   /** The password of every person. Not a secret: these servers live for one trial on loopback. */
   static final String PASSWORD = "Bench-pw-7d1f";
+
   /** Threads used to open many connections or logins during setup (not measured). */
   static final int SETUP_THREADS = 4;
 
@@ -47,8 +49,10 @@ final class Fixture implements AutoCloseable {
   private static final int ROLES_PER_BATCH = 1_000;
 
   final PostgresServer server;
+
   /** Where clients connect: the server, or the delaying proxy in front of it. */
   final String url;
+
   final String[] people;
   private final TcpProxy proxy;
 
@@ -80,30 +84,42 @@ final class Fixture implements AutoCloseable {
    * @param oneWayDelay how long the proxy holds each direction's bytes; zero for no proxy
    */
   static Fixture start(String name, int maxConnections, int people, Duration oneWayDelay) {
-    PostgresServer server = PostgresServer.start(PostgresOptions.builder()
-        .name("bench-" + name)
-        .maxConnections(maxConnections)
-        // Creating thousands of roles right before measuring would otherwise wake autovacuum
-        // on the catalogs in the middle of a trial.
-        .setting("autovacuum", "off")
-        .build());
+    PostgresServer server =
+        PostgresServer.start(
+            PostgresOptions.builder()
+                .name("bench-" + name)
+                .maxConnections(maxConnections)
+                // Creating thousands of roles right before measuring would otherwise wake
+                // autovacuum
+                // on the catalogs in the middle of a trial.
+                .setting("autovacuum", "off")
+                .build());
     try {
       server.createDatabase(DATABASE);
-      server.execute(DATABASE, "CREATE TABLE item (id integer PRIMARY KEY, name text NOT NULL, qty integer NOT NULL);"
-          + " INSERT INTO item SELECT i, 'item ' || i, i % 100 FROM generate_series(1, " + ROWS + ") i;"
-          + " GRANT SELECT, UPDATE ON item TO PUBLIC; ANALYZE item;");
+      server.execute(
+          DATABASE,
+          "CREATE TABLE item (id integer PRIMARY KEY, name text NOT NULL, qty integer NOT NULL);"
+              + " INSERT INTO item SELECT i, 'item ' || i, i % 100 FROM generate_series(1, "
+              + ROWS
+              + ") i;"
+              + " GRANT SELECT, UPDATE ON item TO PUBLIC; ANALYZE item;");
       String[] roles = new String[people];
       String verifier = ScramVerifier.of(PASSWORD.toCharArray());
       StringBuilder sql = new StringBuilder();
       for (int i = 0; i < people; i++) {
         roles[i] = person(i);
-        sql.append("CREATE ROLE ").append(roles[i]).append(" LOGIN PASSWORD '").append(verifier).append("';\n");
+        sql.append("CREATE ROLE ")
+            .append(roles[i])
+            .append(" LOGIN PASSWORD '")
+            .append(verifier)
+            .append("';\n");
         if ((i + 1) % ROLES_PER_BATCH == 0 || i == people - 1) {
           server.execute("postgres", sql.toString());
           sql.setLength(0);
         }
       }
-      TcpProxy proxy = oneWayDelay.isZero() ? null : TcpProxy.start(server.host(), server.port(), oneWayDelay);
+      TcpProxy proxy =
+          oneWayDelay.isZero() ? null : TcpProxy.start(server.host(), server.port(), oneWayDelay);
       return new Fixture(server, roles, proxy);
     } catch (RuntimeException e) {
       server.close();
@@ -131,13 +147,16 @@ final class Fixture implements AutoCloseable {
 
   /** Opens one connection per person 0..n-1, in parallel. */
   Connection[] openMany(int n) {
-    List<Connection> list = parallel(n, i -> {
-      try {
-        return open(people[i]);
-      } catch (SQLException e) {
-        throw new IllegalStateException("cannot open a connection as " + people[i], e);
-      }
-    });
+    List<Connection> list =
+        parallel(
+            n,
+            i -> {
+              try {
+                return open(people[i]);
+              } catch (SQLException e) {
+                throw new IllegalStateException("cannot open a connection as " + people[i], e);
+              }
+            });
     return list.toArray(new Connection[0]);
   }
 
@@ -169,7 +188,9 @@ final class Fixture implements AutoCloseable {
     }
   }
 
-  /** Runs {@code task(0..n-1)} on {@link #SETUP_THREADS} threads and returns the results in order. */
+  /**
+   * Runs {@code task(0..n-1)} on {@link #SETUP_THREADS} threads and returns the results in order.
+   */
   static <T> List<T> parallel(int n, IntFunction<T> task) {
     ExecutorService pool = Executors.newFixedThreadPool(SETUP_THREADS);
     try {

@@ -8,7 +8,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import org.openjdk.jmh.infra.Blackhole;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -19,6 +18,7 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.Blackhole;
 
 /*
  * A plain map of HikariCP pools, one per person, looked up by role name: what Userbound builds
@@ -28,7 +28,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Threads(2)
-@Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
 @Warmup(iterations = 2, time = 1)
 @Measurement(iterations = 5, time = 1)
 public class HikariMapBenchmark {
@@ -43,8 +45,12 @@ public class HikariMapBenchmark {
     void open() {
       housekeeper = Executors.newSingleThreadScheduledExecutor();
       pools = new ConcurrentHashMap<>();
-      Fixture.parallel(people, i -> pools.put(fixture.people[i],
-          Pools.hikari(fixture, fixture.people[i], Pools.MAX_PER_PERSON, 0, housekeeper)));
+      Fixture.parallel(
+          people,
+          i ->
+              pools.put(
+                  fixture.people[i],
+                  Pools.hikari(fixture, fixture.people[i], Pools.MAX_PER_PERSON, 0, housekeeper)));
     }
 
     @Override

@@ -7,12 +7,12 @@ import io.userbound.core.SessionReset;
 import io.userbound.core.Userbound;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
+import java.lang.ref.Reference;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.lang.ref.Reference;
-import java.util.List;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
@@ -23,7 +23,8 @@ import java.util.concurrent.TimeUnit;
  *
  * For each scenario: warm up (one login, query and logout in a throw-away instance, so class
  * loading and JIT are not a person's cost), start a fresh instance, measure heap after full GCs
- * and the live thread count, log N people in (keeping their Login objects, as web sessions would), let them sit idle, measure
+ * and the live thread count, log N people in (keeping their Login objects, as web sessions would),
+ * let them sit idle, measure
  * again. Per-person heap = (after - before) / N, so it includes the Login object the
  * application keeps. Threads are counted right after the logins and again after
  * SETTLE_SECONDS, when HikariCP's per-pool connection adder and closer threads (5 s
@@ -41,15 +42,16 @@ public final class IdleFootprint {
 
   /** Longer than HikariCP's 5 s keep-alive of its per-pool adder and closer threads. */
   static final int SETTLE_SECONDS = 7;
+
   static final int SMALL_BUDGET = 10;
 
-  private IdleFootprint() {
-  }
+  private IdleFootprint() {}
 
   /**
    * Runs the scenarios and writes a JSON file.
    *
-   * @param args the output file, then a comma-separated list of person counts (e.g. {@code 1000,10000})
+   * @param args the output file, then a comma-separated list of person counts (e.g. {@code
+   *     1000,10000})
    * @throws Exception on failure
    */
   public static void main(String[] args) throws Exception {
@@ -69,8 +71,9 @@ public final class IdleFootprint {
     long t0 = System.nanoTime();
     try (Fixture fixture = Fixture.start("footprint", smallest + SMALL_BUDGET + 40, most + 1)) {
       version = fixture.serverVersion();
-      System.out.printf("footprint: server up with %,d people in %d ms%n", most + 1,
-          TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+      System.out.printf(
+          "footprint: server up with %,d people in %d ms%n",
+          most + 1, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
       Scenario connected = run(fixture, smallest, smallest + SMALL_BUDGET, "connected");
       rows.add(connected.toMap());
       for (int n : counts) {
@@ -88,7 +91,8 @@ public final class IdleFootprint {
     System.out.println("footprint: wrote " + out);
   }
 
-  private static Scenario run(Fixture fixture, int people, int budget, String kind) throws Exception {
+  private static Scenario run(Fixture fixture, int people, int budget, String kind)
+      throws Exception {
     Scenario s = new Scenario(kind, people, budget);
     // Warm up in a throw-away instance: the spare last person logs in, runs a query and logs
     // out, so class loading and JIT are not counted as anybody's cost. Closing the instance
@@ -106,7 +110,8 @@ public final class IdleFootprint {
       s.threadsBefore = threads();
 
       long started = System.nanoTime();
-      List<Login> logins = Fixture.parallel(people, i -> userbound.login(fixture.people[i], fixture.password()));
+      List<Login> logins =
+          Fixture.parallel(people, i -> userbound.login(fixture.people[i], fixture.password()));
       try {
         s.loginMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
         s.threadsAfterLogins = threads();
@@ -117,13 +122,16 @@ public final class IdleFootprint {
         DatabaseStats stats = userbound.stats(Fixture.DATABASE);
         s.pools = stats.pools();
         s.openConnections = stats.idleConnections() + stats.activeConnections();
-        s.serverBackends = (int) fixture.server.backends().stream()
-            .filter(b -> "userbound".equals(b.applicationName())).count();
+        s.serverBackends =
+            (int)
+                fixture.server.backends().stream()
+                    .filter(b -> "userbound".equals(b.applicationName()))
+                    .count();
         if (logins.size() != people) {
           throw new IllegalStateException("lost logins");
         }
       } finally {
-        Reference.reachabilityFence(logins);  // the logins are what is measured
+        Reference.reachabilityFence(logins); // the logins are what is measured
       }
     }
     s.backendsAfterClose = waitForNoBackends(fixture);
@@ -145,7 +153,10 @@ public final class IdleFootprint {
     return ManagementFactory.getThreadMXBean().getThreadCount();
   }
 
-  /** Live threads by name with trailing numbers stripped, e.g. {@code userbound-1-housekeeper-1 -> userbound-#-housekeeper-#}. */
+  /**
+   * Live threads by name with trailing numbers stripped, e.g. {@code userbound-1-housekeeper-1 ->
+   * userbound-#-housekeeper-#}.
+   */
   private static Map<String, Integer> threadGroups() {
     Map<String, Integer> groups = new TreeMap<>();
     for (ThreadInfo t : ManagementFactory.getThreadMXBean().dumpAllThreads(false, false)) {
@@ -158,7 +169,11 @@ public final class IdleFootprint {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
     int left;
     do {
-      left = (int) fixture.server.backends().stream().filter(b -> "userbound".equals(b.applicationName())).count();
+      left =
+          (int)
+              fixture.server.backends().stream()
+                  .filter(b -> "userbound".equals(b.applicationName()))
+                  .count();
       if (left == 0) {
         return 0;
       }
@@ -201,7 +216,8 @@ public final class IdleFootprint {
       int without = people - withConnection;
       if (without > 0) {
         // heapDelta = without * x + withConnection * perConnected
-        correctedBytesPerPerson = ((heapAfter - heapBefore) - withConnection * perConnected) / without;
+        correctedBytesPerPerson =
+            ((heapAfter - heapBefore) - withConnection * perConnected) / without;
       }
     }
 
@@ -213,7 +229,9 @@ public final class IdleFootprint {
       m.put("heapBefore", heapBefore);
       m.put("heapAfter", heapAfter);
       m.put("bytesPerPerson", bytesPerPerson());
-      m.put("bytesPerPersonWithoutConnection", Double.isNaN(correctedBytesPerPerson) ? null : correctedBytesPerPerson);
+      m.put(
+          "bytesPerPersonWithoutConnection",
+          Double.isNaN(correctedBytesPerPerson) ? null : correctedBytesPerPerson);
       m.put("threadsBefore", threadsBefore);
       m.put("threadsAfterLogins", threadsAfterLogins);
       m.put("threadsSettled", threadsSettled);

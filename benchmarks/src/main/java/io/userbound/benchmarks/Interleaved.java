@@ -35,8 +35,7 @@ import java.util.concurrent.CyclicBarrier;
  */
 public final class Interleaved {
 
-  private Interleaved() {
-  }
+  private Interleaved() {}
 
   /**
    * Runs the comparison and prints a table.
@@ -58,8 +57,10 @@ public final class Interleaved {
     int rounds = Integer.parseInt(a.getOrDefault("rounds", "40"));
     long roundNanos = Long.parseLong(a.getOrDefault("roundMillis", "250")) * 1_000_000L;
     int rtt = Integer.parseInt(a.getOrDefault("rtt", "0"));
-    List<String> names = List.of(a.getOrDefault("contenders", "control,userbound,userboundDiscard,hikariMap,dbcp2")
-        .split(","));
+    List<String> names =
+        List.of(
+            a.getOrDefault("contenders", "control,userbound,userboundDiscard,hikariMap,dbcp2")
+                .split(","));
 
     Map<String, Contender> contenders = new LinkedHashMap<>();
     int maxConnections = 40;
@@ -73,17 +74,26 @@ public final class Interleaved {
       contenders.put(name, c);
       maxConnections += c.maxConnections(threads);
     }
-    try (Fixture fixture = Fixture.start("interleaved-" + people, maxConnections, people,
-        Duration.ofNanos(rtt * 500L))) {
+    try (Fixture fixture =
+        Fixture.start(
+            "interleaved-" + people, maxConnections, people, Duration.ofNanos(rtt * 500L))) {
       List<Contender> started = new ArrayList<>();
       try {
         for (Contender c : contenders.values()) {
           c.start(fixture, false, threads);
           started.add(c);
         }
-        System.out.printf(Locale.ROOT, "interleaved: %d people, %d threads, %d rounds of %d ms, %s, load %s%n",
-            people, threads, rounds, roundNanos / 1_000_000, a, loadAverage());
-        Map<String, Map<String, Double>> summary = summarize(run(contenders, threads, rounds, roundNanos), names.get(0));
+        System.out.printf(
+            Locale.ROOT,
+            "interleaved: %d people, %d threads, %d rounds of %d ms, %s, load %s%n",
+            people,
+            threads,
+            rounds,
+            roundNanos / 1_000_000,
+            a,
+            loadAverage());
+        Map<String, Map<String, Double>> summary =
+            summarize(run(contenders, threads, rounds, roundNanos), names.get(0));
         if (a.containsKey("out")) {
           Map<String, Object> doc = new LinkedHashMap<>();
           doc.put("people", people);
@@ -94,7 +104,9 @@ public final class Interleaved {
           doc.put("rtt", rtt);
           doc.put("base", names.get(0));
           doc.put("contenders", summary);
-          new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(new File(a.get("out")), doc);
+          new ObjectMapper()
+              .writerWithDefaultPrettyPrinter()
+              .writeValue(new File(a.get("out")), doc);
         }
         System.out.println("load at end: " + loadAverage());
       } finally {
@@ -110,8 +122,10 @@ public final class Interleaved {
       case "control" -> new ControlBenchmark.Connections();
       case "userbound", "userboundDiscard", "userboundNone" -> {
         UserboundBenchmark.People u = new UserboundBenchmark.People();
-        u.reset = base.equals("userbound") ? SessionReset.TRACKED
-            : base.equals("userboundDiscard") ? SessionReset.DISCARD_ALL : SessionReset.NONE;
+        u.reset =
+            base.equals("userbound")
+                ? SessionReset.TRACKED
+                : base.equals("userboundDiscard") ? SessionReset.DISCARD_ALL : SessionReset.NONE;
         yield u;
       }
       case "hikariMap" -> new HikariMapBenchmark.PoolMap();
@@ -121,8 +135,9 @@ public final class Interleaved {
     };
   }
 
-  private static Map<String, List<Double>> run(Map<String, Contender> contenders, int threads, int rounds,
-      long roundNanos) throws Exception {
+  private static Map<String, List<Double>> run(
+      Map<String, Contender> contenders, int threads, int rounds, long roundNanos)
+      throws Exception {
     List<String> names = new ArrayList<>(contenders.keySet());
     Map<String, List<Double>> results = new LinkedHashMap<>();
     names.forEach(n -> results.put(n, new ArrayList<>()));
@@ -138,31 +153,34 @@ public final class Interleaved {
     for (int t = 0; t < threads; t++) {
       int me = t;
       Cursor cursor = new Cursor(t, threads);
-      workers[t] = new Thread(() -> {
-        try {
-          while (true) {
-            start.await();
-            if (stop[0]) {
-              return;
-            }
-            Contender c = current[0];
-            long begin = System.nanoTime();
-            long deadline = begin + roundNanos;
-            long count = 0;
-            long now;
-            do {
-              c.request(c.person(cursor), me, cursor.row());
-              count++;
-              now = System.nanoTime();
-            } while (now < deadline);
-            counts[me] = count;
-            elapsed[me] = now - begin;
-            done.await();
-          }
-        } catch (Exception e) {
-          throw new IllegalStateException(e);
-        }
-      }, "interleaved-" + t);
+      workers[t] =
+          new Thread(
+              () -> {
+                try {
+                  while (true) {
+                    start.await();
+                    if (stop[0]) {
+                      return;
+                    }
+                    Contender c = current[0];
+                    long begin = System.nanoTime();
+                    long deadline = begin + roundNanos;
+                    long count = 0;
+                    long now;
+                    do {
+                      c.request(c.person(cursor), me, cursor.row());
+                      count++;
+                      now = System.nanoTime();
+                    } while (now < deadline);
+                    counts[me] = count;
+                    elapsed[me] = now - begin;
+                    done.await();
+                  }
+                } catch (Exception e) {
+                  throw new IllegalStateException(e);
+                }
+              },
+              "interleaved-" + t);
       workers[t].start();
     }
     for (int r = 0; r < warmup + rounds; r++) {
@@ -189,27 +207,46 @@ public final class Interleaved {
     return results;
   }
 
-  /** Prints and returns, per contender, the median, quartiles, median difference to the base and the ratio of medians. */
-  private static Map<String, Map<String, Double>> summarize(Map<String, List<Double>> results, String base) {
+  /**
+   * Prints and returns, per contender, the median, quartiles, median difference to the base and the
+   * ratio of medians.
+   */
+  private static Map<String, Map<String, Double>> summarize(
+      Map<String, List<Double>> results, String base) {
     List<Double> baseline = results.get(base);
     Map<String, Map<String, Double>> summary = new LinkedHashMap<>();
-    System.out.printf(Locale.ROOT, "%-18s %10s %10s %10s %16s %8s%n", "contender", "median", "p25", "p75",
-        "median Δ " + base, "ratio");
-    results.forEach((name, values) -> {
-      List<Double> diff = new ArrayList<>();
-      for (int i = 0; i < values.size(); i++) {
-        diff.add(values.get(i) - baseline.get(i));
-      }
-      Map<String, Double> row = new LinkedHashMap<>();
-      row.put("median", percentile(values, 50));
-      row.put("p25", percentile(values, 25));
-      row.put("p75", percentile(values, 75));
-      row.put("medianDiff", percentile(diff, 50));
-      row.put("ratio", percentile(values, 50) / percentile(baseline, 50));
-      summary.put(name, row);
-      System.out.printf(Locale.ROOT, "%-18s %10.1f %10.1f %10.1f %16.1f %7.2fx%n", name, row.get("median"),
-          row.get("p25"), row.get("p75"), row.get("medianDiff"), row.get("ratio"));
-    });
+    System.out.printf(
+        Locale.ROOT,
+        "%-18s %10s %10s %10s %16s %8s%n",
+        "contender",
+        "median",
+        "p25",
+        "p75",
+        "median Δ " + base,
+        "ratio");
+    results.forEach(
+        (name, values) -> {
+          List<Double> diff = new ArrayList<>();
+          for (int i = 0; i < values.size(); i++) {
+            diff.add(values.get(i) - baseline.get(i));
+          }
+          Map<String, Double> row = new LinkedHashMap<>();
+          row.put("median", percentile(values, 50));
+          row.put("p25", percentile(values, 25));
+          row.put("p75", percentile(values, 75));
+          row.put("medianDiff", percentile(diff, 50));
+          row.put("ratio", percentile(values, 50) / percentile(baseline, 50));
+          summary.put(name, row);
+          System.out.printf(
+              Locale.ROOT,
+              "%-18s %10.1f %10.1f %10.1f %16.1f %7.2fx%n",
+              name,
+              row.get("median"),
+              row.get("p25"),
+              row.get("p75"),
+              row.get("medianDiff"),
+              row.get("ratio"));
+        });
     return summary;
   }
 

@@ -43,7 +43,8 @@ import org.openjdk.jmh.runner.options.TimeValue;
  *          --no-interleaved   skip the interleaved cross-check (full suite only)
  *          --out DIR          write results elsewhere
  * java -jar benchmarks/target/benchmarks.jar report [DIR]   rebuild report.md and chart.png
- * java -jar benchmarks/target/benchmarks.jar compact [FILE] replace sample histograms in a JMH result by iteration means
+ * java -jar benchmarks/target/benchmarks.jar compact [FILE] replace sample histograms in a JMH
+ * result by iteration means
  * java -jar benchmarks/target/benchmarks.jar jmh ARGS...    plain JMH, e.g. "jmh -l"
  * </pre>
  *
@@ -55,19 +56,25 @@ import org.openjdk.jmh.runner.options.TimeValue;
  */
 public final class Main {
 
-  private Main() {
-  }
+  private Main() {}
 
-  /** One JMH run of the plan: which benchmarks, on how many threads, in which mode, with which parameters. */
-  private record Step(String name, String include, int threads, Mode mode, Map<String, String[]> params) {
-  }
+  /**
+   * One JMH run of the plan: which benchmarks, on how many threads, in which mode, with which
+   * parameters.
+   */
+  private record Step(
+      String name, String include, int threads, Mode mode, Map<String, String[]> params) {}
 
   private static String bench(String classes, String methods) {
     return "\\.(" + classes + ")Benchmark\\.(" + methods + ")$";
   }
 
-  /** The main contenders: the no-pool control, Userbound, the plain map of HikariCP pools, the peers. */
+  /**
+   * The main contenders: the no-pool control, Userbound, the plain map of HikariCP pools, the
+   * peers.
+   */
   private static final String MAIN = "Control|Userbound|HikariMap|Dbcp2|C3p0";
+
   private static final String PEOPLE = "1,100,1000";
   private static final Mode SAMPLE = Mode.SampleTime;
   private static final Mode AVERAGE = Mode.AverageTime;
@@ -76,53 +83,152 @@ public final class Main {
     List<Step> steps = new ArrayList<>();
     if (quick) {
       // Every benchmark method once, with the cheapest parameters: a smoke test, not a measurement.
-      steps.add(new Step("request", bench(MAIN + "|HikariShared|Naive", "request|newConnection|poolPerRequest"), 2,
-          SAMPLE, params("people", "1", "work", "pk")));
-      steps.add(new Step("write-rtt", bench("Control|Userbound", "request"), 2, SAMPLE,
-          params("people", "1", "work", "write", "rtt", "250", "reset", "DISCARD_ALL")));
-      steps.add(new Step("hibernate", bench("Control|Userbound", "hibernate"), 2, SAMPLE, params("people", "1")));
-      steps.add(new Step("borrow", bench(MAIN.replace("Control|", "") + "|HikariShared", "borrow"), 2, AVERAGE,
-          params("people", "1", "comeBack", "later")));
-      steps.add(new Step("first-logins", FirstLoginBenchmark.class.getName() + ".", 1, Mode.SingleShotTime,
-          params("loginThreads", "2")));
+      steps.add(
+          new Step(
+              "request",
+              bench(MAIN + "|HikariShared|Naive", "request|newConnection|poolPerRequest"),
+              2,
+              SAMPLE,
+              params("people", "1", "work", "pk")));
+      steps.add(
+          new Step(
+              "write-rtt",
+              bench("Control|Userbound", "request"),
+              2,
+              SAMPLE,
+              params("people", "1", "work", "write", "rtt", "250", "reset", "DISCARD_ALL")));
+      steps.add(
+          new Step(
+              "hibernate",
+              bench("Control|Userbound", "hibernate"),
+              2,
+              SAMPLE,
+              params("people", "1")));
+      steps.add(
+          new Step(
+              "borrow",
+              bench(MAIN.replace("Control|", "") + "|HikariShared", "borrow"),
+              2,
+              AVERAGE,
+              params("people", "1", "comeBack", "later")));
+      steps.add(
+          new Step(
+              "first-logins",
+              FirstLoginBenchmark.class.getName() + ".",
+              1,
+              Mode.SingleShotTime,
+              params("loginThreads", "2")));
       return steps;
     }
     // 2 threads = the machine's cores: the main comparison, every N, people who come back soon.
-    steps.add(new Step("request", bench(MAIN, "request"), 2, SAMPLE,
-        params("people", PEOPLE, "reset", "TRACKED,DISCARD_ALL")));
+    steps.add(
+        new Step(
+            "request",
+            bench(MAIN, "request"),
+            2,
+            SAMPLE,
+            params("people", PEOPLE, "reset", "TRACKED,DISCARD_ALL")));
     steps.add(new Step("request-shared", bench("HikariShared", "request"), 2, SAMPLE, params()));
-    // At 10,000 people (budget 300) every request reconnects (milliseconds): the default reset only.
-    steps.add(new Step("request-10000", bench("Userbound", "request"), 2, SAMPLE, params("people", "10000")));
-    // People who come back after more than 500 ms: every pool validates on every borrow (see Pools).
+    // At 10,000 people (budget 300) every request reconnects (milliseconds): the default reset
+    // only.
+    steps.add(
+        new Step(
+            "request-10000", bench("Userbound", "request"), 2, SAMPLE, params("people", "10000")));
+    // People who come back after more than 500 ms: every pool validates on every borrow (see
+    // Pools).
     // The control validates nothing, so its "soon" figures serve for both.
-    steps.add(new Step("later", bench(MAIN.replace("Control|", ""), "request"), 2, SAMPLE,
-        params("people", PEOPLE, "comeBack", "later")));
+    steps.add(
+        new Step(
+            "later",
+            bench(MAIN.replace("Control|", ""), "request"),
+            2,
+            SAMPLE,
+            params("people", PEOPLE, "comeBack", "later")));
     // One thread: the virtual machine wakes an idle CPU between round trips, so it is slower.
-    steps.add(new Step("threads-1", bench("Control|Userbound", "request"), 1, SAMPLE, params("people", PEOPLE)));
-    steps.add(new Step("threads-1-later", bench("Userbound", "request"), 1, SAMPLE,
-        params("people", PEOPLE, "comeBack", "later")));
+    steps.add(
+        new Step(
+            "threads-1",
+            bench("Control|Userbound", "request"),
+            1,
+            SAMPLE,
+            params("people", PEOPLE)));
+    steps.add(
+        new Step(
+            "threads-1-later",
+            bench("Userbound", "request"),
+            1,
+            SAMPLE,
+            params("people", PEOPLE, "comeBack", "later")));
     // Realistic requests: a prepared primary-key select, a one-row write transaction, Hibernate.
     for (String work : new String[] {"pk", "write"}) {
-      steps.add(new Step(work, bench("Control|Userbound|Dbcp2", "request"), 2, SAMPLE,
-          params("work", work, "people", "100,1000", "reset", "TRACKED,DISCARD_ALL")));
+      steps.add(
+          new Step(
+              work,
+              bench("Control|Userbound|Dbcp2", "request"),
+              2,
+              SAMPLE,
+              params("work", work, "people", "100,1000", "reset", "TRACKED,DISCARD_ALL")));
     }
-    steps.add(new Step("hibernate", bench("Control|Userbound", "hibernate"), 2, SAMPLE,
-        params("people", "100", "reset", "TRACKED,DISCARD_ALL")));
+    steps.add(
+        new Step(
+            "hibernate",
+            bench("Control|Userbound", "hibernate"),
+            2,
+            SAMPLE,
+            params("people", "100", "reset", "TRACKED,DISCARD_ALL")));
     // Borrow and hand back, nothing else: each library's own cost, and its allocation.
-    steps.add(new Step("borrow", bench(MAIN.replace("Control|", ""), "borrow"), 2, AVERAGE, params("people", PEOPLE)));
+    steps.add(
+        new Step(
+            "borrow",
+            bench(MAIN.replace("Control|", ""), "borrow"),
+            2,
+            AVERAGE,
+            params("people", PEOPLE)));
     steps.add(new Step("borrow-shared", bench("HikariShared", "borrow"), 2, AVERAGE, params()));
     // A 0.25 ms network round trip (TcpProxy, 125 µs each way): extra round trips show their price.
-    steps.add(new Step("rtt", bench("Control|Userbound|Dbcp2|HikariMap", "request"), 2, SAMPLE,
-        params("rtt", "250", "people", "100", "reset", "TRACKED,DISCARD_ALL")));
-    steps.add(new Step("rtt-later", bench("Userbound|Dbcp2|HikariMap", "request"), 2, SAMPLE,
-        params("rtt", "250", "people", "100", "comeBack", "later")));
-    steps.add(new Step("rtt-pk", bench("Control|Userbound|Dbcp2", "request"), 2, SAMPLE,
-        params("rtt", "250", "people", "100", "work", "pk", "reset", "TRACKED,DISCARD_ALL")));
+    steps.add(
+        new Step(
+            "rtt",
+            bench("Control|Userbound|Dbcp2|HikariMap", "request"),
+            2,
+            SAMPLE,
+            params("rtt", "250", "people", "100", "reset", "TRACKED,DISCARD_ALL")));
+    steps.add(
+        new Step(
+            "rtt-later",
+            bench("Userbound|Dbcp2|HikariMap", "request"),
+            2,
+            SAMPLE,
+            params("rtt", "250", "people", "100", "comeBack", "later")));
+    steps.add(
+        new Step(
+            "rtt-pk",
+            bench("Control|Userbound|Dbcp2", "request"),
+            2,
+            SAMPLE,
+            params("rtt", "250", "people", "100", "work", "pk", "reset", "TRACKED,DISCARD_ALL")));
     // Random access at 100 people: now and then two threads want the same person.
-    steps.add(new Step("access", bench("Control|Userbound|Dbcp2", "request"), 2, SAMPLE,
-        params("access", "random", "people", "100")));
-    steps.add(new Step("naive", bench("Naive", "newConnection|poolPerRequest"), 2, SAMPLE, params("people", "100")));
-    steps.add(new Step("first-logins", FirstLoginBenchmark.class.getName() + ".", 1, Mode.SingleShotTime, params()));
+    steps.add(
+        new Step(
+            "access",
+            bench("Control|Userbound|Dbcp2", "request"),
+            2,
+            SAMPLE,
+            params("access", "random", "people", "100")));
+    steps.add(
+        new Step(
+            "naive",
+            bench("Naive", "newConnection|poolPerRequest"),
+            2,
+            SAMPLE,
+            params("people", "100")));
+    steps.add(
+        new Step(
+            "first-logins",
+            FirstLoginBenchmark.class.getName() + ".",
+            1,
+            Mode.SingleShotTime,
+            params()));
     return steps;
   }
 
@@ -146,7 +252,8 @@ public final class Main {
       return;
     }
     if (args.length > 0 && args[0].equals("compact")) {
-      compactHistograms(args.length > 1 ? Path.of(args[1]) : defaultResults(false).resolve("jmh.json"));
+      compactHistograms(
+          args.length > 1 ? Path.of(args[1]) : defaultResults(false).resolve("jmh.json"));
       return;
     }
     if (args.length > 0 && args[0].equals("report")) {
@@ -167,7 +274,8 @@ public final class Main {
         case "--no-interleaved" -> interleaved = false;
         case "--out" -> out = Path.of(args[++i]);
         default -> {
-          System.err.println("unknown argument: " + args[i] + " (see the README or Main's javadoc)");
+          System.err.println(
+              "unknown argument: " + args[i] + " (see the README or Main's javadoc)");
           System.exit(2);
         }
       }
@@ -178,8 +286,10 @@ public final class Main {
     String loadAtStart = loadAverage();
     // The code measured is what the jar was built from, so ask git before the run, not after it.
     String commit = git("rev-parse", "--short", "HEAD");
-    long uncommitted = git("status", "--porcelain", "--", "binding-core", "binding-hibernate").lines().count();
-    System.out.printf("Userbound benchmarks, %s mode, results in %s (load average %s)%n",
+    long uncommitted =
+        git("status", "--porcelain", "--", "binding-core", "binding-hibernate").lines().count();
+    System.out.printf(
+        "Userbound benchmarks, %s mode, results in %s (load average %s)%n",
         quick ? "quick" : "full", dir.toAbsolutePath(), loadAtStart);
 
     List<RunResult> all = new ArrayList<>();
@@ -190,8 +300,9 @@ public final class Main {
       System.out.printf("%n=== step %s: %d thread(s) ===%n", step.name(), step.threads());
       all.addAll(runStep(step, quick));
     }
-    try (PrintStream json = new PrintStream(Files.newOutputStream(dir.resolve("jmh.json")), true,
-        StandardCharsets.UTF_8)) {
+    try (PrintStream json =
+        new PrintStream(
+            Files.newOutputStream(dir.resolve("jmh.json")), true, StandardCharsets.UTF_8)) {
       ResultFormatFactory.getInstance(ResultFormatType.JSON, json).writeOut(all);
     }
     compactHistograms(dir.resolve("jmh.json"));
@@ -204,35 +315,44 @@ public final class Main {
     Instant finished = Instant.now();
     writeMeta(dir, quick, started, finished, loadAtStart, commit, uncommitted, args);
     Report.write(dir);
-    System.out.printf("%ndone in %d s: %s%n", started.until(finished, ChronoUnit.SECONDS),
-        dir.resolve("report.md").toAbsolutePath());
+    System.out.printf(
+        "%ndone in %d s: %s%n",
+        started.until(finished, ChronoUnit.SECONDS), dir.resolve("report.md").toAbsolutePath());
   }
 
   private static Collection<RunResult> runStep(Step step, boolean quick) throws Exception {
-    ChainedOptionsBuilder b = new OptionsBuilder()
-        .include(step.include())
-        .threads(step.threads())
-        .mode(step.mode())
-        .forks(1)
-        // A smoke run (CI) must fail when a benchmark breaks; a full run keeps going and the
-        // report shows what is missing.
-        .shouldFailOnError(quick);
+    ChainedOptionsBuilder b =
+        new OptionsBuilder()
+            .include(step.include())
+            .threads(step.threads())
+            .mode(step.mode())
+            .forks(1)
+            // A smoke run (CI) must fail when a benchmark breaks; a full run keeps going and the
+            // report shows what is missing.
+            .shouldFailOnError(quick);
     if (step.mode() == Mode.SingleShotTime) {
-      b.timeUnit(TimeUnit.MILLISECONDS).warmupIterations(quick ? 0 : 3).measurementIterations(quick ? 1 : 8);
+      b.timeUnit(TimeUnit.MILLISECONDS)
+          .warmupIterations(quick ? 0 : 3)
+          .measurementIterations(quick ? 1 : 8);
     } else {
       b.timeUnit(TimeUnit.MICROSECONDS).addProfiler(GCProfiler.class);
       if (quick) {
-        b.warmupIterations(1).warmupTime(TimeValue.milliseconds(200))
-            .measurementIterations(2).measurementTime(TimeValue.milliseconds(200));
+        b.warmupIterations(1)
+            .warmupTime(TimeValue.milliseconds(200))
+            .measurementIterations(2)
+            .measurementTime(TimeValue.milliseconds(200));
       } else {
-        b.warmupIterations(2).warmupTime(TimeValue.seconds(1))
-            .measurementIterations(5).measurementTime(TimeValue.seconds(1));
+        b.warmupIterations(2)
+            .warmupTime(TimeValue.seconds(1))
+            .measurementIterations(5)
+            .measurementTime(TimeValue.seconds(1));
       }
     }
     step.params().forEach(b::param);
     Collection<RunResult> results = new Runner(b.build()).run();
     if (quick && results.isEmpty()) {
-      throw new IllegalStateException("step " + step.name() + " ran no benchmark: " + step.include());
+      throw new IllegalStateException(
+          "step " + step.name() + " ran no benchmark: " + step.include());
     }
     return results;
   }
@@ -267,9 +387,10 @@ public final class Main {
    * Userbound: every further contender would add 1,000 server backends.
    */
   private static final String[][] INTERLEAVED = {
-      {"1", "control,userbound,userboundLater,hikariMap,hikariMapLater,dbcp2,dbcp2Later,c3p0"},
-      {"100", "control,userbound,userboundLater,hikariMap,hikariMapLater,dbcp2,dbcp2Later,c3p0"},
-      {"1000", "control,userbound,userboundLater"}};
+    {"1", "control,userbound,userboundLater,hikariMap,hikariMapLater,dbcp2,dbcp2Later,c3p0"},
+    {"100", "control,userbound,userboundLater,hikariMap,hikariMapLater,dbcp2,dbcp2Later,c3p0"},
+    {"1000", "control,userbound,userboundLater"}
+  };
 
   private static void runInterleaved(Path dir) throws IOException, InterruptedException {
     ObjectMapper json = new ObjectMapper();
@@ -278,8 +399,15 @@ public final class Main {
     for (String[] run : INTERLEAVED) {
       System.out.printf("%n=== interleaved: %s people, 2 threads: %s ===%n", run[0], run[1]);
       Files.deleteIfExists(part);
-      runJava(Interleaved.class, 10, "people=" + run[0], "threads=2", "rounds=20", "roundMillis=250",
-          "contenders=" + run[1], "out=" + part);
+      runJava(
+          Interleaved.class,
+          10,
+          "people=" + run[0],
+          "threads=2",
+          "rounds=20",
+          "roundMillis=250",
+          "contenders=" + run[1],
+          "out=" + part);
       all.add(json.readTree(part.toFile()));
     }
     Files.deleteIfExists(part);
@@ -287,28 +415,47 @@ public final class Main {
   }
 
   /** Runs a main class of this jar in a JVM of its own, so that nothing else is on its heap. */
-  private static void runJava(Class<?> main, int minutes, String... args) throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xms2g", "-Xmx2g", "-cp", System.getProperty("java.class.path"), main.getName()));
+  private static void runJava(Class<?> main, int minutes, String... args)
+      throws IOException, InterruptedException {
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xms2g",
+                "-Xmx2g",
+                "-cp",
+                System.getProperty("java.class.path"),
+                main.getName()));
     command.addAll(List.of(args));
     Process p = new ProcessBuilder(command).inheritIO().start();
     if (!p.waitFor(minutes, TimeUnit.MINUTES)) {
       p.destroyForcibly();
-      throw new IllegalStateException(main.getSimpleName() + " did not finish in " + minutes + " minutes");
+      throw new IllegalStateException(
+          main.getSimpleName() + " did not finish in " + minutes + " minutes");
     }
     if (p.exitValue() != 0) {
-      throw new IllegalStateException(main.getSimpleName() + " failed with exit code " + p.exitValue());
+      throw new IllegalStateException(
+          main.getSimpleName() + " failed with exit code " + p.exitValue());
     }
   }
 
   /** Runs the footprint harness in a JVM of its own, so that nothing else is on its heap. */
-  private static void runFootprint(Path dir, String people) throws IOException, InterruptedException {
+  private static void runFootprint(Path dir, String people)
+      throws IOException, InterruptedException {
     System.out.printf("%n=== footprint: %s people ===%n", people);
     runJava(IdleFootprint.class, 15, dir.resolve("footprint.json").toString(), people);
   }
 
-  private static void writeMeta(Path dir, boolean quick, Instant started, Instant finished, String loadAtStart,
-      String commit, long uncommitted, String[] args) throws IOException {
+  private static void writeMeta(
+      Path dir,
+      boolean quick,
+      Instant started,
+      Instant finished,
+      String loadAtStart,
+      String commit,
+      long uncommitted,
+      String[] args)
+      throws IOException {
     Map<String, Object> meta = new LinkedHashMap<>();
     meta.put("mode", quick ? "quick" : "full");
     meta.put("started", started.truncatedTo(ChronoUnit.SECONDS).toString());
@@ -316,15 +463,24 @@ public final class Main {
     meta.put("seconds", started.until(finished, ChronoUnit.SECONDS));
     meta.put("cores", Runtime.getRuntime().availableProcessors());
     meta.put("cpu", cpuModel());
-    meta.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
-        + System.getProperty("os.arch"));
-    meta.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
+    meta.put(
+        "os",
+        System.getProperty("os.name")
+            + " "
+            + System.getProperty("os.version")
+            + " "
+            + System.getProperty("os.arch"));
+    meta.put(
+        "java",
+        System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
     meta.put("loadAverageAtStart", loadAtStart);
     meta.put("loadAverageAtEnd", loadAverage());
     meta.put("args", String.join(" ", args));
     meta.put("commit", commit);
     meta.put("uncommittedInCore", uncommitted);
-    new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(dir.resolve("meta.json").toFile(), meta);
+    new ObjectMapper()
+        .writerWithDefaultPrettyPrinter()
+        .writeValue(dir.resolve("meta.json").toFile(), meta);
   }
 
   /** benchmarks/results (or results/quick), found from where this jar or class lives. */
@@ -336,10 +492,15 @@ public final class Main {
     return quick ? results.resolve("quick") : results;
   }
 
-  /** What git says in the repository this jar was built in, or "?" (the commit measured goes into meta.json). */
+  /**
+   * What git says in the repository this jar was built in, or "?" (the commit measured goes into
+   * meta.json).
+   */
   private static String git(String... args) {
     try {
-      List<String> command = new ArrayList<>(List.of("git", "-C", defaultResults(false).getParent().getParent().toString()));
+      List<String> command =
+          new ArrayList<>(
+              List.of("git", "-C", defaultResults(false).getParent().getParent().toString()));
       command.addAll(List.of(args));
       Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
       String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
@@ -357,8 +518,8 @@ public final class Main {
       String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
       return f[0] + " " + f[1] + " " + f[2];
     } catch (IOException | RuntimeException e) {
-      return String.format(Locale.ROOT, "%.2f", ManagementFactory
-          .getOperatingSystemMXBean().getSystemLoadAverage());
+      return String.format(
+          Locale.ROOT, "%.2f", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
     }
   }
 

@@ -25,7 +25,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Threads(2)
-@Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
 @Warmup(iterations = 2, time = 1)
 @Measurement(iterations = 5, time = 1)
 public class NaiveBenchmark {
@@ -79,7 +81,8 @@ public class NaiveBenchmark {
     hc.setUsername(s.fixture.people[s.person(cursor)]);
     hc.setPassword(Fixture.PASSWORD);
     hc.setMaximumPoolSize(1);
-    try (HikariDataSource pool = new HikariDataSource(hc); Connection c = pool.getConnection()) {
+    try (HikariDataSource pool = new HikariDataSource(hc);
+        Connection c = pool.getConnection()) {
       return s.request.run(c, cursor.row());
     }
   }

@@ -40,8 +40,7 @@ final class Pools {
 
   private static final String ALIVE_BYPASS = "com.zaxxer.hikari.aliveBypassWindowMs";
 
-  private Pools() {
-  }
+  private Pools() {}
 
   /**
    * Checks a {@code comeBack} parameter and, for {@code later}, makes every HikariCP pool
@@ -58,7 +57,8 @@ final class Pools {
         System.setProperty(ALIVE_BYPASS, "0");
         return true;
       }
-      default -> throw new IllegalArgumentException("comeBack = " + comeBack + ": use soon or later");
+      default ->
+          throw new IllegalArgumentException("comeBack = " + comeBack + ": use soon or later");
     }
   }
 
@@ -72,16 +72,19 @@ final class Pools {
    * default of 50 connections would not keep 100 people warm) and the session reset.
    */
   static Userbound userbound(Fixture fixture, int budget, SessionReset reset) {
-    return Userbound.create(UserboundConfig.builder()
-        .database(DatabaseConfig.builder(Fixture.DATABASE, fixture.url)
-            .budget(budget)
-            .sessionReset(reset)
-            .build())
-        .build());
+    return Userbound.create(
+        UserboundConfig.builder()
+            .database(
+                DatabaseConfig.builder(Fixture.DATABASE, fixture.url)
+                    .budget(budget)
+                    .sessionReset(reset)
+                    .build())
+            .build());
   }
 
   /** One HikariCP pool with one person's credentials, sharing a housekeeping executor if given. */
-  static HikariDataSource hikari(Fixture fixture, String role, int size, int minIdle, ScheduledExecutorService housekeeper) {
+  static HikariDataSource hikari(
+      Fixture fixture, String role, int size, int minIdle, ScheduledExecutorService housekeeper) {
     HikariConfig hc = new HikariConfig();
     hc.setPoolName("bench-" + role);
     hc.setJdbcUrl(fixture.url);

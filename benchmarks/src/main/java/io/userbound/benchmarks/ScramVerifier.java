@@ -23,8 +23,7 @@ final class ScramVerifier {
 
   static final int ITERATIONS = 4096;
 
-  private ScramVerifier() {
-  }
+  private ScramVerifier() {}
 
   /**
    * Returns {@code SCRAM-SHA-256$4096:<salt>$<StoredKey>:<ServerKey>} for the password.
@@ -35,22 +34,31 @@ final class ScramVerifier {
   static String of(char[] password) {
     for (char c : password) {
       if (c < 0x21 || c > 0x7e) {
-        throw new IllegalArgumentException("benchmark passwords must be printable ASCII without spaces");
+        throw new IllegalArgumentException(
+            "benchmark passwords must be printable ASCII without spaces");
       }
     }
     byte[] salt = new byte[16];
     new SecureRandom().nextBytes(salt);
     try {
       SecretKeyFactory pbkdf2 = SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256");
-      byte[] salted = pbkdf2.generateSecret(new PBEKeySpec(password, salt, ITERATIONS, 256)).getEncoded();
+      byte[] salted =
+          pbkdf2.generateSecret(new PBEKeySpec(password, salt, ITERATIONS, 256)).getEncoded();
       byte[] clientKey = hmac(salted, "Client Key");
       byte[] storedKey = MessageDigest.getInstance("SHA-256").digest(clientKey);
       byte[] serverKey = hmac(salted, "Server Key");
       Base64.Encoder b64 = Base64.getEncoder();
-      return "SCRAM-SHA-256$" + ITERATIONS + ":" + b64.encodeToString(salt) + "$"
-          + b64.encodeToString(storedKey) + ":" + b64.encodeToString(serverKey);
+      return "SCRAM-SHA-256$"
+          + ITERATIONS
+          + ":"
+          + b64.encodeToString(salt)
+          + "$"
+          + b64.encodeToString(storedKey)
+          + ":"
+          + b64.encodeToString(serverKey);
     } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("PBKDF2WithHmacSHA256 or HmacSHA256 missing from this JVM", e);
+      throw new IllegalStateException(
+          "PBKDF2WithHmacSHA256 or HmacSHA256 missing from this JVM", e);
     }
   }
 

@@ -12,18 +12,18 @@ import java.lang.management.ManagementFactory;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.concurrent.TimeUnit;
-import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.infra.Blackhole;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.Blackhole;
 
 /*
  * Userbound: N logged-in people taking turns; a request binds the person's login, takes a
@@ -39,7 +39,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Threads(2)
-@Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
 @Warmup(iterations = 2, time = 1)
 @Measurement(iterations = 5, time = 1)
 public class UserboundBenchmark {
@@ -67,8 +69,9 @@ public class UserboundBenchmark {
     @Override
     void open() {
       userbound = Pools.userbound(fixture, budget(threads), reset);
-      logins = Fixture.parallel(people, i -> userbound.login(fixture.people[i], fixture.password()))
-          .toArray(new Login[0]);
+      logins =
+          Fixture.parallel(people, i -> userbound.login(fixture.people[i], fixture.password()))
+              .toArray(new Login[0]);
     }
 
     @Override
@@ -84,8 +87,11 @@ public class UserboundBenchmark {
     @Override
     void close() {
       if (userbound != null) {
-        System.out.println("userbound stats: " + userbound.stats(Fixture.DATABASE) + ", live threads in this JVM: "
-            + ManagementFactory.getThreadMXBean().getThreadCount());
+        System.out.println(
+            "userbound stats: "
+                + userbound.stats(Fixture.DATABASE)
+                + ", live threads in this JVM: "
+                + ManagementFactory.getThreadMXBean().getThreadCount());
         userbound.close();
       }
     }
@@ -99,8 +105,13 @@ public class UserboundBenchmark {
     @Override
     void open() {
       super.open();
-      hibernate = UserboundHibernate.builder(userbound,
-          EntityMapping.builder().map(Item.class.getPackageName(), Fixture.DATABASE).build()).build();
+      hibernate =
+          UserboundHibernate.builder(
+                  userbound,
+                  EntityMapping.builder()
+                      .map(Item.class.getPackageName(), Fixture.DATABASE)
+                      .build())
+              .build();
     }
 
     @Override

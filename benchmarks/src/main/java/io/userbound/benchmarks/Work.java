@@ -43,7 +43,8 @@ final class Work {
       case "select1" -> new Work(0);
       case "pk" -> new Work(1);
       case "write" -> new Work(2);
-      default -> throw new IllegalArgumentException("work = " + name + ": use select1, pk or write");
+      default ->
+          throw new IllegalArgumentException("work = " + name + ": use select1, pk or write");
     };
   }
 
@@ -57,7 +58,8 @@ final class Work {
   }
 
   static int select1(Connection c) throws SQLException {
-    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("select 1")) {
+    try (Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("select 1")) {
       rs.next();
       return rs.getInt(1);
     }
@@ -91,10 +93,12 @@ final class Work {
   /** The Hibernate unit of work: the item by id, then the next three items by id. */
   static int hibernate(Session session, int row) {
     Item item = session.find(Item.class, row);
-    List<Item> next = session.createSelectionQuery("from Item i where i.id > :id order by i.id", Item.class)
-        .setParameter("id", row)
-        .setMaxResults(3)
-        .getResultList();
+    List<Item> next =
+        session
+            .createSelectionQuery("from Item i where i.id > :id order by i.id", Item.class)
+            .setParameter("id", row)
+            .setMaxResults(3)
+            .getResultList();
     return item.getQty() + next.size();
   }
 }

@@ -9,7 +9,6 @@ public class AccessDeniedException extends UserboundException {
 
   private static final long serialVersionUID = 1L;
 
-
   /**
    * Creates the exception.
    *
@@ -21,5 +20,4 @@ public class AccessDeniedException extends UserboundException {
   public AccessDeniedException(String database, String message, String sqlState, Throwable cause) {
     super(database, message, sqlState, cause);
   }
-
 }

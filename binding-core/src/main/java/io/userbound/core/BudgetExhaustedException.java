@@ -11,7 +11,6 @@ public final class BudgetExhaustedException extends UserboundException {
 
   private static final long serialVersionUID = 1L;
 
-
   /**
    * Creates the exception.
    *
@@ -22,5 +21,4 @@ public final class BudgetExhaustedException extends UserboundException {
   public BudgetExhaustedException(String database, String message, Throwable cause) {
     super(database, message, "53300", cause);
   }
-
 }

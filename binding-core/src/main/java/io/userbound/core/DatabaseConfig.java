@@ -24,8 +24,7 @@ import java.util.regex.Pattern;
 public final class DatabaseConfig {
 
   private static final Pattern NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_-]{0,62}");
-  private static final Pattern URL_SECRET =
-      Pattern.compile("(?i)(password=)[^&;]*");
+  private static final Pattern URL_SECRET = Pattern.compile("(?i)(password=)[^&;]*");
   private static final Pattern URL_CREDENTIALS = Pattern.compile("(?i)[?&;](user|password)=");
 
   private final String name;
@@ -67,60 +66,60 @@ public final class DatabaseConfig {
     return new Builder(name, jdbcUrl);
   }
 
-  /** Returns the logical name of this database. */
+  /** {@return the logical name of this database} */
   public String name() {
     return name;
   }
 
-  /** Returns the JDBC URL, exactly as given. */
+  /** {@return the JDBC URL, exactly as given} */
   public String jdbcUrl() {
     return jdbcUrl;
   }
 
-  /** Returns the most physical connections one person may hold to this database. */
+  /** {@return the most physical connections one person may hold to this database} */
   public int maxConnectionsPerPerson() {
     return maxConnectionsPerPerson;
   }
 
-  /** Returns the most physical connections to this database across all people. */
+  /** {@return the most physical connections to this database across all people} */
   public int budget() {
     return budget;
   }
 
-  /** Returns how long a caller waits for a connection before getting an exception. */
+  /** {@return how long a caller waits for a connection before getting an exception} */
   public Duration connectionTimeout() {
     return connectionTimeout;
   }
 
   /**
-   * Returns the longest the hand-back of a connection (rollback and session reset) may wait
-   * for the server before the connection is closed instead of reused.
+   * {@return the longest the hand-back of a connection (rollback and session reset) may wait
+   * for the server before the connection is closed instead of reused}
    */
   public Duration handBackTimeout() {
     return handBackTimeout;
   }
 
-  /** Returns how long a person's pool may go unused before it is closed. */
+  /** {@return how long a person's pool may go unused before it is closed} */
   public Duration idleTimeout() {
     return idleTimeout;
   }
 
-  /** Returns the longest a physical connection is kept before it is replaced. */
+  /** {@return the longest a physical connection is kept before it is replaced} */
   public Duration maxLifetime() {
     return maxLifetime;
   }
 
-  /** Returns the most per-person pools kept for this database at once. */
+  /** {@return the most per-person pools kept for this database at once} */
   public int maxPools() {
     return maxPools;
   }
 
-  /** Returns what happens to session state when a connection is handed back. */
+  /** {@return what happens to session state when a connection is handed back} */
   public SessionReset sessionReset() {
     return sessionReset;
   }
 
-  /** Returns extra pgjdbc connection properties (never {@code user} or {@code password}). */
+  /** {@return extra pgjdbc connection properties (never {@code user} or {@code password})} */
   public Map<String, String> driverProperties() {
     return driverProperties;
   }
@@ -135,15 +134,32 @@ public final class DatabaseConfig {
     return jdbcUrl == null ? null : URL_SECRET.matcher(jdbcUrl).replaceAll("$1***");
   }
 
-  /** Returns a description of the settings; never contains a password. */
+  /** {@return a description of the settings; never contains a password} */
   @Override
   public String toString() {
-    return "DatabaseConfig{name=" + name + ", jdbcUrl=" + maskUrl(jdbcUrl)
-        + ", maxConnectionsPerPerson=" + maxConnectionsPerPerson + ", budget=" + budget
-        + ", connectionTimeout=" + connectionTimeout + ", handBackTimeout=" + handBackTimeout
-        + ", idleTimeout=" + idleTimeout
-        + ", maxLifetime=" + maxLifetime + ", maxPools=" + maxPools
-        + ", sessionReset=" + sessionReset + ", driverProperties=" + driverProperties.keySet() + "}";
+    return "DatabaseConfig{name="
+        + name
+        + ", jdbcUrl="
+        + maskUrl(jdbcUrl)
+        + ", maxConnectionsPerPerson="
+        + maxConnectionsPerPerson
+        + ", budget="
+        + budget
+        + ", connectionTimeout="
+        + connectionTimeout
+        + ", handBackTimeout="
+        + handBackTimeout
+        + ", idleTimeout="
+        + idleTimeout
+        + ", maxLifetime="
+        + maxLifetime
+        + ", maxPools="
+        + maxPools
+        + ", sessionReset="
+        + sessionReset
+        + ", driverProperties="
+        + driverProperties.keySet()
+        + "}";
   }
 
   /**
@@ -168,11 +184,21 @@ public final class DatabaseConfig {
     private Builder(String name, String jdbcUrl) {
       Objects.requireNonNull(name, "name");
       Objects.requireNonNull(jdbcUrl, "jdbcUrl");
-      require(NAME.matcher(name).matches(), "name", name,
-          "must start with a letter and contain only letters, digits, '_' or '-', at most 63 characters");
-      require(jdbcUrl.startsWith("jdbc:postgresql:"), "jdbcUrl", maskUrl(jdbcUrl),
+      require(
+          NAME.matcher(name).matches(),
+          "name",
+          name,
+          "must start with a letter and contain only letters, digits, '_' or '-', at most 63"
+              + " characters");
+      require(
+          jdbcUrl.startsWith("jdbc:postgresql:"),
+          "jdbcUrl",
+          maskUrl(jdbcUrl),
           "must start with jdbc:postgresql:");
-      require(!URL_CREDENTIALS.matcher(jdbcUrl).find(), "jdbcUrl", maskUrl(jdbcUrl),
+      require(
+          !URL_CREDENTIALS.matcher(jdbcUrl).find(),
+          "jdbcUrl",
+          maskUrl(jdbcUrl),
           "must not carry credentials (user= or password=): each person's login supplies them");
       this.name = name;
       this.jdbcUrl = jdbcUrl;
@@ -297,7 +323,10 @@ public final class DatabaseConfig {
       Objects.requireNonNull(key, "driverProperty key");
       Objects.requireNonNull(value, "driverProperty value");
       String k = key.toLowerCase(Locale.ROOT);
-      require(!k.equals("user") && !k.equals("password"), "driverProperty", key,
+      require(
+          !k.equals("user") && !k.equals("password"),
+          "driverProperty",
+          key,
           "credentials come from each person's login, not from the configuration");
       driverProperties.put(key, value);
       return this;
@@ -311,8 +340,14 @@ public final class DatabaseConfig {
      */
     public DatabaseConfig build() {
       if (budget != null && budget < maxConnectionsPerPerson) {
-        throw new IllegalArgumentException("database '" + name + "': budget (" + budget
-            + ") must be at least maxConnectionsPerPerson (" + maxConnectionsPerPerson + ")");
+        throw new IllegalArgumentException(
+            "database '"
+                + name
+                + "': budget ("
+                + budget
+                + ") must be at least maxConnectionsPerPerson ("
+                + maxConnectionsPerPerson
+                + ")");
       }
       return new DatabaseConfig(this);
     }

@@ -31,5 +31,4 @@ public record DatabaseStats(
     long loginsRefused,
     long loginsThrottled,
     long poolsEvicted,
-    long connectionsReclaimed) {
-}
+    long connectionsReclaimed) {}

@@ -9,7 +9,6 @@ public final class DatabaseUnavailableException extends UserboundException {
 
   private static final long serialVersionUID = 1L;
 
-
   /**
    * Creates the exception.
    *
@@ -18,8 +17,8 @@ public final class DatabaseUnavailableException extends UserboundException {
    * @param sqlState the SQLSTATE, usually of class {@code 08} or {@code 57P}, or {@code null}
    * @param cause the underlying exception, or {@code null}
    */
-  public DatabaseUnavailableException(String database, String message, String sqlState, Throwable cause) {
+  public DatabaseUnavailableException(
+      String database, String message, String sqlState, Throwable cause) {
     super(database, message, sqlState, cause);
   }
-
 }

@@ -13,7 +13,6 @@ public final class LoginFailedException extends UserboundException {
 
   private static final long serialVersionUID = 1L;
 
-
   /**
    * Creates the exception.
    *
@@ -25,5 +24,4 @@ public final class LoginFailedException extends UserboundException {
   public LoginFailedException(String database, String message, String sqlState, Throwable cause) {
     super(database, message, sqlState, cause);
   }
-
 }

@@ -30,7 +30,12 @@ public interface LoginPolicy {
    * @param replication the role attribute rolreplication in pg_roles
    * @param memberOf every role it is a member of, directly or through other roles
    */
-  record Role(String name, boolean superuser, boolean bypassRls, boolean replication, Set<String> memberOf) {
+  record Role(
+      String name,
+      boolean superuser,
+      boolean bypassRls,
+      boolean replication,
+      Set<String> memberOf) {
 
     /**
      * Creates the description.
@@ -46,7 +51,7 @@ public interface LoginPolicy {
       memberOf = Set.copyOf(memberOf);
     }
 
-    /** Returns whether the role has any of the attributes {@link #unprivileged()} refuses. */
+    /** {@return whether the role has any of the attributes {@link #unprivileged()} refuses} */
     public boolean privileged() {
       return superuser || bypassRls || replication;
     }
@@ -66,7 +71,8 @@ public interface LoginPolicy {
    * @return the policy
    */
   static LoginPolicy unprivileged() {
-    return role -> role.privileged() ? "the role is a superuser or has BYPASSRLS or REPLICATION" : null;
+    return role ->
+        role.privileged() ? "the role is a superuser or has BYPASSRLS or REPLICATION" : null;
   }
 
   /**

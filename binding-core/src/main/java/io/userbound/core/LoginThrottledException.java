@@ -14,6 +14,7 @@ public final class LoginThrottledException extends UserboundException {
 
   private static final long serialVersionUID = 1L;
 
+  /** How long to wait before trying again. */
   private final Duration retryAfter;
 
   /**
@@ -25,7 +26,8 @@ public final class LoginThrottledException extends UserboundException {
   public LoginThrottledException(String message, Duration retryAfter) {
     super(message, null, null);
     Objects.requireNonNull(retryAfter, "retryAfter");
-    this.retryAfter = retryAfter.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : retryAfter;
+    this.retryAfter =
+        retryAfter.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : retryAfter;
   }
 
   /**

@@ -69,52 +69,65 @@ public final class LoginThrottling {
     return new Builder();
   }
 
-  /** Returns failed logins in a row for one role before its back-off starts. */
+  /** {@return failed logins in a row for one role before its back-off starts} */
   public int failuresPerRole() {
     return failuresPerRole;
   }
 
-  /** Returns failed logins from one client before its back-off starts. */
+  /** {@return failed logins from one client before its back-off starts} */
   public int failuresPerClient() {
     return failuresPerClient;
   }
 
-  /** Returns the first back-off; each further failure doubles it. */
+  /** {@return the first back-off; each further failure doubles it} */
   public Duration backoff() {
     return backoff;
   }
 
-  /** Returns the longest back-off for one role. */
+  /** {@return the longest back-off for one role} */
   public Duration maxBackoffPerRole() {
     return maxBackoffPerRole;
   }
 
-  /** Returns the longest back-off for one client. */
+  /** {@return the longest back-off for one client} */
   public Duration maxBackoffPerClient() {
     return maxBackoffPerClient;
   }
 
-  /** Returns how long after its last failure a role or client is forgotten. */
+  /** {@return how long after its last failure a role or client is forgotten} */
   public Duration forgetAfter() {
     return forgetAfter;
   }
 
-  /** Returns the most roles, and the most clients, whose failures are remembered. */
+  /** {@return the most roles, and the most clients, whose failures are remembered} */
   public int maxTracked() {
     return maxTracked;
   }
 
-  /** Returns the most passwords verified at once. */
+  /** {@return the most passwords verified at once} */
   public int maxConcurrentLogins() {
     return maxConcurrentLogins;
   }
 
   @Override
   public String toString() {
-    return "LoginThrottling{failuresPerRole=" + failuresPerRole + ", failuresPerClient=" + failuresPerClient
-        + ", backoff=" + backoff + ", maxBackoffPerRole=" + maxBackoffPerRole + ", maxBackoffPerClient="
-        + maxBackoffPerClient + ", forgetAfter=" + forgetAfter + ", maxTracked=" + maxTracked
-        + ", maxConcurrentLogins=" + maxConcurrentLogins + "}";
+    return "LoginThrottling{failuresPerRole="
+        + failuresPerRole
+        + ", failuresPerClient="
+        + failuresPerClient
+        + ", backoff="
+        + backoff
+        + ", maxBackoffPerRole="
+        + maxBackoffPerRole
+        + ", maxBackoffPerClient="
+        + maxBackoffPerClient
+        + ", forgetAfter="
+        + forgetAfter
+        + ", maxTracked="
+        + maxTracked
+        + ", maxConcurrentLogins="
+        + maxConcurrentLogins
+        + "}";
   }
 
   /**
@@ -132,8 +145,7 @@ public final class LoginThrottling {
     private int maxTracked = 100_000;
     private int maxConcurrentLogins = 8;
 
-    private Builder() {
-    }
+    private Builder() {}
 
     /**
      * Failed logins in a row for one role before its back-off starts. Default 5.
@@ -244,14 +256,27 @@ public final class LoginThrottling {
      *     or records would be forgotten before a back-off ends
      */
     public LoginThrottling build() {
-      require(maxBackoffPerRole.compareTo(backoff) >= 0, "maxBackoffPerRole", maxBackoffPerRole,
+      require(
+          maxBackoffPerRole.compareTo(backoff) >= 0,
+          "maxBackoffPerRole",
+          maxBackoffPerRole,
           "must be at least the backoff (" + backoff + ")");
-      require(maxBackoffPerClient.compareTo(backoff) >= 0, "maxBackoffPerClient", maxBackoffPerClient,
+      require(
+          maxBackoffPerClient.compareTo(backoff) >= 0,
+          "maxBackoffPerClient",
+          maxBackoffPerClient,
           "must be at least the backoff (" + backoff + ")");
-      Duration longest = maxBackoffPerRole.compareTo(maxBackoffPerClient) > 0 ? maxBackoffPerRole
-          : maxBackoffPerClient;
-      require(forgetAfter.compareTo(longest) >= 0, "forgetAfter", forgetAfter,
-          "must be at least the longest back-off (" + longest + "), or a back-off would be forgotten early");
+      Duration longest =
+          maxBackoffPerRole.compareTo(maxBackoffPerClient) > 0
+              ? maxBackoffPerRole
+              : maxBackoffPerClient;
+      require(
+          forgetAfter.compareTo(longest) >= 0,
+          "forgetAfter",
+          forgetAfter,
+          "must be at least the longest back-off ("
+              + longest
+              + "), or a back-off would be forgotten early");
       return new LoginThrottling(this);
     }
 

@@ -28,8 +28,12 @@ public final class UserboundConfig {
   private final LoginThrottling loginThrottling;
   private final Ticker ticker;
 
-  private UserboundConfig(Map<String, DatabaseConfig> databases, List<String> loginDatabases,
-      LoginPolicy loginPolicy, LoginThrottling loginThrottling, Ticker ticker) {
+  private UserboundConfig(
+      Map<String, DatabaseConfig> databases,
+      List<String> loginDatabases,
+      LoginPolicy loginPolicy,
+      LoginThrottling loginThrottling,
+      Ticker ticker) {
     this.databases = Collections.unmodifiableMap(new LinkedHashMap<>(databases));
     this.loginDatabases = List.copyOf(loginDatabases);
     this.loginPolicy = loginPolicy;
@@ -46,7 +50,7 @@ public final class UserboundConfig {
     return new Builder();
   }
 
-  /** Returns the declared databases in declaration order. */
+  /** {@return the declared databases in declaration order} */
   public List<DatabaseConfig> databases() {
     return List.copyOf(databases.values());
   }
@@ -61,41 +65,46 @@ public final class UserboundConfig {
   public DatabaseConfig database(String name) {
     DatabaseConfig db = databases.get(name);
     if (db == null) {
-      throw new UnknownDatabaseException("no database named '" + name + "' is configured; declared: "
-          + databases.keySet());
+      throw new UnknownDatabaseException(
+          "no database named '" + name + "' is configured; declared: " + databases.keySet());
     }
     return db;
   }
 
-  /** Returns the name of the first database that verifies passwords at login. */
+  /** {@return the name of the first database that verifies passwords at login} */
   public String loginDatabase() {
     return loginDatabases.get(0);
   }
 
-  /** Returns the databases that verify passwords at login, in the order they are tried. */
+  /** {@return the databases that verify passwords at login, in the order they are tried} */
   public List<String> loginDatabases() {
     return loginDatabases;
   }
 
-  /** Returns who may log in once PostgreSQL accepted the password. */
+  /** {@return who may log in once PostgreSQL accepted the password} */
   public LoginPolicy loginPolicy() {
     return loginPolicy;
   }
 
-  /** Returns how password guessing is slowed down. */
+  /** {@return how password guessing is slowed down} */
   public LoginThrottling loginThrottling() {
     return loginThrottling;
   }
 
-  /** Returns the clock of Userbound's timers (the system's unless a test gave another). */
+  /** {@return the clock of Userbound's timers (the system's unless a test gave another)} */
   public Ticker ticker() {
     return ticker;
   }
 
   @Override
   public String toString() {
-    return "UserboundConfig{loginDatabases=" + loginDatabases + ", databases=" + databases.values()
-        + ", loginThrottling=" + loginThrottling + "}";
+    return "UserboundConfig{loginDatabases="
+        + loginDatabases
+        + ", databases="
+        + databases.values()
+        + ", loginThrottling="
+        + loginThrottling
+        + "}";
   }
 
   /** Builds a {@link UserboundConfig}. Not thread-safe. */
@@ -107,8 +116,7 @@ public final class UserboundConfig {
     private LoginThrottling loginThrottling = LoginThrottling.defaults();
     private Ticker ticker = Ticker.system();
 
-    private Builder() {
-    }
+    private Builder() {}
 
     /**
      * Declares a database.
@@ -152,7 +160,8 @@ public final class UserboundConfig {
       for (String n : names) {
         Objects.requireNonNull(n, "verifyLoginsOn");
         if (list.contains(n)) {
-          throw new IllegalArgumentException("verifyLoginsOn = " + List.of(names) + ": '" + n + "' named twice");
+          throw new IllegalArgumentException(
+              "verifyLoginsOn = " + List.of(names) + ": '" + n + "' named twice");
         }
         list.add(n);
       }
@@ -213,11 +222,15 @@ public final class UserboundConfig {
       for (DatabaseConfig d : databases) {
         byName.put(d.name(), d);
       }
-      List<String> logins = loginDatabases == null ? List.of(databases.get(0).name()) : loginDatabases;
+      List<String> logins =
+          loginDatabases == null ? List.of(databases.get(0).name()) : loginDatabases;
       for (String login : logins) {
         if (!byName.containsKey(login)) {
-          throw new IllegalArgumentException("verifyLoginsOn = " + login
-              + ": not a declared database; declared: " + byName.keySet());
+          throw new IllegalArgumentException(
+              "verifyLoginsOn = "
+                  + login
+                  + ": not a declared database; declared: "
+                  + byName.keySet());
         }
       }
       return new UserboundConfig(byName, logins, loginPolicy, loginThrottling, ticker);

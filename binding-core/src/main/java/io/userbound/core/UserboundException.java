@@ -13,7 +13,10 @@ public abstract class UserboundException extends RuntimeException {
 
   private static final long serialVersionUID = 1L;
 
+  /** The logical name of the database concerned, or {@code null}. */
   private final String database;
+
+  /** The SQLSTATE of the PostgreSQL error behind this exception, or {@code null}. */
   private final String sqlState;
 
   /**

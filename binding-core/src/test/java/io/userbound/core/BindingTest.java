@@ -31,14 +31,16 @@ class BindingTest {
   }
 
   @Test
-  void bind_nested_restoresPreviousOnClose(PostgresServer server, TestNames names) throws Exception {
+  void bind_nested_restoresPreviousOnClose(PostgresServer server, TestNames names)
+      throws Exception {
     Person alice = person(names);
     Person bob = person(names);
     Userbound ub = Fixtures.userbound(server);
     Login a = ub.login(alice.role(), alice.password());
     Login b = ub.login(bob.role(), bob.password());
     try (Binding outer = ub.bind(a)) {
-      try (Binding inner = ub.bind(b); Connection c = ub.connection("main")) {
+      try (Binding inner = ub.bind(b);
+          Connection c = ub.connection("main")) {
         assertThat(currentUser(c)).isEqualTo(bob.role());
         assertThat(ub.current()).contains(b);
       }
@@ -51,7 +53,8 @@ class BindingTest {
   }
 
   @Test
-  void close_onAnotherThread_unbindsTheOpeningThreadAtOnce(PostgresServer server, TestNames names) throws Exception {
+  void close_onAnotherThread_unbindsTheOpeningThreadAtOnce(PostgresServer server, TestNames names)
+      throws Exception {
     Person alice = person(names);
     Userbound ub = Fixtures.userbound(server);
     Login a = ub.login(alice.role(), alice.password());
@@ -70,23 +73,27 @@ class BindingTest {
   }
 
   @Test
-  void closedElsewhere_neverComesBack_onLaterBindingsOfThePooledThread(PostgresServer server, TestNames names)
-      throws Exception {
+  void closedElsewhere_neverComesBack_onLaterBindingsOfThePooledThread(
+      PostgresServer server, TestNames names) throws Exception {
     Person alice = person(names);
     Person bob = person(names);
     Userbound ub = Fixtures.userbound(server);
     Login a = ub.login(alice.role(), alice.password());
     Login b = ub.login(bob.role(), bob.password());
-    var pooled = Executors.newSingleThreadExecutor();  // one server thread, reused by every "request"
+    var pooled =
+        Executors.newSingleThreadExecutor(); // one server thread, reused by every "request"
     try {
       Binding leaked = pooled.submit(() -> ub.bind(a)).get(10, TimeUnit.SECONDS);
-      leaked.close();  // closed on this thread, not the one that opened it
-      pooled.submit(() -> {
-        try (Binding ignored = ub.bind(b)) {
-          assertThat(ub.current()).contains(b);
-        }
-        return null;
-      }).get(10, TimeUnit.SECONDS);
+      leaked.close(); // closed on this thread, not the one that opened it
+      pooled
+          .submit(
+              () -> {
+                try (Binding ignored = ub.bind(b)) {
+                  assertThat(ub.current()).contains(b);
+                }
+                return null;
+              })
+          .get(10, TimeUnit.SECONDS);
       Object after = pooled.submit(() -> ub.current().orElse(null)).get(10, TimeUnit.SECONDS);
       assertThat(after).as("an anonymous request on that thread runs as nobody").isNull();
     } finally {
@@ -95,8 +102,8 @@ class BindingTest {
   }
 
   @Test
-  void nestedBindings_closedOutOfOrder_neverRestoreAnOlderLogin(PostgresServer server, TestNames names)
-      throws Exception {
+  void nestedBindings_closedOutOfOrder_neverRestoreAnOlderLogin(
+      PostgresServer server, TestNames names) throws Exception {
     Person alice = person(names);
     Person bob = person(names);
     Person carol = person(names);
@@ -106,7 +113,7 @@ class BindingTest {
     Login c = ub.login(carol.role(), carol.password());
     Binding outer = ub.bind(a);
     Binding inner = ub.bind(b);
-    outer.close();  // out of order: the inner one is still open and stays in force
+    outer.close(); // out of order: the inner one is still open and stays in force
     assertThat(ub.current()).contains(b);
     try (Connection conn = ub.connection("main")) {
       assertThat(currentUser(conn)).isEqualTo(bob.role());
@@ -130,7 +137,7 @@ class BindingTest {
     Login a = ub.login(alice.role(), alice.password());
     Login b = ub.login(bob.role(), bob.password());
     Binding first = ub.bind(a);
-    ub.bind(b);  // forgotten
+    ub.bind(b); // forgotten
     assertThat(ub.unbindAll()).isEqualTo(2);
     assertThat(ub.current()).isEmpty();
     assertThat(ub.unbindAll()).as("a clean thread").isZero();
@@ -145,13 +152,17 @@ class BindingTest {
     Login a = ub.login(alice.role(), alice.password());
     var other = Executors.newSingleThreadExecutor();
     try (Binding ignored = ub.bind(a)) {
-      Throwable there = other.submit(() -> {
-        try (Connection c = ub.connection("main")) {
-          return null;
-        } catch (Throwable t) {
-          return t;
-        }
-      }).get(10, TimeUnit.SECONDS);
+      Throwable there =
+          other
+              .submit(
+                  () -> {
+                    try (Connection c = ub.connection("main")) {
+                      return null;
+                    } catch (Throwable t) {
+                      return t;
+                    }
+                  })
+              .get(10, TimeUnit.SECONDS);
       assertThat(there).isInstanceOf(NotBoundException.class);
     } finally {
       other.shutdownNow();
@@ -166,14 +177,17 @@ class BindingTest {
     DataSource ds = ub.dataSource("main");
     Login a = ub.login(alice.role(), alice.password());
     Login b = ub.login(bob.role(), bob.password());
-    try (Binding ignored = ub.bind(a); Connection c = ds.getConnection()) {
+    try (Binding ignored = ub.bind(a);
+        Connection c = ds.getConnection()) {
       assertThat(currentUser(c)).isEqualTo(alice.role());
     }
-    try (Binding ignored = ub.bind(b); Connection c = ds.getConnection()) {
+    try (Binding ignored = ub.bind(b);
+        Connection c = ds.getConnection()) {
       assertThat(currentUser(c)).isEqualTo(bob.role());
     }
     assertThatThrownBy(ds::getConnection).isInstanceOf(NotBoundException.class);
-    assertThatThrownBy(() -> ds.getConnection("x", "y")).isInstanceOf(SQLFeatureNotSupportedException.class);
+    assertThatThrownBy(() -> ds.getConnection("x", "y"))
+        .isInstanceOf(SQLFeatureNotSupportedException.class);
     assertThat(ds.unwrap(DataSource.class)).isSameAs(ds);
   }
 
@@ -203,7 +217,8 @@ class BindingTest {
     Userbound ub = Fixtures.userbound(server);
     Login a = ub.login(alice.role(), alice.password());
     assertThatThrownBy(() -> ub.connection(a, "nope"))
-        .isInstanceOf(UnknownDatabaseException.class).hasMessageContaining("[main]");
+        .isInstanceOf(UnknownDatabaseException.class)
+        .hasMessageContaining("[main]");
   }
 
   @Test

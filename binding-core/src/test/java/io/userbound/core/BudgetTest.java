@@ -27,7 +27,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class BudgetTest {
 
   @Test
-  void budget_fiftyPeopleTakingTurns_neverExceedsTenBackends(PostgresServer server, TestNames names) throws Exception {
+  void budget_fiftyPeopleTakingTurns_neverExceedsTenBackends(PostgresServer server, TestNames names)
+      throws Exception {
     int people = 50;
     List<String> roles = new ArrayList<>();
     List<char[]> passwords = new ArrayList<>();
@@ -37,41 +38,52 @@ class BudgetTest {
       passwords.add(pw);
     }
     Set<String> ours = Set.copyOf(roles);
-    Userbound ub = Fixtures.userbound(UserboundConfig.builder()
-        .database(Fixtures.database("main", server, "postgres")
-            .budget(10).maxConnectionsPerPerson(2).connectionTimeout(Duration.ofSeconds(10)).build())
-        .loginThrottling(LoginThrottling.builder().maxConcurrentLogins(4).build())
-        .build());
+    Userbound ub =
+        Fixtures.userbound(
+            UserboundConfig.builder()
+                .database(
+                    Fixtures.database("main", server, "postgres")
+                        .budget(10)
+                        .maxConnectionsPerPerson(2)
+                        .connectionTimeout(Duration.ofSeconds(10))
+                        .build())
+                .loginThrottling(LoginThrottling.builder().maxConcurrentLogins(4).build())
+                .build());
 
     AtomicBoolean done = new AtomicBoolean();
     AtomicInteger maxSeen = new AtomicInteger();
     AtomicInteger samples = new AtomicInteger();
     ExecutorService pool = Executors.newFixedThreadPool(5);
     try {
-      Future<?> watcher = pool.submit(() -> {
-        while (!done.get()) {
-          long n = server.backends().stream().filter(b -> ours.contains(b.user())).count();
-          maxSeen.accumulateAndGet((int) n, Math::max);
-          samples.incrementAndGet();
-        }
-        return null;
-      });
+      Future<?> watcher =
+          pool.submit(
+              () -> {
+                while (!done.get()) {
+                  long n = server.backends().stream().filter(b -> ours.contains(b.user())).count();
+                  maxSeen.accumulateAndGet((int) n, Math::max);
+                  samples.incrementAndGet();
+                }
+                return null;
+              });
       List<Future<Integer>> workers = new ArrayList<>();
       for (int t = 0; t < 4; t++) {
         int offset = t;
-        workers.add(pool.submit(() -> {
-          int ok = 0;
-          for (int round = 0; round < 3; round++) {
-            for (int i = offset; i < people; i += 4) {
-              Login login = ub.login(roles.get(i), passwords.get(i));
-              try (Binding b = ub.bind(login); Connection c = ub.connection("main")) {
-                assertThat(currentUser(c)).isEqualTo(roles.get(i));
-                ok++;
-              }
-            }
-          }
-          return ok;
-        }));
+        workers.add(
+            pool.submit(
+                () -> {
+                  int ok = 0;
+                  for (int round = 0; round < 3; round++) {
+                    for (int i = offset; i < people; i += 4) {
+                      Login login = ub.login(roles.get(i), passwords.get(i));
+                      try (Binding b = ub.bind(login);
+                          Connection c = ub.connection("main")) {
+                        assertThat(currentUser(c)).isEqualTo(roles.get(i));
+                        ok++;
+                      }
+                    }
+                  }
+                  return ok;
+                }));
       }
       int total = 0;
       for (Future<Integer> w : workers) {
@@ -84,7 +96,8 @@ class BudgetTest {
       done.set(true);
       pool.shutdownNow();
     }
-    System.out.printf("budget 10, %d people: max backends seen %d over %d samples, reclaimed %d%n",
+    System.out.printf(
+        "budget 10, %d people: max backends seen %d over %d samples, reclaimed %d%n",
         people, maxSeen.get(), samples.get(), ub.stats("main").connectionsReclaimed());
     assertThat(samples.get()).isPositive();
     // The budget's 10, plus at most 4 logins being verified outside it (one per worker).
@@ -94,9 +107,15 @@ class BudgetTest {
   }
 
   @Test
-  void budget_allHeld_nextCallerGetsBudgetExhaustedWithState(PostgresServer server, TestNames names) throws Exception {
-    Userbound ub = Fixtures.userbound(Fixtures.database("main", server, "postgres")
-        .budget(10).maxConnectionsPerPerson(1).connectionTimeout(Duration.ofMillis(600)).build());
+  void budget_allHeld_nextCallerGetsBudgetExhaustedWithState(PostgresServer server, TestNames names)
+      throws Exception {
+    Userbound ub =
+        Fixtures.userbound(
+            Fixtures.database("main", server, "postgres")
+                .budget(10)
+                .maxConnectionsPerPerson(1)
+                .connectionTimeout(Duration.ofMillis(600))
+                .build());
     List<Connection> held = new ArrayList<>();
     try {
       for (int i = 0; i < 10; i++) {
@@ -106,7 +125,8 @@ class BudgetTest {
       }
       char[] pw = TestPasswords.fresh();
       String late = names.login(pw);
-      Login lateLogin = ub.login(late, pw);  // verified outside the budget; its connection is not kept
+      Login lateLogin =
+          ub.login(late, pw); // verified outside the budget; its connection is not kept
       assertThat(server.backends().stream().filter(b -> b.user().equals(late)).count()).isZero();
       long start = System.nanoTime();
       assertThatThrownBy(() -> ub.connection(lateLogin, "main"))
@@ -129,16 +149,22 @@ class BudgetTest {
   }
 
   @Test
-  void budget_samePersonsSecondConnection_neverReclaimsAnotherPersonsOnlyConnection(PostgresServer server,
-      TestNames names) throws Exception {
-    Userbound ub = Fixtures.userbound(Fixtures.database("main", server, "postgres")
-        .budget(2).maxConnectionsPerPerson(2).connectionTimeout(Duration.ofMillis(500)).build());
+  void budget_samePersonsSecondConnection_neverReclaimsAnotherPersonsOnlyConnection(
+      PostgresServer server, TestNames names) throws Exception {
+    Userbound ub =
+        Fixtures.userbound(
+            Fixtures.database("main", server, "postgres")
+                .budget(2)
+                .maxConnectionsPerPerson(2)
+                .connectionTimeout(Duration.ofMillis(500))
+                .build());
     char[] pa = TestPasswords.fresh();
     char[] pb = TestPasswords.fresh();
     Login a = ub.login(names.login(pa), pa);
-    Login b = ub.login(names.login(pb), pb);   // budget now full: a and b hold one idle each
+    Login b = ub.login(names.login(pb), pb); // budget now full: a and b hold one idle each
     try (Connection a1 = ub.connection(a, "main")) {
-      assertThatThrownBy(() -> ub.connection(a, "main")).isInstanceOf(BudgetExhaustedException.class);
+      assertThatThrownBy(() -> ub.connection(a, "main"))
+          .isInstanceOf(BudgetExhaustedException.class);
       assertThat(currentUser(a1)).isEqualTo(a.role());
     }
     assertThat(ub.stats("main").connectionsReclaimed()).isZero();
@@ -150,22 +176,26 @@ class BudgetTest {
   }
 
   @Test
-  void budget_firstConnectionOfAPerson_reclaimsTheLeastRecentlyUsedIdleOne(PostgresServer server, TestNames names)
-      throws Exception {
-    Userbound ub = Fixtures.userbound(Fixtures.database("main", server, "postgres")
-        .budget(2).maxConnectionsPerPerson(2).build());
+  void budget_firstConnectionOfAPerson_reclaimsTheLeastRecentlyUsedIdleOne(
+      PostgresServer server, TestNames names) throws Exception {
+    Userbound ub =
+        Fixtures.userbound(
+            Fixtures.database("main", server, "postgres")
+                .budget(2)
+                .maxConnectionsPerPerson(2)
+                .build());
     char[] pa = TestPasswords.fresh();
     char[] pb = TestPasswords.fresh();
     char[] pc = TestPasswords.fresh();
     Login a = ub.login(names.login(pa), pa);
     Login b = ub.login(names.login(pb), pb);
     try (Connection c = ub.connection(b, "main")) {
-      assertThat(currentUser(c)).isEqualTo(b.role());   // b is now more recently used than a
+      assertThat(currentUser(c)).isEqualTo(b.role()); // b is now more recently used than a
     }
-    Login c = ub.login(names.login(pc), pc);             // a login never reclaims
+    Login c = ub.login(names.login(pc), pc); // a login never reclaims
     assertThat(ub.stats("main").connectionsReclaimed()).isZero();
     assertThat(server.backendCount(a.role())).isEqualTo(1);
-    try (Connection first = ub.connection(c, "main")) {  // c's first request: a's is reclaimed
+    try (Connection first = ub.connection(c, "main")) { // c's first request: a's is reclaimed
       assertThat(currentUser(first)).isEqualTo(c.role());
     }
     assertThat(ub.stats("main").connectionsReclaimed()).isEqualTo(1);

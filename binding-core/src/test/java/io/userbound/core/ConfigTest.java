@@ -29,7 +29,8 @@ class ConfigTest {
     var b = DatabaseConfig.builder("finance", URL).maxConnectionsPerPerson(5).budget(3);
     assertThatThrownBy(b::build)
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("budget (3)").hasMessageContaining("maxConnectionsPerPerson (5)");
+        .hasMessageContaining("budget (3)")
+        .hasMessageContaining("maxConnectionsPerPerson (5)");
   }
 
   @Test
@@ -42,7 +43,8 @@ class ConfigTest {
 
   @Test
   void url_withPassword_isRejectedAndMasked() {
-    assertThatThrownBy(() -> DatabaseConfig.builder("finance", URL + "?user=a&password=Sup3rSecret"))
+    assertThatThrownBy(
+            () -> DatabaseConfig.builder("finance", URL + "?user=a&password=Sup3rSecret"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("password=***")
         .hasMessageNotContaining("Sup3rSecret");
@@ -57,7 +59,8 @@ class ConfigTest {
   @Test
   void name_invalid_isRejected() {
     assertThatThrownBy(() -> DatabaseConfig.builder("fin ance", URL))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("name = fin ance");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("name = fin ance");
   }
 
   @Test
@@ -65,42 +68,54 @@ class ConfigTest {
     var b = DatabaseConfig.builder("finance", URL);
     assertThatThrownBy(() -> b.connectionTimeout(Duration.ofMillis(10)))
         .hasMessageContaining("connectionTimeout = PT0.01S");
-    assertThatThrownBy(() -> b.idleTimeout(Duration.ZERO)).hasMessageContaining("idleTimeout = PT0S");
-    assertThatThrownBy(() -> b.maxLifetime(Duration.ofSeconds(1))).hasMessageContaining("maxLifetime = PT1S");
+    assertThatThrownBy(() -> b.idleTimeout(Duration.ZERO))
+        .hasMessageContaining("idleTimeout = PT0S");
+    assertThatThrownBy(() -> b.maxLifetime(Duration.ofSeconds(1)))
+        .hasMessageContaining("maxLifetime = PT1S");
     assertThatThrownBy(() -> b.maxPools(0)).hasMessageContaining("maxPools = 0");
   }
 
   @Test
   void driverProperty_credentials_areRejected() {
     var b = DatabaseConfig.builder("finance", URL);
-    assertThatThrownBy(() -> b.driverProperty("password", "x")).hasMessageContaining("driverProperty = password");
-    assertThatThrownBy(() -> b.driverProperty("USER", "x")).hasMessageContaining("driverProperty = USER");
+    assertThatThrownBy(() -> b.driverProperty("password", "x"))
+        .hasMessageContaining("driverProperty = password");
+    assertThatThrownBy(() -> b.driverProperty("USER", "x"))
+        .hasMessageContaining("driverProperty = USER");
   }
 
   @Test
   void databases_duplicateName_isRejected() {
     var b = UserboundConfig.builder().database(DatabaseConfig.builder("finance", URL).build());
     assertThatThrownBy(() -> b.database(DatabaseConfig.builder("finance", URL).build()))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("database = finance: declared twice");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("database = finance: declared twice");
   }
 
   @Test
   void loginDatabase_defaultsToFirstDeclared_andUnknownIsRejected() {
-    var config = UserboundConfig.builder()
-        .database(DatabaseConfig.builder("finance", URL).build())
-        .database(DatabaseConfig.builder("staff", URL).build())
-        .build();
+    var config =
+        UserboundConfig.builder()
+            .database(DatabaseConfig.builder("finance", URL).build())
+            .database(DatabaseConfig.builder("staff", URL).build())
+            .build();
     assertThat(config.loginDatabase()).isEqualTo("finance");
-    var b = UserboundConfig.builder().database(DatabaseConfig.builder("finance", URL).build()).verifyLoginsOn("nope");
+    var b =
+        UserboundConfig.builder()
+            .database(DatabaseConfig.builder("finance", URL).build())
+            .verifyLoginsOn("nope");
     assertThatThrownBy(b::build).hasMessageContaining("verifyLoginsOn = nope");
-    assertThatThrownBy(() -> UserboundConfig.builder().build()).hasMessageContaining("declare at least one database");
+    assertThatThrownBy(() -> UserboundConfig.builder().build())
+        .hasMessageContaining("declare at least one database");
   }
 
   @Test
   void database_unknownName_isTyped() {
-    var config = UserboundConfig.builder().database(DatabaseConfig.builder("finance", URL).build()).build();
+    var config =
+        UserboundConfig.builder().database(DatabaseConfig.builder("finance", URL).build()).build();
     assertThatThrownBy(() -> config.database("staff"))
-        .isInstanceOf(UnknownDatabaseException.class).hasMessageContaining("[finance]");
+        .isInstanceOf(UnknownDatabaseException.class)
+        .hasMessageContaining("[finance]");
   }
 
   @Test
@@ -115,19 +130,23 @@ class ConfigTest {
 
   @Test
   void handBackTimeout_followsTheConnectionTimeoutUnlessSet() {
-    var follows = DatabaseConfig.builder("finance", URL).connectionTimeout(Duration.ofSeconds(2)).build();
+    var follows =
+        DatabaseConfig.builder("finance", URL).connectionTimeout(Duration.ofSeconds(2)).build();
     assertThat(follows.handBackTimeout()).isEqualTo(Duration.ofSeconds(2));
-    var own = DatabaseConfig.builder("finance", URL).handBackTimeout(Duration.ofMillis(300)).build();
+    var own =
+        DatabaseConfig.builder("finance", URL).handBackTimeout(Duration.ofMillis(300)).build();
     assertThat(own.handBackTimeout()).isEqualTo(Duration.ofMillis(300));
     assertThatThrownBy(() -> DatabaseConfig.builder("finance", URL).handBackTimeout(Duration.ZERO))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("handBackTimeout = PT0S");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("handBackTimeout = PT0S");
   }
 
   @Test
   void build_doesNotWriteTheDefaultBudgetIntoTheBuilder() {
     var b = DatabaseConfig.builder("finance", URL);
     assertThat(b.build().budget()).isEqualTo(50);
-    assertThat(b.maxConnectionsPerPerson(60).build().budget()).as("the default follows the per-person maximum")
+    assertThat(b.maxConnectionsPerPerson(60).build().budget())
+        .as("the default follows the per-person maximum")
         .isEqualTo(60);
   }
 }

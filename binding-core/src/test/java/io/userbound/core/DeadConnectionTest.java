@@ -48,10 +48,15 @@ class DeadConnectionTest {
   }
 
   private static Userbound userbound() {
-    return Fixtures.track(Userbound.create(UserboundConfig.builder()
-        .database(DatabaseConfig.builder("main", server.jdbcUrl("postgres"))
-            .maxConnectionsPerPerson(2).connectionTimeout(Duration.ofSeconds(3)).build())
-        .build()));
+    return Fixtures.track(
+        Userbound.create(
+            UserboundConfig.builder()
+                .database(
+                    DatabaseConfig.builder("main", server.jdbcUrl("postgres"))
+                        .maxConnectionsPerPerson(2)
+                        .connectionTimeout(Duration.ofSeconds(3))
+                        .build())
+                .build()));
   }
 
   private static List<Login> people(Userbound ub, String prefix, int n) {
@@ -84,29 +89,33 @@ class DeadConnectionTest {
     try {
       for (int w = 0; w < 4; w++) {
         int offset = w;
-        running.add(workers.submit(() -> {
-          for (int n = offset; !stop.get(); n++) {
-            long started = epoch.get();
-            List<Login> people = target.get();
-            Login login = people.get(n % people.size());
-            try (Connection c = ub.connection(login, "main")) {
-              assertThat(currentUser(c)).isEqualTo(login.role());
-              served.incrementAndGet();
-            } catch (UserboundException | SQLException e) {
-              if (started % 2 == 0 && epoch.get() == started) {
-                failures.merge(e.getClass().getSimpleName() + " " + e.getMessage(), 1L, Long::sum);
-              } else {
-                overlapping.incrementAndGet();
-              }
-            }
-          }
-          return null;
-        }));
+        running.add(
+            workers.submit(
+                () -> {
+                  for (int n = offset; !stop.get(); n++) {
+                    long started = epoch.get();
+                    List<Login> people = target.get();
+                    Login login = people.get(n % people.size());
+                    try (Connection c = ub.connection(login, "main")) {
+                      assertThat(currentUser(c)).isEqualTo(login.role());
+                      served.incrementAndGet();
+                    } catch (UserboundException | SQLException e) {
+                      if (started % 2 == 0 && epoch.get() == started) {
+                        failures.merge(
+                            e.getClass().getSimpleName() + " " + e.getMessage(), 1L, Long::sum);
+                      } else {
+                        overlapping.incrementAndGet();
+                      }
+                    }
+                  }
+                  return null;
+                }));
       }
       for (int round = 0; round < 5; round++) {
         // Warm the victims' pools, then let them sit idle while the load runs on the others.
         for (Login v : victims) {
-          try (Connection c1 = ub.connection(v, "main"); Connection c2 = ub.connection(v, "main")) {
+          try (Connection c1 = ub.connection(v, "main");
+              Connection c2 = ub.connection(v, "main")) {
             currentUser(c1);
             currentUser(c2);
           }
@@ -115,12 +124,16 @@ class DeadConnectionTest {
         epoch.incrementAndGet();
         long killed = terminateAll("dead_victim_%");
         assertThat(killed).isPositive();
-        Await.until("victims' backends gone", Duration.ofSeconds(10),
+        Await.until(
+            "victims' backends gone",
+            Duration.ofSeconds(10),
             () -> server.backends().stream().noneMatch(b -> b.user().startsWith("dead_victim_")));
         epoch.incrementAndGet();
         long before = served.get();
-        target.set(victims);  // every idle connection of these people is dead now
-        Await.until("requests on the victims served", Duration.ofSeconds(20),
+        target.set(victims); // every idle connection of these people is dead now
+        Await.until(
+            "requests on the victims served",
+            Duration.ofSeconds(20),
             () -> served.get() > before + 200);
       }
     } finally {
@@ -130,8 +143,13 @@ class DeadConnectionTest {
       }
       workers.shutdownNow();
     }
-    System.out.println("terminate under load: served=" + served.get() + ", failures=" + failures
-        + ", failed while a terminate ran=" + overlapping.get());
+    System.out.println(
+        "terminate under load: served="
+            + served.get()
+            + ", failures="
+            + failures
+            + ", failed while a terminate ran="
+            + overlapping.get());
     assertThat(failures).as("requests failed by a connection that died while idle").isEmpty();
   }
 
@@ -141,7 +159,8 @@ class DeadConnectionTest {
     Userbound ub = userbound();
     List<Login> people = people(ub, "dead_restart_", 6);
     for (Login p : people) {
-      try (Connection c1 = ub.connection(p, "main"); Connection c2 = ub.connection(p, "main")) {
+      try (Connection c1 = ub.connection(p, "main");
+          Connection c2 = ub.connection(p, "main")) {
         currentUser(c1);
         currentUser(c2);
       }
@@ -156,29 +175,34 @@ class DeadConnectionTest {
     try {
       for (int w = 0; w < 4; w++) {
         int offset = w;
-        running.add(workers.submit(() -> {
-          for (int n = offset; !stop.get(); n++) {
-            Login login = people.get(n % people.size());
-            boolean after = restarted.get();
-            try (Connection c = ub.connection(login, "main")) {
-              assertThat(currentUser(c)).isEqualTo(login.role());
-              if (after) {
-                servedAfter.incrementAndGet();
-              }
-            } catch (UserboundException | SQLException e) {
-              if (after) {
-                failuresAfter.merge(e.getClass().getSimpleName() + " " + e.getMessage(), 1L, Long::sum);
-              } else {
-                failuresBefore.incrementAndGet();
-              }
-            }
-          }
-          return null;
-        }));
+        running.add(
+            workers.submit(
+                () -> {
+                  for (int n = offset; !stop.get(); n++) {
+                    Login login = people.get(n % people.size());
+                    boolean after = restarted.get();
+                    try (Connection c = ub.connection(login, "main")) {
+                      assertThat(currentUser(c)).isEqualTo(login.role());
+                      if (after) {
+                        servedAfter.incrementAndGet();
+                      }
+                    } catch (UserboundException | SQLException e) {
+                      if (after) {
+                        failuresAfter.merge(
+                            e.getClass().getSimpleName() + " " + e.getMessage(), 1L, Long::sum);
+                      } else {
+                        failuresBefore.incrementAndGet();
+                      }
+                    }
+                  }
+                  return null;
+                }));
       }
       server.restart();
       restarted.set(true);
-      Await.until("requests served after the restart", Duration.ofSeconds(30),
+      Await.until(
+          "requests served after the restart",
+          Duration.ofSeconds(30),
           () -> servedAfter.get() > 500);
     } finally {
       stop.set(true);
@@ -187,16 +211,23 @@ class DeadConnectionTest {
       }
       workers.shutdownNow();
     }
-    System.out.println("restart under load: failed during the restart=" + failuresBefore.get()
-        + ", served after=" + servedAfter.get() + ", failed after=" + failuresAfter);
+    System.out.println(
+        "restart under load: failed during the restart="
+            + failuresBefore.get()
+            + ", served after="
+            + servedAfter.get()
+            + ", failed after="
+            + failuresAfter);
     assertThat(failuresAfter).as("requests that started after the server was back").isEmpty();
   }
 
   private static long terminateAll(String rolePattern) {
     long[] n = new long[1];
     try (Connection admin = server.adminConnection("postgres");
-         var st = admin.prepareStatement("select count(pg_terminate_backend(pid)) from pg_stat_activity"
-             + " where usename like ?")) {
+        var st =
+            admin.prepareStatement(
+                "select count(pg_terminate_backend(pid)) from pg_stat_activity"
+                    + " where usename like ?")) {
       st.setString(1, rolePattern);
       try (var rs = st.executeQuery()) {
         rs.next();

@@ -25,7 +25,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(PostgresExtension.class)
 class EvictionTest {
 
-  /** A clock the test moves by hand: expiry happens when the test says, not when the machine is idle. */
+  /**
+   * A clock the test moves by hand: expiry happens when the test says, not when the machine is
+   * idle.
+   */
   private static final class HandClock implements Ticker {
     private final AtomicLong now = new AtomicLong(1_000_000_000L);
 
@@ -40,13 +43,16 @@ class EvictionTest {
   }
 
   private static Userbound userbound(PostgresServer server, HandClock clock, Duration idle) {
-    return Fixtures.userbound(UserboundConfig.builder()
-        .database(Fixtures.database("main", server, "postgres").idleTimeout(idle).build())
-        .ticker(clock).build());
+    return Fixtures.userbound(
+        UserboundConfig.builder()
+            .database(Fixtures.database("main", server, "postgres").idleTimeout(idle).build())
+            .ticker(clock)
+            .build());
   }
 
   @Test
-  void idlePool_closesAfterIdleTimeout_andReopensOnNextUse(PostgresServer server, TestNames names) throws Exception {
+  void idlePool_closesAfterIdleTimeout_andReopensOnNextUse(PostgresServer server, TestNames names)
+      throws Exception {
     Person alice = person(names);
     HandClock clock = new HandClock();
     Userbound ub = userbound(server, clock, Duration.ofMinutes(10));
@@ -57,7 +63,9 @@ class EvictionTest {
     clock.advance(Duration.ofMinutes(9));
     assertThat(ub.stats("main").pools()).as("not idle long enough").isEqualTo(1);
     clock.advance(Duration.ofMinutes(2));
-    Await.until("idle pool evicted and its backend closed", Duration.ofSeconds(15),
+    Await.until(
+        "idle pool evicted and its backend closed",
+        Duration.ofSeconds(15),
         () -> ub.stats("main").pools() == 0 && server.backendCount(alice.role()) == 0);
     assertThat(ub.stats("main").poolsEvicted()).isEqualTo(1);
     assertThat(ub.stats("main").budgetUsed()).isZero();
@@ -67,7 +75,8 @@ class EvictionTest {
   }
 
   @Test
-  void poolInUse_isNotClosedUnderTheRequestWhenItExpires(PostgresServer server, TestNames names) throws Exception {
+  void poolInUse_isNotClosedUnderTheRequestWhenItExpires(PostgresServer server, TestNames names)
+      throws Exception {
     Person alice = person(names);
     HandClock clock = new HandClock();
     Userbound ub = userbound(server, clock, Duration.ofMinutes(10));
@@ -75,16 +84,21 @@ class EvictionTest {
     try (Connection c = ub.connection(login, "main")) {
       clock.advance(Duration.ofMinutes(11));
       assertThat(ub.stats("main").poolsEvicted()).as("expired while in use").isEqualTo(1);
-      assertThat(currentUser(c)).as("connection still works under the request").isEqualTo(alice.role());
+      assertThat(currentUser(c))
+          .as("connection still works under the request")
+          .isEqualTo(alice.role());
       assertThat(server.backendCount(alice.role())).isEqualTo(1);
     }
-    Await.until("closed once handed back", Duration.ofSeconds(15),
+    Await.until(
+        "closed once handed back",
+        Duration.ofSeconds(15),
         () -> server.backendCount(alice.role()) == 0);
   }
 
   @Test
   void maxPools_boundsThePoolCount(PostgresServer server, TestNames names) throws Exception {
-    Userbound ub = Fixtures.userbound(Fixtures.database("main", server, "postgres").maxPools(5).build());
+    Userbound ub =
+        Fixtures.userbound(Fixtures.database("main", server, "postgres").maxPools(5).build());
     for (int i = 0; i < 12; i++) {
       Person p = person(names);
       Login l = ub.login(p.role(), p.password());
@@ -92,14 +106,18 @@ class EvictionTest {
         assertThat(currentUser(c)).isEqualTo(p.role());
       }
     }
-    Await.until("pool count bounded by maxPools", Duration.ofSeconds(15),
+    Await.until(
+        "pool count bounded by maxPools",
+        Duration.ofSeconds(15),
         () -> ub.stats("main").pools() <= 5);
     assertThat(ub.stats("main").poolsEvicted()).isGreaterThanOrEqualTo(7);
   }
 
   @Test
-  void maxPoolsOfOne_everyRequestIsStillServed(PostgresServer server, TestNames names) throws Exception {
-    Userbound ub = Fixtures.userbound(Fixtures.database("main", server, "postgres").maxPools(1).build());
+  void maxPoolsOfOne_everyRequestIsStillServed(PostgresServer server, TestNames names)
+      throws Exception {
+    Userbound ub =
+        Fixtures.userbound(Fixtures.database("main", server, "postgres").maxPools(1).build());
     List<Login> people = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
       Person p = person(names);
@@ -111,7 +129,8 @@ class EvictionTest {
         assertThat(currentUser(c)).isEqualTo(l.role());
       }
     }
-    Await.until("at most one pool left", Duration.ofSeconds(15), () -> ub.stats("main").pools() <= 1);
+    Await.until(
+        "at most one pool left", Duration.ofSeconds(15), () -> ub.stats("main").pools() <= 1);
   }
 
   @Test
@@ -138,23 +157,29 @@ class EvictionTest {
     for (int i = 0; i < people; i++) {
       roles.add(names.login(pw));
     }
-    Userbound ub = Fixtures.userbound(Fixtures.database("main", server, "postgres")
-        .budget(20).connectionTimeout(Duration.ofSeconds(20)).build());
+    Userbound ub =
+        Fixtures.userbound(
+            Fixtures.database("main", server, "postgres")
+                .budget(20)
+                .connectionTimeout(Duration.ofSeconds(20))
+                .build());
     int before = Thread.getAllStackTraces().size();
     ExecutorService threads = Executors.newFixedThreadPool(4);
     try {
       List<Future<?>> done = new ArrayList<>();
       for (int t = 0; t < 4; t++) {
         int offset = t;
-        done.add(threads.submit(() -> {
-          for (int i = offset; i < people; i += 4) {
-            Login l = ub.login(roles.get(i), pw);
-            try (Connection c = ub.connection(l, "main")) {
-              assertThat(currentUser(c)).isEqualTo(roles.get(i));
-            }
-          }
-          return null;
-        }));
+        done.add(
+            threads.submit(
+                () -> {
+                  for (int i = offset; i < people; i += 4) {
+                    Login l = ub.login(roles.get(i), pw);
+                    try (Connection c = ub.connection(l, "main")) {
+                      assertThat(currentUser(c)).isEqualTo(roles.get(i));
+                    }
+                  }
+                  return null;
+                }));
       }
       for (Future<?> f : done) {
         f.get(300, TimeUnit.SECONDS);
@@ -166,11 +191,18 @@ class EvictionTest {
     assertThat(ub.stats("main").pools()).isEqualTo(people);
     // HikariCP's per-pool adder and closer threads die after 5 s idle, Userbound's closer
     // threads after 10 s; only the instance's housekeeper stays.
-    Await.until("threads back to the baseline", Duration.ofSeconds(60),
+    Await.until(
+        "threads back to the baseline",
+        Duration.ofSeconds(60),
         () -> Thread.getAllStackTraces().size() <= before + 1);
     int after = Thread.getAllStackTraces().size();
-    System.out.printf("threads with %d idle pools: %d (before: %d); budget used %d, reclaimed %d%n",
-        people, after, before, ub.stats("main").budgetUsed(), ub.stats("main").connectionsReclaimed());
+    System.out.printf(
+        "threads with %d idle pools: %d (before: %d); budget used %d, reclaimed %d%n",
+        people,
+        after,
+        before,
+        ub.stats("main").budgetUsed(),
+        ub.stats("main").connectionsReclaimed());
     assertThat(ub.stats("main").budgetUsed()).isLessThanOrEqualTo(20);
   }
 }

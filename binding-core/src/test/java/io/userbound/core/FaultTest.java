@@ -43,10 +43,14 @@ class FaultTest {
   }
 
   private static Userbound userbound() {
-    return Fixtures.track(Userbound.create(UserboundConfig.builder()
-        .database(DatabaseConfig.builder("main", server.jdbcUrl("postgres"))
-            .connectionTimeout(Duration.ofMillis(1500)).build())
-        .build()));
+    return Fixtures.track(
+        Userbound.create(
+            UserboundConfig.builder()
+                .database(
+                    DatabaseConfig.builder("main", server.jdbcUrl("postgres"))
+                        .connectionTimeout(Duration.ofMillis(1500))
+                        .build())
+                .build()));
   }
 
   private static Login person(Userbound ub, String role) {
@@ -70,28 +74,32 @@ class FaultTest {
     try {
       for (int w = 0; w < 4; w++) {
         int offset = w;
-        workers.add(threads.submit(() -> {
-          int n = offset;
-          while (!stop.get()) {
-            Login login = people.get(n++ % people.size());
-            try (Connection c = ub.connection(login, "main")) {
-              assertThat(currentUser(c)).isEqualTo(login.role());
-              ok.incrementAndGet();
-            } catch (UserboundException | SQLException e) {
-              failures.merge(e.getClass().getSimpleName(), 1L, Long::sum);
-            }
-          }
-          return null;
-        }));
+        workers.add(
+            threads.submit(
+                () -> {
+                  int n = offset;
+                  while (!stop.get()) {
+                    Login login = people.get(n++ % people.size());
+                    try (Connection c = ub.connection(login, "main")) {
+                      assertThat(currentUser(c)).isEqualTo(login.role());
+                      ok.incrementAndGet();
+                    } catch (UserboundException | SQLException e) {
+                      failures.merge(e.getClass().getSimpleName(), 1L, Long::sum);
+                    }
+                  }
+                  return null;
+                }));
       }
       Await.until("load running", Duration.ofSeconds(10), () -> ok.get() > 100);
       server.restart();
       long afterRestart = ok.get();
-      Await.until("requests succeed again after the restart", Duration.ofSeconds(30),
+      Await.until(
+          "requests succeed again after the restart",
+          Duration.ofSeconds(30),
           () -> ok.get() > afterRestart + 200);
       stop.set(true);
       for (Future<?> f : workers) {
-        f.get(30, TimeUnit.SECONDS);  // no thread is left stuck
+        f.get(30, TimeUnit.SECONDS); // no thread is left stuck
       }
     } finally {
       stop.set(true);
@@ -112,24 +120,29 @@ class FaultTest {
     server.stop();
     try {
       long t0 = System.nanoTime();
-      assertThatThrownBy(() -> {
-        try (Connection c = ub.connection(login, "main")) {
-          currentUser(c);
-        }
-      }).isInstanceOfAny(DatabaseUnavailableException.class, SQLException.class);
+      assertThatThrownBy(
+              () -> {
+                try (Connection c = ub.connection(login, "main")) {
+                  currentUser(c);
+                }
+              })
+          .isInstanceOfAny(DatabaseUnavailableException.class, SQLException.class);
       assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0)).isLessThan(5_000);
       assertThatThrownBy(() -> ub.login("down_1", TestPasswords.fresh()))
           .isInstanceOf(DatabaseUnavailableException.class);
     } finally {
       server.start();
     }
-    Await.until("works again", Duration.ofSeconds(30), () -> {
-      try (Connection c = ub.connection(login, "main")) {
-        return "down_1".equals(currentUser(c));
-      } catch (UserboundException | SQLException e) {
-        return false;
-      }
-    });
+    Await.until(
+        "works again",
+        Duration.ofSeconds(30),
+        () -> {
+          try (Connection c = ub.connection(login, "main")) {
+            return "down_1".equals(currentUser(c));
+          } catch (UserboundException | SQLException e) {
+            return false;
+          }
+        });
   }
 
   @Test
@@ -139,27 +152,37 @@ class FaultTest {
     try (Connection c = ub.connection(login, "main")) {
       assertThat(currentUser(c)).isEqualTo("revoked_1");
     }
-    server.execute("postgres", "ALTER ROLE revoked_1 NOLOGIN; "
-        + "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = 'revoked_1'");
-    Await.until("backends gone", Duration.ofSeconds(10), () -> server.backendCount("revoked_1") == 0);
-    assertThatThrownBy(() -> {
-      try (Connection c = ub.connection(login, "main")) {
-        currentUser(c);
-      }
-    }).isInstanceOfAny(LoginFailedException.class, SQLException.class);
-    assertThatThrownBy(() -> {
-      try (Connection c = ub.connection(login, "main")) {
-        currentUser(c);
-      }
-    }).isInstanceOf(LoginFailedException.class);
+    server.execute(
+        "postgres",
+        "ALTER ROLE revoked_1 NOLOGIN; "
+            + "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = 'revoked_1'");
+    Await.until(
+        "backends gone", Duration.ofSeconds(10), () -> server.backendCount("revoked_1") == 0);
+    assertThatThrownBy(
+            () -> {
+              try (Connection c = ub.connection(login, "main")) {
+                currentUser(c);
+              }
+            })
+        .isInstanceOfAny(LoginFailedException.class, SQLException.class);
+    assertThatThrownBy(
+            () -> {
+              try (Connection c = ub.connection(login, "main")) {
+                currentUser(c);
+              }
+            })
+        .isInstanceOf(LoginFailedException.class);
     server.execute("postgres", "ALTER ROLE revoked_1 LOGIN");
-    Await.until("works again after LOGIN is granted back", Duration.ofSeconds(20), () -> {
-      try (Connection c = ub.connection(login, "main")) {
-        return "revoked_1".equals(currentUser(c));
-      } catch (UserboundException | SQLException e) {
-        return false;
-      }
-    });
+    Await.until(
+        "works again after LOGIN is granted back",
+        Duration.ofSeconds(20),
+        () -> {
+          try (Connection c = ub.connection(login, "main")) {
+            return "revoked_1".equals(currentUser(c));
+          } catch (UserboundException | SQLException e) {
+            return false;
+          }
+        });
   }
 
   @Test
@@ -167,12 +190,16 @@ class FaultTest {
     Userbound ub = userbound();
     Login login = person(ub, "dropped_1");
     server.dropRole("dropped_1");
-    Await.until("backends gone", Duration.ofSeconds(10), () -> server.backendCount("dropped_1") == 0);
-    assertThatThrownBy(() -> {
-      try (Connection c = ub.connection(login, "main")) {
-        currentUser(c);
-      }
-    }).isInstanceOfAny(LoginFailedException.class, SQLException.class);
-    assertThatThrownBy(() -> ub.login("dropped_1", TestPasswords.fresh())).isInstanceOf(LoginFailedException.class);
+    Await.until(
+        "backends gone", Duration.ofSeconds(10), () -> server.backendCount("dropped_1") == 0);
+    assertThatThrownBy(
+            () -> {
+              try (Connection c = ub.connection(login, "main")) {
+                currentUser(c);
+              }
+            })
+        .isInstanceOfAny(LoginFailedException.class, SQLException.class);
+    assertThatThrownBy(() -> ub.login("dropped_1", TestPasswords.fresh()))
+        .isInstanceOf(LoginFailedException.class);
   }
 }

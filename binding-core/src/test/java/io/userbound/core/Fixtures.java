@@ -10,13 +10,11 @@ import java.time.Duration;
 /** Small helpers shared by the core tests. */
 final class Fixtures {
 
-  private Fixtures() {
-  }
+  private Fixtures() {}
 
   /** A person with a login role on the shared server. */
-  @SuppressWarnings("ArrayRecordComponent")  // the password is wiped, never compared
-  record Person(String role, char[] password) {
-  }
+  @SuppressWarnings("ArrayRecordComponent") // the password is wiped, never compared
+  record Person(String role, char[] password) {}
 
   static Person person(TestNames names) {
     char[] pw = TestPasswords.fresh();
@@ -24,7 +22,8 @@ final class Fixtures {
   }
 
   static DatabaseConfig.Builder database(String name, PostgresServer server, String database) {
-    return DatabaseConfig.builder(name, server.jdbcUrl(database)).connectionTimeout(Duration.ofSeconds(2));
+    return DatabaseConfig.builder(name, server.jdbcUrl(database))
+        .connectionTimeout(Duration.ofSeconds(2));
   }
 
   static Userbound userbound(DatabaseConfig... databases) {
@@ -48,7 +47,8 @@ final class Fixtures {
   }
 
   static String currentUser(Connection c) throws SQLException {
-    try (var st = c.createStatement(); var rs = st.executeQuery("select current_user, session_user")) {
+    try (var st = c.createStatement();
+        var rs = st.executeQuery("select current_user, session_user")) {
       rs.next();
       String current = rs.getString(1);
       String session = rs.getString(2);

@@ -27,32 +27,41 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(PostgresExtension.class)
 class HandBackTest {
 
-  private static void stalledHandBack(PostgresServer server, TestNames names, SessionReset reset, String sql)
-      throws Exception {
+  private static void stalledHandBack(
+      PostgresServer server, TestNames names, SessionReset reset, String sql) throws Exception {
     Person alice = person(names);
     try (TcpProxy proxy = TcpProxy.start(server.host(), server.port())) {
-      Userbound ub = Fixtures.userbound(DatabaseConfig.builder("main", proxy.jdbcUrl(server, "postgres"))
-          .connectionTimeout(Duration.ofSeconds(2)).handBackTimeout(Duration.ofMillis(300))
-          .maxConnectionsPerPerson(1).sessionReset(reset).build());
+      Userbound ub =
+          Fixtures.userbound(
+              DatabaseConfig.builder("main", proxy.jdbcUrl(server, "postgres"))
+                  .connectionTimeout(Duration.ofSeconds(2))
+                  .handBackTimeout(Duration.ofMillis(300))
+                  .maxConnectionsPerPerson(1)
+                  .sessionReset(reset)
+                  .build());
       Login login = ub.login(alice.role(), alice.password());
       Connection c = ub.connection(login, "main");
       try (Statement st = c.createStatement()) {
         st.execute(sql);
       }
-      proxy.stall();  // the server keeps the TCP session and stops answering
-      CompletableFuture<Void> handBack = CompletableFuture.runAsync(() -> {
-        try {
-          c.close();
-        } catch (SQLException e) {
-          throw new AssertionError("close() must not throw for a failed hand-back", e);
-        }
-      });
-      handBack.get(10, TimeUnit.SECONDS);  // without the deadline this would never return
+      proxy.stall(); // the server keeps the TCP session and stops answering
+      CompletableFuture<Void> handBack =
+          CompletableFuture.runAsync(
+              () -> {
+                try {
+                  c.close();
+                } catch (SQLException e) {
+                  throw new AssertionError("close() must not throw for a failed hand-back", e);
+                }
+              });
+      handBack.get(10, TimeUnit.SECONDS); // without the deadline this would never return
       DatabaseStats s = ub.stats("main");
       assertThat(s.activeConnections()).as("the lease ended").isZero();
       ub.logout(login);
-      Await.until("the pool closed and its permit came back although the server is stalled",
-          Duration.ofSeconds(10), () -> ub.stats("main").pools() == 0 && ub.stats("main").budgetUsed() == 0);
+      Await.until(
+          "the pool closed and its permit came back although the server is stalled",
+          Duration.ofSeconds(10),
+          () -> ub.stats("main").pools() == 0 && ub.stats("main").budgetUsed() == 0);
       proxy.resume();
       Login again = ub.login(alice.role(), alice.password());
       try (Connection fresh = ub.connection(again, "main")) {
@@ -62,7 +71,8 @@ class HandBackTest {
   }
 
   @Test
-  void stalledServer_sessionReset_isBounded(PostgresServer server, TestNames names) throws Exception {
+  void stalledServer_sessionReset_isBounded(PostgresServer server, TestNames names)
+      throws Exception {
     stalledHandBack(server, names, SessionReset.TRACKED, "SET application_name = 'dirty'");
   }
 
@@ -77,26 +87,30 @@ class HandBackTest {
   }
 
   @Test
-  void close_closesLentConnections_andTheirNextUseIsTyped(PostgresServer server, TestNames names) throws Exception {
+  void close_closesLentConnections_andTheirNextUseIsTyped(PostgresServer server, TestNames names)
+      throws Exception {
     Person alice = person(names);
     Userbound ub = Fixtures.userbound(server);
     Login login = ub.login(alice.role(), alice.password());
     Connection lent = ub.connection(login, "main");
     assertThat(currentUser(lent)).isEqualTo(alice.role());
     ub.close();
-    Await.until("the lent connection's backend is gone", Duration.ofSeconds(10),
+    Await.until(
+        "the lent connection's backend is gone",
+        Duration.ofSeconds(10),
         () -> server.backendCount(alice.role()) == 0);
     assertThat(lent.isClosed()).isTrue();
     assertThatThrownBy(lent::createStatement)
         .isInstanceOf(SQLException.class)
         .hasMessageContaining("Userbound was closed")
         .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("08003"));
-    lent.close();  // harmless
+    lent.close(); // harmless
     assertThat(ub.stats("main").budgetUsed()).isZero();
   }
 
   @Test
-  void stats_countConnectionsStillLentByALoggedOutPerson(PostgresServer server, TestNames names) throws Exception {
+  void stats_countConnectionsStillLentByALoggedOutPerson(PostgresServer server, TestNames names)
+      throws Exception {
     Person alice = person(names);
     Userbound ub = Fixtures.userbound(server);
     Login login = ub.login(alice.role(), alice.password());
@@ -109,7 +123,9 @@ class HandBackTest {
     assertThat(s.activeConnections()).isEqualTo(1);
     assertThat(s.budgetUsed()).isEqualTo(1);
     c.close();
-    Await.until("pool closed once handed back", Duration.ofSeconds(10),
+    Await.until(
+        "pool closed once handed back",
+        Duration.ofSeconds(10),
         () -> ub.stats("main").pools() == 0 && ub.stats("main").budgetUsed() == 0);
     assertThat(server.backendCount(alice.role())).isZero();
   }

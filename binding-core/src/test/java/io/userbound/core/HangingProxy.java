@@ -61,7 +61,7 @@ final class HangingProxy implements AutoCloseable {
       byte[] body = new byte[length - 4];
       in.readFully(body);
       if (hangRoles.contains(user(body))) {
-        return;  // keep the socket open, never answer
+        return; // keep the socket open, never answer
       }
       Socket upstream = new Socket(upstreamHost, upstreamPort);
       sockets.add(upstream);

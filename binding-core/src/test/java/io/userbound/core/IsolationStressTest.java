@@ -41,7 +41,8 @@ class IsolationStressTest {
 
   @BeforeAll
   static void startServer() {
-    server = PostgresServer.start(PostgresOptions.builder().name("stress").maxConnections(300).build());
+    server =
+        PostgresServer.start(PostgresOptions.builder().name("stress").maxConnections(300).build());
     for (int i = 0; i < PEOPLE; i++) {
       String role = "stress_" + i;
       char[] pw = TestPasswords.fresh();
@@ -60,11 +61,18 @@ class IsolationStressTest {
 
   @Test
   void isolation_underLoadWithLogoutsEvictionsAndPasswordChanges() throws Exception {
-    Userbound ub = Fixtures.track(Userbound.create(UserboundConfig.builder()
-        .database(DatabaseConfig.builder("main", server.jdbcUrl("postgres"))
-            .budget(250).maxConnectionsPerPerson(2).maxPools(185)
-            .connectionTimeout(Duration.ofSeconds(20)).build())
-        .build()));
+    Userbound ub =
+        Fixtures.track(
+            Userbound.create(
+                UserboundConfig.builder()
+                    .database(
+                        DatabaseConfig.builder("main", server.jdbcUrl("postgres"))
+                            .budget(250)
+                            .maxConnectionsPerPerson(2)
+                            .maxPools(185)
+                            .connectionTimeout(Duration.ofSeconds(20))
+                            .build())
+                    .build()));
     AtomicReferenceArray<Login> logins = new AtomicReferenceArray<>(PEOPLE);
     for (int i = 0; i < PEOPLE; i++) {
       logins.set(i, ub.login(roles.get(i), passwords.get(i)));
@@ -80,48 +88,57 @@ class IsolationStressTest {
     try {
       List<Future<?>> workers = new ArrayList<>();
       for (int w = 0; w < WORKERS; w++) {
-        workers.add(threads.submit(() -> {
-          ThreadLocalRandom random = ThreadLocalRandom.current();
-          for (int n = 0; n < BORROWS_PER_WORKER; n++) {
-            int i = random.nextInt(PEOPLE);
-            Login login = logins.get(i);
-            try (Binding b = ub.bind(login); Connection c = ub.connection("main");
-                Statement st = c.createStatement();
-                ResultSet rs = st.executeQuery("select current_user, session_user")) {
-              rs.next();
-              if (!login.role().equals(rs.getString(1)) || !login.role().equals(rs.getString(2))) {
-                mismatches.incrementAndGet();
-              }
-              borrows.incrementAndGet();
-            } catch (LoginFailedException e) {
-              refusals.incrementAndGet();  // a login that was logged out or whose password changed
-            }
-          }
-          return null;
-        }));
+        workers.add(
+            threads.submit(
+                () -> {
+                  ThreadLocalRandom random = ThreadLocalRandom.current();
+                  for (int n = 0; n < BORROWS_PER_WORKER; n++) {
+                    int i = random.nextInt(PEOPLE);
+                    Login login = logins.get(i);
+                    try (Binding b = ub.bind(login);
+                        Connection c = ub.connection("main");
+                        Statement st = c.createStatement();
+                        ResultSet rs = st.executeQuery("select current_user, session_user")) {
+                      rs.next();
+                      if (!login.role().equals(rs.getString(1))
+                          || !login.role().equals(rs.getString(2))) {
+                        mismatches.incrementAndGet();
+                      }
+                      borrows.incrementAndGet();
+                    } catch (LoginFailedException e) {
+                      refusals.incrementAndGet(); // a login that was logged out or whose password
+                      // changed
+                    }
+                  }
+                  return null;
+                }));
       }
-      Future<?> chaos = threads.submit(() -> {
-        ThreadLocalRandom random = ThreadLocalRandom.current();
-        while (!stop.get()) {
-          int i = random.nextInt(PEOPLE);
-          if (random.nextBoolean()) {
-            Login old = logins.get(i);
-            ub.logout(old);
-            logins.set(i, ub.login(roles.get(i), passwords.get(i)));
-            logouts.incrementAndGet();
-          } else {
-            char[] pw = TestPasswords.fresh();
-            try (Connection admin = server.adminConnection("postgres")) {
-              admin.unwrap(PGConnection.class).alterUserPassword(roles.get(i), pw.clone(), "scram-sha-256");
-            }
-            passwords.set(i, pw);
-            logins.set(i, ub.login(roles.get(i), pw));
-            passwordChanges.incrementAndGet();
-          }
-          LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
-        }
-        return null;
-      });
+      Future<?> chaos =
+          threads.submit(
+              () -> {
+                ThreadLocalRandom random = ThreadLocalRandom.current();
+                while (!stop.get()) {
+                  int i = random.nextInt(PEOPLE);
+                  if (random.nextBoolean()) {
+                    Login old = logins.get(i);
+                    ub.logout(old);
+                    logins.set(i, ub.login(roles.get(i), passwords.get(i)));
+                    logouts.incrementAndGet();
+                  } else {
+                    char[] pw = TestPasswords.fresh();
+                    try (Connection admin = server.adminConnection("postgres")) {
+                      admin
+                          .unwrap(PGConnection.class)
+                          .alterUserPassword(roles.get(i), pw.clone(), "scram-sha-256");
+                    }
+                    passwords.set(i, pw);
+                    logins.set(i, ub.login(roles.get(i), pw));
+                    passwordChanges.incrementAndGet();
+                  }
+                  LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+                }
+                return null;
+              });
       for (Future<?> f : workers) {
         f.get(10, TimeUnit.MINUTES);
       }
@@ -133,10 +150,18 @@ class IsolationStressTest {
       threads.awaitTermination(30, TimeUnit.SECONDS);
     }
     DatabaseStats s = ub.stats("main");
-    System.out.printf("isolation: %d threads, %d roles, %d borrows, %d mismatches, %d refusals of stale logins,"
+    System.out.printf(
+        "isolation: %d threads, %d roles, %d borrows, %d mismatches, %d refusals of stale logins,"
             + " %d logouts, %d password changes, %d pools evicted, %d logins accepted%n",
-        WORKERS, PEOPLE, borrows.get(), mismatches.get(), refusals.get(), logouts.get(), passwordChanges.get(),
-        s.poolsEvicted(), s.loginsAccepted());
+        WORKERS,
+        PEOPLE,
+        borrows.get(),
+        mismatches.get(),
+        refusals.get(),
+        logouts.get(),
+        passwordChanges.get(),
+        s.poolsEvicted(),
+        s.loginsAccepted());
     assertThat(mismatches.get()).isZero();
     assertThat(borrows.get()).isGreaterThanOrEqualTo(50_000);
     assertThat(logouts.get()).isPositive();

@@ -23,15 +23,18 @@ class LazyDatabaseTest {
   void otherDatabase_opensOnFirstUseOnly(PostgresServer server, TestNames names) throws Exception {
     Person alice = person(names);
     String staff = names.createDatabase();
-    Userbound ub = Fixtures.userbound(
-        Fixtures.database("finance", server, "postgres").build(),
-        Fixtures.database("staff", server, staff).build());
+    Userbound ub =
+        Fixtures.userbound(
+            Fixtures.database("finance", server, "postgres").build(),
+            Fixtures.database("staff", server, staff).build());
     Login login = ub.login(alice.role(), alice.password());
     assertThat(ub.stats("staff").pools()).isZero();
     assertThat(ub.stats("staff").budgetUsed()).isZero();
-    try (Binding b = ub.bind(login); Connection c = ub.connection("staff")) {
+    try (Binding b = ub.bind(login);
+        Connection c = ub.connection("staff")) {
       assertThat(currentUser(c)).isEqualTo(alice.role());
-      try (var st = c.createStatement(); var rs = st.executeQuery("select current_database()")) {
+      try (var st = c.createStatement();
+          var rs = st.executeQuery("select current_database()")) {
         rs.next();
         assertThat(rs.getString(1)).isEqualTo(staff);
       }
@@ -40,13 +43,15 @@ class LazyDatabaseTest {
   }
 
   @Test
-  void otherDatabase_withoutConnectPrivilege_isAccessDenied(PostgresServer server, TestNames names) {
+  void otherDatabase_withoutConnectPrivilege_isAccessDenied(
+      PostgresServer server, TestNames names) {
     Person alice = person(names);
     String locked = names.createDatabase();
     server.execute(locked, "REVOKE CONNECT ON DATABASE \"" + locked + "\" FROM PUBLIC");
-    Userbound ub = Fixtures.userbound(
-        Fixtures.database("finance", server, "postgres").build(),
-        Fixtures.database("locked", server, locked).build());
+    Userbound ub =
+        Fixtures.userbound(
+            Fixtures.database("finance", server, "postgres").build(),
+            Fixtures.database("locked", server, locked).build());
     Login login = ub.login(alice.role(), alice.password());
     assertThatThrownBy(() -> ub.connection(login, "locked"))
         .isInstanceOf(AccessDeniedException.class)
@@ -57,15 +62,18 @@ class LazyDatabaseTest {
   }
 
   @Test
-  void otherDatabase_onAnotherServerWithAnotherPassword_isLoginFailed(PostgresServer server, TestNames names) {
+  void otherDatabase_onAnotherServerWithAnotherPassword_isLoginFailed(
+      PostgresServer server, TestNames names) {
     Person alice = person(names);
     String other = names.createDatabase();
-    Userbound ub = Fixtures.userbound(
-        Fixtures.database("finance", server, "postgres").build(),
-        Fixtures.database("staff", server, other).build());
+    Userbound ub =
+        Fixtures.userbound(
+            Fixtures.database("finance", server, "postgres").build(),
+            Fixtures.database("staff", server, other).build());
     Login login = ub.login(alice.role(), alice.password());
     try (Connection admin = server.adminConnection("postgres")) {
-      admin.unwrap(PGConnection.class)
+      admin
+          .unwrap(PGConnection.class)
           .alterUserPassword(alice.role(), TestPasswords.fresh(), "scram-sha-256");
     } catch (SQLException e) {
       throw new AssertionError(e);

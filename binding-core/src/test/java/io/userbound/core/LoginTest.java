@@ -26,22 +26,25 @@ import org.junit.jupiter.params.provider.MethodSource;
 class LoginTest {
 
   @Test
-  void login_rightPassword_givesConnectionsAsThatRole(PostgresServer server, TestNames names) throws Exception {
+  void login_rightPassword_givesConnectionsAsThatRole(PostgresServer server, TestNames names)
+      throws Exception {
     Person alice = person(names);
     Userbound ub = Fixtures.userbound(server);
     Login login = ub.login(alice.role(), alice.password());
     assertThat(login.role()).isEqualTo(alice.role());
-    try (Binding b = ub.bind(login); Connection c = ub.connection("main")) {
+    try (Binding b = ub.bind(login);
+        Connection c = ub.connection("main")) {
       assertThat(currentUser(c)).isEqualTo(alice.role());
     }
     DatabaseStats s = ub.stats("main");
     assertThat(s.pools()).isEqualTo(1);
     assertThat(s.loginsAccepted()).isEqualTo(1);
-    assertThat(s.budgetUsed()).isEqualTo(1);  // the login's own connection became the pool's first
+    assertThat(s.budgetUsed()).isEqualTo(1); // the login's own connection became the pool's first
   }
 
   @Test
-  void login_wrongPassword_isRefusedWith28P01AndLeavesNothing(PostgresServer server, TestNames names) {
+  void login_wrongPassword_isRefusedWith28P01AndLeavesNothing(
+      PostgresServer server, TestNames names) {
     Person alice = person(names);
     Userbound ub = Fixtures.userbound(server);
     char[] wrong = TestPasswords.fresh();
@@ -66,7 +69,8 @@ class LoginTest {
     assertThat(wrong).isInstanceOf(LoginFailedException.class);
     assertThat(unknown.getMessage().replace(names.role("ghost"), "X"))
         .isEqualTo(wrong.getMessage().replace(alice.role(), "X"));
-    assertThat(((LoginFailedException) unknown).sqlState()).isEqualTo(((LoginFailedException) wrong).sqlState());
+    assertThat(((LoginFailedException) unknown).sqlState())
+        .isEqualTo(((LoginFailedException) wrong).sqlState());
   }
 
   @Test
@@ -95,13 +99,15 @@ class LoginTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("hostileRoles")
-  void login_hostileRoleName_isTypedAndCreatesNothing(String label, String role, PostgresServer server) throws Exception {
+  void login_hostileRoleName_isTypedAndCreatesNothing(
+      String label, String role, PostgresServer server) throws Exception {
     Userbound ub = Fixtures.userbound(server);
     char[] pw = TestPasswords.fresh();
     assertThatThrownBy(() -> ub.login(role, pw)).isInstanceOf(LoginFailedException.class);
     assertThat(ub.stats("main").pools()).isZero();
     assertThat(ub.stats("main").budgetUsed()).isZero();
-    try (Connection c = server.adminConnection("postgres"); var st = c.createStatement();
+    try (Connection c = server.adminConnection("postgres");
+        var st = c.createStatement();
         var rs = st.executeQuery("select 1")) {
       assertThat(rs.next()).as("server still fine").isTrue();
     }
@@ -128,15 +134,17 @@ class LoginTest {
     Person alice = person(names);
     Userbound ub = Fixtures.userbound(server);
     assertThatThrownBy(() -> ub.login(alice.role(), new char[0]))
-        .isInstanceOf(LoginFailedException.class).hasMessageContaining("password is empty");
+        .isInstanceOf(LoginFailedException.class)
+        .hasMessageContaining("password is empty");
     char[] huge = new char[1_000_000];
     Arrays.fill(huge, 'x');
     assertThatThrownBy(() -> ub.login(alice.role(), huge))
-        .isInstanceOf(LoginFailedException.class).hasMessageContaining("longer than");
+        .isInstanceOf(LoginFailedException.class)
+        .hasMessageContaining("longer than");
     char[] long4000 = TestPasswords.remember("y".repeat(4000).toCharArray());
     assertThatThrownBy(() -> ub.login(alice.role(), long4000))
-        .isInstanceOf(LoginFailedException.class).satisfies(e ->
-            assertThat(((LoginFailedException) e).sqlState()).isEqualTo("28P01"));
+        .isInstanceOf(LoginFailedException.class)
+        .satisfies(e -> assertThat(((LoginFailedException) e).sqlState()).isEqualTo("28P01"));
     assertThat(ub.stats("main").pools()).isZero();
   }
 
@@ -149,7 +157,8 @@ class LoginTest {
     Arrays.fill(copy, '\0');
     ub.stats("main");
     // A second connection while the first is held needs a new physical login with the stored copy.
-    try (Connection a = ub.connection(login, "main"); Connection b = ub.connection(login, "main")) {
+    try (Connection a = ub.connection(login, "main");
+        Connection b = ub.connection(login, "main")) {
       assertThat(currentUser(a)).isEqualTo(alice.role());
       assertThat(currentUser(b)).isEqualTo(alice.role());
     }
@@ -161,7 +170,8 @@ class LoginTest {
     Userbound ub = Fixtures.userbound(server);
     Login login = ub.login(alice.role(), alice.password());
     String pw = new String(alice.password());
-    try (Binding b = ub.bind(login); Connection c = ub.connection("main")) {
+    try (Binding b = ub.bind(login);
+        Connection c = ub.connection("main")) {
       assertThat(login.toString()).contains(alice.role()).doesNotContain(pw);
       assertThat(b.toString()).doesNotContain(pw);
       assertThat(c.toString()).doesNotContain(pw);
@@ -171,7 +181,8 @@ class LoginTest {
   }
 
   @Test
-  void logout_closesPoolsAtOnceAndRefusesTheLogin(PostgresServer server, TestNames names) throws Exception {
+  void logout_closesPoolsAtOnceAndRefusesTheLogin(PostgresServer server, TestNames names)
+      throws Exception {
     Person alice = person(names);
     Userbound ub = Fixtures.userbound(server);
     Login login = ub.login(alice.role(), alice.password());
@@ -181,16 +192,20 @@ class LoginTest {
     assertThat(server.backendCount(alice.role())).isEqualTo(1);
     ub.logout(login);
     assertThat(login.isLoggedOut()).isTrue();
-    Await.until("alice's backends closed", Duration.ofSeconds(10),
+    Await.until(
+        "alice's backends closed",
+        Duration.ofSeconds(10),
         () -> server.backendCount(alice.role()) == 0);
     assertThat(ub.stats("main").budgetUsed()).isZero();
     assertThatThrownBy(() -> ub.connection(login, "main"))
-        .isInstanceOf(LoginFailedException.class).hasMessageContaining("logged out");
-    ub.logout(login);  // idempotent
+        .isInstanceOf(LoginFailedException.class)
+        .hasMessageContaining("logged out");
+    ub.logout(login); // idempotent
   }
 
   @Test
-  void logout_whileConnectionInUse_closesItOnlyWhenHandedBack(PostgresServer server, TestNames names) throws Exception {
+  void logout_whileConnectionInUse_closesItOnlyWhenHandedBack(
+      PostgresServer server, TestNames names) throws Exception {
     Person alice = person(names);
     Userbound ub = Fixtures.userbound(server);
     Login login = ub.login(alice.role(), alice.password());
@@ -198,12 +213,15 @@ class LoginTest {
     ub.logout(login);
     assertThat(currentUser(held)).as("still usable under the request").isEqualTo(alice.role());
     held.close();
-    Await.until("backend closed after hand-back", Duration.ofSeconds(10),
+    Await.until(
+        "backend closed after hand-back",
+        Duration.ofSeconds(10),
         () -> server.backendCount(alice.role()) == 0);
   }
 
   @Test
-  void release_refusesThatLoginButKeepsThePersonsPools(PostgresServer server, TestNames names) throws Exception {
+  void release_refusesThatLoginButKeepsThePersonsPools(PostgresServer server, TestNames names)
+      throws Exception {
     Person alice = person(names);
     Userbound ub = Fixtures.userbound(server);
     Login first = ub.login(alice.role(), alice.password());
@@ -227,6 +245,7 @@ class LoginTest {
     Userbound two = Fixtures.userbound(server);
     Login login = one.login(alice.role(), alice.password());
     assertThatThrownBy(() -> two.bind(login)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> two.connection(login, "main")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> two.connection(login, "main"))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 }

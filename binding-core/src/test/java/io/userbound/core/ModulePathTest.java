@@ -30,12 +30,21 @@ import org.junit.jupiter.api.io.TempDir;
 @ExtendWith(PostgresExtension.class)
 class ModulePathTest {
 
-  private static final List<String> MODULES = List.of("HikariCP-", "postgresql-", "caffeine-", "slf4j-api-",
-      "jspecify-", "error_prone_annotations-", "checker-qual-");
+  private static final List<String> MODULES =
+      List.of(
+          "HikariCP-",
+          "postgresql-",
+          "caffeine-",
+          "slf4j-api-",
+          "jspecify-",
+          "error_prone_annotations-",
+          "checker-qual-");
 
-  private static final String MODULE_INFO = "module userbound.client { requires io.userbound.core; }\n";
+  private static final String MODULE_INFO =
+      "module userbound.client { requires io.userbound.core; }\n";
 
-  private static final String MAIN = """
+  private static final String MAIN =
+      """
       package client;
 
       import io.userbound.core.*;
@@ -67,8 +76,8 @@ class ModulePathTest {
       """;
 
   @Test
-  void aClientModule_usesTheApi_andCannotReachTheInternals(PostgresServer server, TestNames names,
-      @TempDir Path dir) throws Exception {
+  void aClientModule_usesTheApi_andCannotReachTheInternals(
+      PostgresServer server, TestNames names, @TempDir Path dir) throws Exception {
     char[] password = TestPasswords.fresh();
     String role = names.login(password);
     String modulePath = modulePath();
@@ -79,14 +88,31 @@ class ModulePathTest {
     Files.writeString(src.resolve("client/Main.java"), MAIN);
     Path out = dir.resolve("out");
     JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
-    int compiled = javac.run(null, null, null, "-d", out.toString(), "--module-path", modulePath,
-        src.resolve("module-info.java").toString(), src.resolve("client/Main.java").toString());
+    int compiled =
+        javac.run(
+            null,
+            null,
+            null,
+            "-d",
+            out.toString(),
+            "--module-path",
+            modulePath,
+            src.resolve("module-info.java").toString(),
+            src.resolve("client/Main.java").toString());
     assertThat(compiled).as("the client module compiles against the exported API").isZero();
 
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-    Process p = new ProcessBuilder(java.toString(), "--module-path", out + File.pathSeparator + modulePath,
-        "-m", "userbound.client/client.Main", server.jdbcUrl("postgres"), role)
-        .redirectErrorStream(true).start();
+    Process p =
+        new ProcessBuilder(
+                java.toString(),
+                "--module-path",
+                out + File.pathSeparator + modulePath,
+                "-m",
+                "userbound.client/client.Main",
+                server.jdbcUrl("postgres"),
+                role)
+            .redirectErrorStream(true)
+            .start();
     try (OutputStream in = p.getOutputStream()) {
       in.write((new String(password) + "\n").getBytes(StandardCharsets.UTF_8));
     }
@@ -108,7 +134,10 @@ class ModulePathTest {
         entries.add(entry);
       }
     }
-    assertThat(String.join(" ", entries)).contains("binding-core").contains("HikariCP").contains("postgresql");
+    assertThat(String.join(" ", entries))
+        .contains("binding-core")
+        .contains("HikariCP")
+        .contains("postgresql");
     return String.join(File.pathSeparator, entries);
   }
 }

@@ -21,7 +21,8 @@ import org.postgresql.PGConnection;
 class PasswordChangeTest {
 
   @Test
-  void wrongPassword_forRoleWithLivePool_getsNothingFromIt(PostgresServer server, TestNames names) throws Exception {
+  void wrongPassword_forRoleWithLivePool_getsNothingFromIt(PostgresServer server, TestNames names)
+      throws Exception {
     Person alice = person(names);
     Userbound ub = Fixtures.userbound(server);
     Login good = ub.login(alice.role(), alice.password());
@@ -46,12 +47,16 @@ class PasswordChangeTest {
 
     char[] newPassword = TestPasswords.fresh();
     try (Connection admin = server.adminConnection("postgres")) {
-      admin.unwrap(PGConnection.class).alterUserPassword(alice.role(), newPassword.clone(), "scram-sha-256");
+      admin
+          .unwrap(PGConnection.class)
+          .alterUserPassword(alice.role(), newPassword.clone(), "scram-sha-256");
     }
     Login renewed = ub.login(alice.role(), newPassword);
     int newPid = pidOf(ub, renewed);
     assertThat(newPid).isNotEqualTo(oldPid);
-    Await.until("old pool's backend closed", Duration.ofSeconds(10),
+    Await.until(
+        "old pool's backend closed",
+        Duration.ofSeconds(10),
         () -> server.backends().stream().noneMatch(b -> b.pid() == oldPid));
     assertThat(ub.stats("main").poolsEvicted()).isEqualTo(1);
 
@@ -61,19 +66,25 @@ class PasswordChangeTest {
   }
 
   @Test
-  void passwordChangedServerSide_nextNewConnectionIsRefused(PostgresServer server, TestNames names) throws Exception {
+  void passwordChangedServerSide_nextNewConnectionIsRefused(PostgresServer server, TestNames names)
+      throws Exception {
     Person alice = person(names);
-    Userbound ub = Fixtures.userbound(Fixtures.database("main", server, "postgres")
-        .connectionTimeout(Duration.ofMillis(500)).build());
+    Userbound ub =
+        Fixtures.userbound(
+            Fixtures.database("main", server, "postgres")
+                .connectionTimeout(Duration.ofMillis(500))
+                .build());
     Login login = ub.login(alice.role(), alice.password());
     try (Connection admin = server.adminConnection("postgres")) {
-      admin.unwrap(PGConnection.class)
+      admin
+          .unwrap(PGConnection.class)
           .alterUserPassword(alice.role(), TestPasswords.fresh(), "scram-sha-256");
     }
     // The existing connection still works (PostgreSQL keeps sessions), a new one is refused.
     try (Connection held = ub.connection(login, "main")) {
       assertThat(currentUser(held)).isEqualTo(alice.role());
-      assertThatThrownBy(() -> ub.connection(login, "main")).isInstanceOf(LoginFailedException.class);
+      assertThatThrownBy(() -> ub.connection(login, "main"))
+          .isInstanceOf(LoginFailedException.class);
     }
   }
 

@@ -20,15 +20,19 @@ import org.postgresql.PGConnection;
 class SessionResetTest {
 
   @Test
-  void handBack_resetsSettingsRoleTempTablesAndLocks(PostgresServer server, TestNames names) throws Exception {
+  void handBack_resetsSettingsRoleTempTablesAndLocks(PostgresServer server, TestNames names)
+      throws Exception {
     Person alice = person(names);
     String group = names.role("grp");
     server.createGroupRole(group);
     server.execute("postgres", "GRANT \"" + group + "\" TO \"" + alice.role() + "\"");
-    Userbound ub = Fixtures.userbound(Fixtures.database("main", server, "postgres").maxConnectionsPerPerson(1).build());
+    Userbound ub =
+        Fixtures.userbound(
+            Fixtures.database("main", server, "postgres").maxConnectionsPerPerson(1).build());
     Login login = ub.login(alice.role(), alice.password());
     int pid;
-    try (Connection c = ub.connection(login, "main"); Statement st = c.createStatement()) {
+    try (Connection c = ub.connection(login, "main");
+        Statement st = c.createStatement()) {
       pid = c.unwrap(PGConnection.class).getBackendPID();
       st.execute("SET application_name = 'leftover'");
       st.execute("SELECT set_config('app.tenant', '42', false)");
@@ -36,29 +40,40 @@ class SessionResetTest {
       st.execute("CREATE TEMP TABLE scratch (x int)");
       st.execute("SELECT pg_advisory_lock(4242)");
     }
-    try (Connection c = ub.connection(login, "main"); Statement st = c.createStatement()) {
+    try (Connection c = ub.connection(login, "main");
+        Statement st = c.createStatement()) {
       assertThat(c.unwrap(PGConnection.class).getBackendPID()).as("same backend").isEqualTo(pid);
       assertThat(one(st, "SELECT current_user")).isEqualTo(alice.role());
       assertThat(one(st, "SELECT coalesce(current_setting('app.tenant', true), '')")).isEmpty();
       assertThat(one(st, "SELECT current_setting('application_name')")).isNotEqualTo("leftover");
-      assertThat(one(st, "SELECT count(*) FROM pg_tables WHERE tablename = 'scratch'")).isEqualTo("0");
-      assertThat(one(st, "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid()"))
+      assertThat(one(st, "SELECT count(*) FROM pg_tables WHERE tablename = 'scratch'"))
+          .isEqualTo("0");
+      assertThat(
+              one(
+                  st,
+                  "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND pid ="
+                      + " pg_backend_pid()"))
           .isEqualTo("0");
     }
   }
 
   @Test
-  void handBack_withOpenTransaction_rollsItBack(PostgresServer server, TestNames names) throws Exception {
+  void handBack_withOpenTransaction_rollsItBack(PostgresServer server, TestNames names)
+      throws Exception {
     Person alice = person(names);
     String db = names.createDatabase();
     server.execute(db, "CREATE TABLE t (x int); GRANT ALL ON t TO \"" + alice.role() + "\"");
-    Userbound ub = Fixtures.userbound(Fixtures.database("main", server, db).maxConnectionsPerPerson(1).build());
+    Userbound ub =
+        Fixtures.userbound(
+            Fixtures.database("main", server, db).maxConnectionsPerPerson(1).build());
     Login login = ub.login(alice.role(), alice.password());
-    try (Connection c = ub.connection(login, "main"); Statement st = c.createStatement()) {
+    try (Connection c = ub.connection(login, "main");
+        Statement st = c.createStatement()) {
       c.setAutoCommit(false);
       st.execute("INSERT INTO t VALUES (1)");
     }
-    try (Connection c = ub.connection(login, "main"); Statement st = c.createStatement()) {
+    try (Connection c = ub.connection(login, "main");
+        Statement st = c.createStatement()) {
       assertThat(c.getAutoCommit()).isTrue();
       assertThat(one(st, "SELECT count(*) FROM t")).isEqualTo("0");
     }
@@ -68,13 +83,18 @@ class SessionResetTest {
   void requestsBackToBack_reuseOneCleanConnection(PostgresServer server, TestNames names)
       throws Exception {
     Person alice = person(names);
-    Userbound ub = Fixtures.userbound(Fixtures.database("main", server, "postgres").maxConnectionsPerPerson(2).build());
+    Userbound ub =
+        Fixtures.userbound(
+            Fixtures.database("main", server, "postgres").maxConnectionsPerPerson(2).build());
     Login login = ub.login(alice.role(), alice.password());
     Set<Integer> pids = new HashSet<>();
     for (int i = 0; i < 50; i++) {
-      try (Connection c = ub.connection(login, "main"); Statement st = c.createStatement()) {
+      try (Connection c = ub.connection(login, "main");
+          Statement st = c.createStatement()) {
         pids.add(c.unwrap(PGConnection.class).getBackendPID());
-        assertThat(one(st, "SELECT coalesce(current_setting('app.n', true), '')")).as("clean at borrow").isEmpty();
+        assertThat(one(st, "SELECT coalesce(current_setting('app.n', true), '')"))
+            .as("clean at borrow")
+            .isEmpty();
         st.execute("SELECT set_config('app.n', '" + i + "', false)");
       }
     }
@@ -85,13 +105,19 @@ class SessionResetTest {
   @Test
   void sessionResetNone_keepsSettings(PostgresServer server, TestNames names) throws Exception {
     Person alice = person(names);
-    Userbound ub = Fixtures.userbound(Fixtures.database("main", server, "postgres")
-        .maxConnectionsPerPerson(1).sessionReset(SessionReset.NONE).build());
+    Userbound ub =
+        Fixtures.userbound(
+            Fixtures.database("main", server, "postgres")
+                .maxConnectionsPerPerson(1)
+                .sessionReset(SessionReset.NONE)
+                .build());
     Login login = ub.login(alice.role(), alice.password());
-    try (Connection c = ub.connection(login, "main"); Statement st = c.createStatement()) {
+    try (Connection c = ub.connection(login, "main");
+        Statement st = c.createStatement()) {
       st.execute("SELECT set_config('app.tenant', '42', false)");
     }
-    try (Connection c = ub.connection(login, "main"); Statement st = c.createStatement()) {
+    try (Connection c = ub.connection(login, "main");
+        Statement st = c.createStatement()) {
       assertThat(one(st, "SELECT current_setting('app.tenant', true)")).isEqualTo("42");
     }
   }

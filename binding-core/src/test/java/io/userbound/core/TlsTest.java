@@ -46,8 +46,14 @@ class TlsTest {
   }
 
   private static Userbound userbound(String url) {
-    return Fixtures.track(Userbound.create(UserboundConfig.builder()
-        .database(DatabaseConfig.builder("main", url).connectionTimeout(Duration.ofSeconds(3)).build()).build()));
+    return Fixtures.track(
+        Userbound.create(
+            UserboundConfig.builder()
+                .database(
+                    DatabaseConfig.builder("main", url)
+                        .connectionTimeout(Duration.ofSeconds(3))
+                        .build())
+                .build()));
   }
 
   @Test
@@ -55,8 +61,10 @@ class TlsTest {
     assertThat(server.jdbcUrl("postgres")).contains("sslmode=verify-full").contains("sslrootcert=");
     Userbound ub = userbound(server.jdbcUrl("postgres"));
     Login login = ub.login("tls_alice", password);
-    try (Connection c = ub.connection(login, "main"); Statement st = c.createStatement();
-         ResultSet rs = st.executeQuery("select ssl from pg_stat_ssl where pid = pg_backend_pid()")) {
+    try (Connection c = ub.connection(login, "main");
+        Statement st = c.createStatement();
+        ResultSet rs =
+            st.executeQuery("select ssl from pg_stat_ssl where pid = pg_backend_pid()")) {
       rs.next();
       assertThat(rs.getBoolean(1)).as("the session is encrypted").isTrue();
       assertThat(currentUser(c)).isEqualTo("tls_alice");
@@ -66,21 +74,45 @@ class TlsTest {
   @Test
   void anotherAuthority_isRefused_beforeAnyPasswordIsSent(@TempDir Path dir) throws Exception {
     Path other = dir.resolve("other.crt");
-    Process p = new ProcessBuilder("openssl", "req", "-x509", "-new", "-nodes", "-newkey", "ec", "-pkeyopt",
-        "ec_paramgen_curve:prime256v1", "-keyout", dir.resolve("other.key").toString(), "-out", other.toString(),
-        "-days", "1", "-subj", "/CN=impostor").redirectErrorStream(true).start();
+    Process p =
+        new ProcessBuilder(
+                "openssl",
+                "req",
+                "-x509",
+                "-new",
+                "-nodes",
+                "-newkey",
+                "ec",
+                "-pkeyopt",
+                "ec_paramgen_curve:prime256v1",
+                "-keyout",
+                dir.resolve("other.key").toString(),
+                "-out",
+                other.toString(),
+                "-days",
+                "1",
+                "-subj",
+                "/CN=impostor")
+            .redirectErrorStream(true)
+            .start();
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
     assertThat(Files.exists(other)).isTrue();
-    String url = "jdbc:postgresql://127.0.0.1:" + server.port() + "/postgres?sslmode=verify-full&sslrootcert="
-        + URLEncoder.encode(other.toString(), StandardCharsets.UTF_8);
+    String url =
+        "jdbc:postgresql://127.0.0.1:"
+            + server.port()
+            + "/postgres?sslmode=verify-full&sslrootcert="
+            + URLEncoder.encode(other.toString(), StandardCharsets.UTF_8);
     Userbound ub = userbound(url);
-    assertThatThrownBy(() -> ub.login("tls_alice", password)).isInstanceOf(DatabaseUnavailableException.class);
+    assertThatThrownBy(() -> ub.login("tls_alice", password))
+        .isInstanceOf(DatabaseUnavailableException.class);
     assertThat(ub.stats("main").pools()).isZero();
   }
 
   @Test
   void noTls_isRefusedByTheServer() {
-    Userbound ub = userbound("jdbc:postgresql://127.0.0.1:" + server.port() + "/postgres?sslmode=disable");
-    assertThatThrownBy(() -> ub.login("tls_alice", password)).isInstanceOf(LoginFailedException.class);
+    Userbound ub =
+        userbound("jdbc:postgresql://127.0.0.1:" + server.port() + "/postgres?sslmode=disable");
+    assertThatThrownBy(() -> ub.login("tls_alice", password))
+        .isInstanceOf(LoginFailedException.class);
   }
 }

@@ -9,8 +9,7 @@ import io.userbound.testkit.LeakCheck;
  */
 public final class UserboundLeaks {
 
-  private UserboundLeaks() {
-  }
+  private UserboundLeaks() {}
 
   /**
    * Closes the instance after the current test and checks it first.

@@ -40,15 +40,19 @@ class WayBackTest {
 
   private Connection borrow(PostgresServer server, TestNames names) {
     Person alice = person(names);
-    ub = Fixtures.userbound(Fixtures.database("main", server, "postgres").maxConnectionsPerPerson(1).build());
+    ub =
+        Fixtures.userbound(
+            Fixtures.database("main", server, "postgres").maxConnectionsPerPerson(1).build());
     login = ub.login(alice.role(), alice.password());
     return ub.connection(login, "main");
   }
 
   @Test
-  void everyStatementKind_leadsBackToTheUserboundConnection(PostgresServer server, TestNames names) throws Exception {
+  void everyStatementKind_leadsBackToTheUserboundConnection(PostgresServer server, TestNames names)
+      throws Exception {
     try (Connection c = borrow(server, names)) {
-      try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("select 1")) {
+      try (Statement st = c.createStatement();
+          ResultSet rs = st.executeQuery("select 1")) {
         assertThat(st.getConnection()).isSameAs(c);
         assertThat(rs.getStatement()).isSameAs(st);
         assertThat(rs.getStatement().getConnection()).isSameAs(c);
@@ -66,7 +70,8 @@ class WayBackTest {
           assertThat(rs.getStatement()).isSameAs(ps);
         }
       }
-      try (PreparedStatement ps = c.prepareStatement("select 1 as id", Statement.RETURN_GENERATED_KEYS)) {
+      try (PreparedStatement ps =
+          c.prepareStatement("select 1 as id", Statement.RETURN_GENERATED_KEYS)) {
         ps.execute();
         try (ResultSet keys = ps.getGeneratedKeys()) {
           assertThat(keys.getStatement().getConnection()).isSameAs(c);
@@ -88,7 +93,8 @@ class WayBackTest {
           assertThat(owner.getConnection()).isSameAs(c);
         }
       }
-      try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("select array[1,2,3]")) {
+      try (Statement st = c.createStatement();
+          ResultSet rs = st.executeQuery("select array[1,2,3]")) {
         rs.next();
         Array array = rs.getArray(1);
         try (ResultSet elements = array.getResultSet()) {
@@ -105,30 +111,37 @@ class WayBackTest {
   }
 
   @Test
-  void closingTheStatementsConnection_isTheHandBack(PostgresServer server, TestNames names) throws Exception {
+  void closingTheStatementsConnection_isTheHandBack(PostgresServer server, TestNames names)
+      throws Exception {
     Connection c = borrow(server, names);
     int pid = c.unwrap(PGConnection.class).getBackendPID();
     Statement st = c.createStatement();
     st.execute("SELECT set_config('app.leftover', 'yes', false), pg_advisory_lock(42)");
-    st.getConnection().close();  // what Spring's queryForStream does
+    st.getConnection().close(); // what Spring's queryForStream does
     assertThat(c.isClosed()).isTrue();
     assertThat(ub.stats("main").activeConnections()).isZero();
-    try (Connection again = ub.connection(login, "main"); Statement s2 = again.createStatement();
-         ResultSet rs = s2.executeQuery("select coalesce(current_setting('app.leftover', true), ''),"
-             + " (select count(*) from pg_locks where locktype = 'advisory' and pid = pg_backend_pid()),"
-             + " pg_backend_pid()")) {
+    try (Connection again = ub.connection(login, "main");
+        Statement s2 = again.createStatement();
+        ResultSet rs =
+            s2.executeQuery(
+                "select coalesce(current_setting('app.leftover', true), ''), (select count(*) from"
+                    + " pg_locks where locktype = 'advisory' and pid = pg_backend_pid()),"
+                    + " pg_backend_pid()")) {
       rs.next();
       assertThat(rs.getString(1)).as("setting reset").isEmpty();
       assertThat(rs.getInt(2)).as("advisory lock released").isZero();
       assertThat(rs.getInt(3)).as("same physical connection, reset").isEqualTo(pid);
     }
     ub.logout(login);
-    Await.until("pool closed after logout, permit back", Duration.ofSeconds(10),
+    Await.until(
+        "pool closed after logout, permit back",
+        Duration.ofSeconds(10),
         () -> ub.stats("main").pools() == 0 && ub.stats("main").budgetUsed() == 0);
   }
 
   @Test
-  void resultSetAndMetadataPaths_handBackToo(PostgresServer server, TestNames names) throws Exception {
+  void resultSetAndMetadataPaths_handBackToo(PostgresServer server, TestNames names)
+      throws Exception {
     Connection c = borrow(server, names);
     Statement st = c.createStatement();
     ResultSet rs = st.executeQuery("select 1");
@@ -141,8 +154,8 @@ class WayBackTest {
   }
 
   @Test
-  void unwrapToTheDriverClass_isRefused_andTheInterfaceIsAView(PostgresServer server, TestNames names)
-      throws Exception {
+  void unwrapToTheDriverClass_isRefused_andTheInterfaceIsAView(
+      PostgresServer server, TestNames names) throws Exception {
     Connection c = borrow(server, names);
     assertThatThrownBy(() -> c.unwrap(PgConnection.class))
         .isInstanceOf(SQLException.class)
@@ -152,20 +165,25 @@ class WayBackTest {
     PGConnection pg = c.unwrap(PGConnection.class);
     assertThat(pg.getBackendPID()).isPositive();
     assertThat(c.unwrap(PGConnection.class)).isSameAs(pg);
-    assertThat(((Connection) pg).createStatement().getConnection()).as("Connection methods of the view").isSameAs(c);
+    assertThat(((Connection) pg).createStatement().getConnection())
+        .as("Connection methods of the view")
+        .isSameAs(c);
     Statement st = c.createStatement();
     PGStatement pgs = st.unwrap(PGStatement.class);
     assertThat(pgs.getPrepareThreshold()).isPositive();
     c.close();
-    assertThatThrownBy(pg::getBackendPID).isInstanceOf(IllegalStateException.class)
+    assertThatThrownBy(pg::getBackendPID)
+        .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("handed back");
     assertThatThrownBy(() -> pg.getNotifications()).isInstanceOf(SQLException.class);
-    assertThatThrownBy(c::createStatement).isInstanceOf(SQLException.class)
+    assertThatThrownBy(c::createStatement)
+        .isInstanceOf(SQLException.class)
         .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("08003"));
   }
 
   @Test
-  void copyAndLargeObjects_workThroughTheView_untilHandBack(PostgresServer server, TestNames names) throws Exception {
+  void copyAndLargeObjects_workThroughTheView_untilHandBack(PostgresServer server, TestNames names)
+      throws Exception {
     Connection c = borrow(server, names);
     CopyManager copy = c.unwrap(BaseConnection.class).getCopyAPI();
     StringWriter out = new StringWriter();
@@ -187,8 +205,9 @@ class WayBackTest {
     assertThatThrownBy(() -> copy.copyOut("COPY (select 1) TO STDOUT", new StringWriter()))
         .isInstanceOf(SQLException.class);
     assertThatThrownBy(lobs::createLO).isInstanceOf(SQLException.class);
-    try (Connection again = ub.connection(login, "main"); Statement st = again.createStatement();
-         ResultSet rs = st.executeQuery("select count(*) from pg_tables where tablename = 'sink'")) {
+    try (Connection again = ub.connection(login, "main");
+        Statement st = again.createStatement();
+        ResultSet rs = st.executeQuery("select count(*) from pg_tables where tablename = 'sink'")) {
       rs.next();
       assertThat(rs.getInt(1)).as("the temp table made through COPY's connection is gone").isZero();
     }
@@ -201,8 +220,12 @@ class WayBackTest {
     c.abort(Runnable::run);
     assertThat(c.isClosed()).isTrue();
     assertThat(ub.stats("main").activeConnections()).isZero();
-    Await.until("the aborted backend is gone and its permit back", Duration.ofSeconds(10),
-        () -> server.backends().stream().noneMatch(b -> b.pid() == pid) && ub.stats("main").budgetUsed() == 0);
+    Await.until(
+        "the aborted backend is gone and its permit back",
+        Duration.ofSeconds(10),
+        () ->
+            server.backends().stream().noneMatch(b -> b.pid() == pid)
+                && ub.stats("main").budgetUsed() == 0);
     try (Connection again = ub.connection(login, "main")) {
       assertThat(again.unwrap(PGConnection.class).getBackendPID()).isNotEqualTo(pid);
     }

@@ -12,7 +12,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One Hibernate {@link UnitOfWork} per request, opened on first use and closed by the
- * {@link UserboundFilter} at the end of the request. Requires {@code binding-hibernate} on
+ * {@link io.userbound.servlet.UserboundFilter} at the end of the request. Requires {@code binding-hibernate} on
  * the class path.
  *
  * <pre>{@code
@@ -47,7 +47,7 @@ public final class RequestUnitOfWork implements RequestHook {
    * Creates the hook for one {@link UserboundHibernate}.
    *
    * @param hibernate where units of work come from; not closed by this
-   * @return the hook; give it to the {@link UserboundFilter}
+   * @return the hook; give it to the {@link io.userbound.servlet.UserboundFilter}
    */
   public static RequestUnitOfWork of(UserboundHibernate hibernate) {
     return new RequestUnitOfWork(hibernate);
@@ -102,7 +102,9 @@ public final class RequestUnitOfWork implements RequestHook {
         return;
       }
     }
-    log.warn("more than {} units of work were open at the end of a request; the rest are left", MAX_CLOSES);
+    log.warn(
+        "more than {} units of work were open at the end of a request; the rest are left",
+        MAX_CLOSES);
   }
 
   @Override

@@ -57,7 +57,7 @@ public final class UserboundHibernateModule extends AbstractModule {
    * @param mapping which packages' entities live in which database
    */
   public UserboundHibernateModule(EntityMapping mapping) {
-    this(mapping, builder -> { });
+    this(mapping, builder -> {});
   }
 
   /**
@@ -67,7 +67,8 @@ public final class UserboundHibernateModule extends AbstractModule {
    * @param customizer called with the builder before it builds, e.g.
    *     {@code b -> b.setting("hibernate.show_sql", "true")}
    */
-  public UserboundHibernateModule(EntityMapping mapping, Consumer<UserboundHibernate.Builder> customizer) {
+  public UserboundHibernateModule(
+      EntityMapping mapping, Consumer<UserboundHibernate.Builder> customizer) {
     this.mapping = Objects.requireNonNull(mapping, "mapping");
     this.customizer = Objects.requireNonNull(customizer, "customizer");
   }
@@ -75,7 +76,9 @@ public final class UserboundHibernateModule extends AbstractModule {
   @Override
   protected void configure() {
     bind(EntityMapping.class).toInstance(mapping);
-    bind(UserboundHibernate.class).toProvider(new HibernateCreator(mapping, customizer)).asEagerSingleton();
+    bind(UserboundHibernate.class)
+        .toProvider(new HibernateCreator(mapping, customizer))
+        .asEagerSingleton();
     Multibinder.newSetBinder(binder(), RequestHook.class).addBinding().to(RequestUnitOfWork.class);
   }
 

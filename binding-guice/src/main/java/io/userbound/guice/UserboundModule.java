@@ -66,7 +66,8 @@ public final class UserboundModule extends AbstractModule {
     }
     for (DatabaseConfig db : config.databases()) {
       bind(Key.get(DataSource.class, Names.named(db.name())))
-          .toProvider(new DataSourceProvider(db.name())).in(Singleton.class);
+          .toProvider(new DataSourceProvider(db.name()))
+          .in(Singleton.class);
     }
   }
 

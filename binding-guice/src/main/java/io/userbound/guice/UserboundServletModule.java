@@ -38,7 +38,8 @@ import java.util.Set;
  *
  * <p>Guice-servlet cannot register listeners, and none is needed: the value the login service
  * keeps in the session ends the login when the container unbinds it at expiry. To register
- * the listener as well: {@code context.addListener(injector.getInstance(UserboundSessionListener.class))}.
+ * the listener as well: {@code
+ * context.addListener(injector.getInstance(UserboundSessionListener.class))}.
  *
  * <p>Immutable; build with {@link #builder()}.
  */
@@ -58,8 +59,10 @@ public final class UserboundServletModule extends ServletModule {
     this.filterPatterns = List.copyOf(b.filterPatterns);
     this.loginPath = b.loginPath;
     this.logoutPath = b.logoutPath;
-    this.logins = LoginService.builder().allowOrigins(b.allowedOrigins.toArray(String[]::new))
-        .trustProxies(b.trustedProxies.toArray(String[]::new));
+    this.logins =
+        LoginService.builder()
+            .allowOrigins(b.allowedOrigins.toArray(String[]::new))
+            .trustProxies(b.trustedProxies.toArray(String[]::new));
   }
 
   /**
@@ -74,7 +77,9 @@ public final class UserboundServletModule extends ServletModule {
   @Override
   protected void configureServlets() {
     Multibinder.newSetBinder(binder(), RequestHook.class);
-    filter(filterPatterns.get(0), filterPatterns.subList(1, filterPatterns.size()).toArray(String[]::new))
+    filter(
+            filterPatterns.get(0),
+            filterPatterns.subList(1, filterPatterns.size()).toArray(String[]::new))
         .through(UserboundFilter.class);
     if (loginPath != null) {
       serve(loginPath).with(LoginServlet.class);
@@ -116,10 +121,19 @@ public final class UserboundServletModule extends ServletModule {
 
   @Override
   public String toString() {
-    return "UserboundServletModule[filter=" + filterPatterns + ", login=" + loginPath + ", logout=" + logoutPath + "]";
+    return "UserboundServletModule[filter="
+        + filterPatterns
+        + ", login="
+        + loginPath
+        + ", logout="
+        + logoutPath
+        + "]";
   }
 
-  /** Builds a {@link UserboundServletModule}. Each setter checks its argument at once. Not thread-safe. */
+  /**
+   * Builds a {@link UserboundServletModule}. Each setter checks its argument at once. Not
+   * thread-safe.
+   */
   public static final class Builder {
 
     private List<String> filterPatterns = List.of("/*");
@@ -128,8 +142,7 @@ public final class UserboundServletModule extends ServletModule {
     private final List<String> allowedOrigins = new ArrayList<>();
     private final List<String> trustedProxies = new ArrayList<>();
 
-    private Builder() {
-    }
+    private Builder() {}
 
     /**
      * The URL patterns the filter applies to. Default {@code /*}.
@@ -161,7 +174,7 @@ public final class UserboundServletModule extends ServletModule {
      * @throws IllegalArgumentException if an origin is not {@code scheme://host[:port]}
      */
     public Builder allowOrigins(String... origins) {
-      LoginService.builder().allowOrigins(origins);  // checks them now
+      LoginService.builder().allowOrigins(origins); // checks them now
       allowedOrigins.addAll(List.of(origins));
       return this;
     }
@@ -175,7 +188,7 @@ public final class UserboundServletModule extends ServletModule {
      * @throws IllegalArgumentException if an entry is not an IP address or block
      */
     public Builder trustProxies(String... addresses) {
-      LoginService.builder().trustProxies(addresses);  // checks them now
+      LoginService.builder().trustProxies(addresses); // checks them now
       trustedProxies.addAll(List.of(addresses));
       return this;
     }
@@ -212,7 +225,8 @@ public final class UserboundServletModule extends ServletModule {
      */
     public UserboundServletModule build() {
       if (loginPath != null && loginPath.equals(logoutPath)) {
-        throw new IllegalArgumentException("loginPath = logoutPath = " + loginPath + ": serve them at different paths");
+        throw new IllegalArgumentException(
+            "loginPath = logoutPath = " + loginPath + ": serve them at different paths");
       }
       return new UserboundServletModule(this);
     }

@@ -12,9 +12,9 @@ import io.userbound.core.Binding;
 import io.userbound.core.Login;
 import io.userbound.core.Userbound;
 import io.userbound.core.UserboundLeaks;
-import io.userbound.servlet.Fixtures.Person;
 import io.userbound.guice.UserboundModule;
 import io.userbound.guice.UserboundServletModule;
+import io.userbound.servlet.Fixtures.Person;
 import io.userbound.testkit.PostgresExtension;
 import io.userbound.testkit.PostgresServer;
 import io.userbound.testkit.TestNames;
@@ -50,22 +50,30 @@ class GuiceTwoInjectorsTest {
   }
 
   static App start(String name, PostgresServer server, TestNames names) {
-    Injector injector = Guice.createInjector(
-        new UserboundModule(Fixtures.twoDatabases(server, names)),
-        UserboundServletModule.builder().loginPath("/login").logoutPath("/logout").build());
+    Injector injector =
+        Guice.createInjector(
+            new UserboundModule(Fixtures.twoDatabases(server, names)),
+            UserboundServletModule.builder().loginPath("/login").logoutPath("/logout").build());
     Userbound userbound = UserboundLeaks.track(injector.getInstance(Userbound.class));
     TestApp endpoints = new TestApp(userbound, injector.getInstance(LoginService.class));
-    TestServer web = TestServer.start(name, context -> {
-      // The injector's own GuiceFilter, not new GuiceFilter(): that one reads Guice's static pipeline.
-      context.addFilter(new FilterHolder(injector.getInstance(GuiceFilter.class)), "/*",
-          EnumSet.of(DispatcherType.REQUEST, DispatcherType.ASYNC, DispatcherType.ERROR));
-      endpoints.endpoints(context);
-    });
+    TestServer web =
+        TestServer.start(
+            name,
+            context -> {
+              // The injector's own GuiceFilter, not new GuiceFilter(): that one reads Guice's
+              // static pipeline.
+              context.addFilter(
+                  new FilterHolder(injector.getInstance(GuiceFilter.class)),
+                  "/*",
+                  EnumSet.of(DispatcherType.REQUEST, DispatcherType.ASYNC, DispatcherType.ERROR));
+              endpoints.endpoints(context);
+            });
     return new App(injector, endpoints, web);
   }
 
   @Test
-  void twoInjectorsInOneJvm_doNotSeeEachOthersBindings(PostgresServer server, TestNames names) throws Exception {
+  void twoInjectorsInOneJvm_doNotSeeEachOthersBindings(PostgresServer server, TestNames names)
+      throws Exception {
     Person alice = person(names);
     Person bob = person(names);
     App one = start("guice-one", server, names);
@@ -89,16 +97,19 @@ class GuiceTwoInjectorsTest {
       for (int t = 0; t < 4; t++) {
         Browser browser = t % 2 == 0 ? aliceOnOne : bobOnTwo;
         String expected = t % 2 == 0 ? alice.role() : bob.role();
-        done.add(clients.submit(() -> {
-          for (int i = 0; i < 100; i++) {
-            HttpResponse<String> r = browser.get(i % 2 == 0 ? "/whoami?db=finance" : "/whoami?db=staff");
-            if (r.statusCode() == 200 && r.body().equals(expected)) {
-              ok.incrementAndGet();
-            } else {
-              mismatches.incrementAndGet();
-            }
-          }
-        }));
+        done.add(
+            clients.submit(
+                () -> {
+                  for (int i = 0; i < 100; i++) {
+                    HttpResponse<String> r =
+                        browser.get(i % 2 == 0 ? "/whoami?db=finance" : "/whoami?db=staff");
+                    if (r.statusCode() == 200 && r.body().equals(expected)) {
+                      ok.incrementAndGet();
+                    } else {
+                      mismatches.incrementAndGet();
+                    }
+                  }
+                }));
       }
       for (Future<?> f : done) {
         f.get(60, TimeUnit.SECONDS);
@@ -109,7 +120,8 @@ class GuiceTwoInjectorsTest {
     System.out.printf("two injectors: %d right, %d wrong%n", ok.get(), mismatches.get());
     assertThat(mismatches.get()).isZero();
 
-    // Each server only knows its own sessions; the async and error dispatches pass the GuiceFilter too.
+    // Each server only knows its own sessions; the async and error dispatches pass the GuiceFilter
+    // too.
     Browser aliceOnTwo = new Browser(two.web());
     aliceOnTwo.useSessionId(aliceOnOne.sessionId().orElseThrow());
     assertThat(aliceOnTwo.get("/whoami").statusCode()).isEqualTo(401);
@@ -121,7 +133,8 @@ class GuiceTwoInjectorsTest {
     try (Binding b = one.userbound().bind(direct)) {
       assertThat(one.userbound().current()).containsSame(direct);
       assertThat(two.userbound().current()).isEmpty();
-      DataSource finance = one.injector().getInstance(Key.get(DataSource.class, Names.named("finance")));
+      DataSource finance =
+          one.injector().getInstance(Key.get(DataSource.class, Names.named("finance")));
       try (Connection c = finance.getConnection()) {
         assertThat(c.isValid(5)).isTrue();
       }

@@ -32,8 +32,9 @@ import java.util.regex.Pattern;
 public final class EntityMapping {
 
   private static final Pattern PACKAGE =
-      Pattern.compile("[\\p{javaJavaIdentifierStart}][\\p{javaJavaIdentifierPart}]*"
-          + "(\\.[\\p{javaJavaIdentifierStart}][\\p{javaJavaIdentifierPart}]*)*");
+      Pattern.compile(
+          "[\\p{javaJavaIdentifierStart}][\\p{javaJavaIdentifierPart}]*"
+              + "(\\.[\\p{javaJavaIdentifierStart}][\\p{javaJavaIdentifierPart}]*)*");
 
   private final Map<String, String> packages;
   private final Set<String> extraRoots;
@@ -116,7 +117,7 @@ public final class EntityMapping {
     return common == null ? "" : String.join(".", common);
   }
 
-  /** Returns the mapping, for logs. */
+  /** {@return the mapping, for logs} */
   @Override
   public String toString() {
     return "EntityMapping" + packages + (extraRoots.isEmpty() ? "" : ", alsoScan=" + extraRoots);
@@ -131,8 +132,7 @@ public final class EntityMapping {
     private final Map<String, String> packages = new LinkedHashMap<>();
     private final Set<String> extraRoots = new LinkedHashSet<>();
 
-    private Builder() {
-    }
+    private Builder() {}
 
     /**
      * Maps the entities of a package and its sub-packages to a database.
@@ -149,13 +149,19 @@ public final class EntityMapping {
       Objects.requireNonNull(database, "database");
       requirePackage("packageName", packageName);
       if (database.isBlank()) {
-        throw new IllegalArgumentException("database = '" + database + "' for package " + packageName
-            + ": must not be empty");
+        throw new IllegalArgumentException(
+            "database = '" + database + "' for package " + packageName + ": must not be empty");
       }
       String previous = packages.get(packageName);
       if (previous != null) {
-        throw new IllegalArgumentException("packageName = " + packageName + ": mapped twice (to '" + previous
-            + "' and to '" + database + "'); map each package once");
+        throw new IllegalArgumentException(
+            "packageName = "
+                + packageName
+                + ": mapped twice (to '"
+                + previous
+                + "' and to '"
+                + database
+                + "'); map each package once");
       }
       packages.put(packageName, database);
       return this;

@@ -190,7 +190,8 @@ public interface UserboundHibernate extends AutoCloseable {
     public Builder secondLevelCache(Duration maxStaleness) {
       Objects.requireNonNull(maxStaleness, "secondLevelCache");
       if (maxStaleness.toMillis() < 1) {
-        throw new IllegalArgumentException("secondLevelCache = " + maxStaleness + ": must be at least 1 ms");
+        throw new IllegalArgumentException(
+            "secondLevelCache = " + maxStaleness + ": must be at least 1 ms");
       }
       this.cacheStaleness = maxStaleness;
       return this;

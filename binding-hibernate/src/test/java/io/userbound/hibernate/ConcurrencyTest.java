@@ -52,7 +52,15 @@ class ConcurrencyTest {
       for (int r = 0; r < ROWS_EACH; r++) {
         long id = i * 10L + r;
         String sep = i == 0 && r == 0 ? "" : ", ";
-        employees.append(sep).append("(").append(id).append(", 'e").append(id).append("', '").append(p.role()).append("')");
+        employees
+            .append(sep)
+            .append("(")
+            .append(id)
+            .append(", 'e")
+            .append(id)
+            .append("', '")
+            .append(p.role())
+            .append("')");
         hours.append(sep).append("(").append(id).append(", 1, '").append(p.role()).append("', 1)");
       }
     }
@@ -68,9 +76,11 @@ class ConcurrencyTest {
   }
 
   @Test
-  void isolation_manyPeopleManyThreadsBothDatabases_everyRowBelongsToTheBoundPerson() throws Exception {
+  void isolation_manyPeopleManyThreadsBothDatabases_everyRowBelongsToTheBoundPerson()
+      throws Exception {
     try (Userbound userbound = dbs.userbound();
-        UserboundHibernate hibernate = UserboundHibernate.builder(userbound, TestDatabases.MAPPING).build()) {
+        UserboundHibernate hibernate =
+            UserboundHibernate.builder(userbound, TestDatabases.MAPPING).build()) {
       List<Login> logins = new ArrayList<>();
       for (Person p : people) {
         logins.add(userbound.login(p.role(), p.password()));
@@ -83,67 +93,76 @@ class ConcurrencyTest {
       AtomicLong mismatches = new AtomicLong();
       List<String> firstMismatches = Collections.synchronizedList(new ArrayList<>());
 
-      Callable<Void> worker = () -> {
-        ThreadLocalRandom random = ThreadLocalRandom.current();
-        for (int n = 0; n < UNITS_PER_THREAD; n++) {
-          int i = random.nextInt(PEOPLE);
-          String role = people.get(i).role();
-          int other = (i + 1 + random.nextInt(PEOPLE - 1)) % PEOPLE;
-          int what = random.nextInt(3);   // 0: finance only, 1: staff only, 2: both
-          try (Binding b = userbound.bind(logins.get(i)); UnitOfWork work = hibernate.openUnitOfWork()) {
-            List<String> problems = new ArrayList<>();
-            if (what != 1) {
-              List<Employee> rows = work.of(Employee.class).createSelectionQuery("from Employee", Employee.class)
-                  .getResultList();
-              financeReads.incrementAndGet();
-              rowsChecked.addAndGet(rows.size());
-              rows.stream().filter(e -> !e.getOwner().equals(role))
-                  .forEach(e -> problems.add("employee " + e.getId() + " of " + e.getOwner()));
-              if (rows.size() != ROWS_EACH) {
-                problems.add(rows.size() + " employees");
-              }
-              if (work.of(Employee.class).find(Employee.class, other * 10L) != null) {
-                problems.add("employee of " + people.get(other).role() + " by id");
-              }
-            }
-            if (what != 0) {
-              List<Hour> rows = work.of("staff").createSelectionQuery("from Hour", Hour.class).getResultList();
-              staffReads.incrementAndGet();
-              rowsChecked.addAndGet(rows.size());
-              rows.stream().filter(h -> !h.getPerson().equals(role))
-                  .forEach(h -> problems.add("hour " + h.getId() + " of " + h.getPerson()));
-              if (rows.size() != ROWS_EACH) {
-                problems.add(rows.size() + " hours");
-              }
-              if (work.of(Hour.class).find(Hour.class, other * 10L + 1) != null) {
-                problems.add("hour of " + people.get(other).role() + " by id");
-              }
-            }
-            if (what != 1) {
-              boolean mayRead = i % 2 == 0;
-              try {
-                Invoice invoice = work.of(Invoice.class).find(Invoice.class, 1L);
-                if (!mayRead || invoice == null) {
-                  problems.add("invoice read: " + invoice);
+      Callable<Void> worker =
+          () -> {
+            ThreadLocalRandom random = ThreadLocalRandom.current();
+            for (int n = 0; n < UNITS_PER_THREAD; n++) {
+              int i = random.nextInt(PEOPLE);
+              String role = people.get(i).role();
+              int other = (i + 1 + random.nextInt(PEOPLE - 1)) % PEOPLE;
+              int what = random.nextInt(3); // 0: finance only, 1: staff only, 2: both
+              try (Binding b = userbound.bind(logins.get(i));
+                  UnitOfWork work = hibernate.openUnitOfWork()) {
+                List<String> problems = new ArrayList<>();
+                if (what != 1) {
+                  List<Employee> rows =
+                      work.of(Employee.class)
+                          .createSelectionQuery("from Employee", Employee.class)
+                          .getResultList();
+                  financeReads.incrementAndGet();
+                  rowsChecked.addAndGet(rows.size());
+                  rows.stream()
+                      .filter(e -> !e.getOwner().equals(role))
+                      .forEach(e -> problems.add("employee " + e.getId() + " of " + e.getOwner()));
+                  if (rows.size() != ROWS_EACH) {
+                    problems.add(rows.size() + " employees");
+                  }
+                  if (work.of(Employee.class).find(Employee.class, other * 10L) != null) {
+                    problems.add("employee of " + people.get(other).role() + " by id");
+                  }
                 }
-              } catch (AccessDeniedException e) {
-                denials.incrementAndGet();
-                if (mayRead) {
-                  problems.add("denied: " + e.getMessage());
+                if (what != 0) {
+                  List<Hour> rows =
+                      work.of("staff")
+                          .createSelectionQuery("from Hour", Hour.class)
+                          .getResultList();
+                  staffReads.incrementAndGet();
+                  rowsChecked.addAndGet(rows.size());
+                  rows.stream()
+                      .filter(h -> !h.getPerson().equals(role))
+                      .forEach(h -> problems.add("hour " + h.getId() + " of " + h.getPerson()));
+                  if (rows.size() != ROWS_EACH) {
+                    problems.add(rows.size() + " hours");
+                  }
+                  if (work.of(Hour.class).find(Hour.class, other * 10L + 1) != null) {
+                    problems.add("hour of " + people.get(other).role() + " by id");
+                  }
+                }
+                if (what != 1) {
+                  boolean mayRead = i % 2 == 0;
+                  try {
+                    Invoice invoice = work.of(Invoice.class).find(Invoice.class, 1L);
+                    if (!mayRead || invoice == null) {
+                      problems.add("invoice read: " + invoice);
+                    }
+                  } catch (AccessDeniedException e) {
+                    denials.incrementAndGet();
+                    if (mayRead) {
+                      problems.add("denied: " + e.getMessage());
+                    }
+                  }
+                }
+                if (!problems.isEmpty()) {
+                  mismatches.addAndGet(problems.size());
+                  if (firstMismatches.size() < 10) {
+                    firstMismatches.add(role + ": " + problems);
+                  }
                 }
               }
+              units.incrementAndGet();
             }
-            if (!problems.isEmpty()) {
-              mismatches.addAndGet(problems.size());
-              if (firstMismatches.size() < 10) {
-                firstMismatches.add(role + ": " + problems);
-              }
-            }
-          }
-          units.incrementAndGet();
-        }
-        return null;
-      };
+            return null;
+          };
 
       long t0 = System.nanoTime();
       ExecutorService pool = Executors.newFixedThreadPool(THREADS);
@@ -160,10 +179,18 @@ class ConcurrencyTest {
         assertThat(pool.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
       }
       long millis = (System.nanoTime() - t0) / 1_000_000;
-      System.out.printf("[hibernate concurrency] %d threads, %d people, %d units of work in %d ms: %d finance reads,"
-              + " %d staff reads, %d rows checked, %d invoice denials, %d mismatches%n",
-          THREADS, PEOPLE, units.get(), millis, financeReads.get(), staffReads.get(), rowsChecked.get(),
-          denials.get(), mismatches.get());
+      System.out.printf(
+          "[hibernate concurrency] %d threads, %d people, %d units of work in %d ms: %d finance"
+              + " reads, %d staff reads, %d rows checked, %d invoice denials, %d mismatches%n",
+          THREADS,
+          PEOPLE,
+          units.get(),
+          millis,
+          financeReads.get(),
+          staffReads.get(),
+          rowsChecked.get(),
+          denials.get(),
+          mismatches.get());
 
       assertThat(firstMismatches).isEmpty();
       assertThat(mismatches.get()).isZero();

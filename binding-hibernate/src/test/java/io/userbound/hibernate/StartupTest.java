@@ -32,11 +32,13 @@ class StartupTest {
 
   @BeforeEach
   void createUserbound() {
-    userbound = Userbound.create(UserboundConfig.builder()
-        .database(DatabaseConfig.builder("finance", NOWHERE + "finance").build())
-        .database(DatabaseConfig.builder("staff", NOWHERE + "staff").build())
-        .database(DatabaseConfig.builder("audit", NOWHERE + "audit").build())
-        .build());
+    userbound =
+        Userbound.create(
+            UserboundConfig.builder()
+                .database(DatabaseConfig.builder("finance", NOWHERE + "finance").build())
+                .database(DatabaseConfig.builder("staff", NOWHERE + "staff").build())
+                .database(DatabaseConfig.builder("audit", NOWHERE + "audit").build())
+                .build());
   }
 
   @AfterEach
@@ -50,28 +52,37 @@ class StartupTest {
     UserboundHibernate.builder(userbound, TestDatabases.MAPPING).build().close();
     long first = (System.nanoTime() - t0) / 1_000_000;
     long t1 = System.nanoTime();
-    try (UserboundHibernate hibernate = UserboundHibernate.builder(userbound, TestDatabases.MAPPING).build()) {
+    try (UserboundHibernate hibernate =
+        UserboundHibernate.builder(userbound, TestDatabases.MAPPING).build()) {
       long again = (System.nanoTime() - t1) / 1_000_000;
       int entities = hibernate.entities("finance").size() + hibernate.entities("staff").size();
-      System.out.printf("[hibernate start-up] %d session factories for %d entities (scan included):"
-          + " %d ms on this build, %d ms on the next one%n", hibernate.databases().size(), entities, first, again);
+      System.out.printf(
+          "[hibernate start-up] %d session factories for %d entities (scan included):"
+              + " %d ms on this build, %d ms on the next one%n",
+          hibernate.databases().size(), entities, first, again);
 
       assertThat(hibernate.databases()).containsExactly("finance", "staff");
-      assertThat(hibernate.entities("finance")).containsExactly(Customer.class, Employee.class, Invoice.class);
+      assertThat(hibernate.entities("finance"))
+          .containsExactly(Customer.class, Employee.class, Invoice.class);
       assertThat(hibernate.entities("staff")).containsExactly(Hour.class, Project.class);
       assertThat(hibernate.entities("audit")).isEmpty();
       assertThat(hibernate.database(Invoice.class)).isEqualTo("finance");
       assertThat(hibernate.database(Hour.class)).isEqualTo("staff");
-      assertThat(userbound.stats()).allSatisfy(s -> assertThat(s.loginsAccepted() + s.loginsRefused()).isZero());
+      assertThat(userbound.stats())
+          .allSatisfy(s -> assertThat(s.loginsAccepted() + s.loginsRefused()).isZero());
     }
   }
 
   @Test
   void caches_areOffByDefaultEvenWithAProviderOnTheClasspath() {
-    try (UserboundHibernate hibernate = UserboundHibernate.builder(userbound, TestDatabases.MAPPING).build()) {
+    try (UserboundHibernate hibernate =
+        UserboundHibernate.builder(userbound, TestDatabases.MAPPING).build()) {
       for (String db : hibernate.databases()) {
-        SessionFactoryOptions options = hibernate.sessionFactory(db).unwrap(SessionFactoryImplementor.class)
-            .getSessionFactoryOptions();
+        SessionFactoryOptions options =
+            hibernate
+                .sessionFactory(db)
+                .unwrap(SessionFactoryImplementor.class)
+                .getSessionFactoryOptions();
         assertThat(options.isSecondLevelCacheEnabled()).as(db).isFalse();
         assertThat(options.isQueryCacheEnabled()).as(db).isFalse();
       }
@@ -80,13 +91,15 @@ class StartupTest {
 
   @Test
   void database_unmappedClass_namesTheClass() {
-    try (UserboundHibernate hibernate = UserboundHibernate.builder(userbound, TestDatabases.MAPPING).build()) {
+    try (UserboundHibernate hibernate =
+        UserboundHibernate.builder(userbound, TestDatabases.MAPPING).build()) {
       assertThatThrownBy(() -> hibernate.database(String.class))
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessageStartingWith("java.lang.String is not a mapped entity; mapped: [");
       assertThatThrownBy(() -> hibernate.sessionFactory("audit"))
           .isInstanceOf(IllegalArgumentException.class)
-          .hasMessage("no entity is mapped to database 'audit'; databases with entities: [finance, staff]");
+          .hasMessage(
+              "no entity is mapped to database 'audit'; databases with entities: [finance, staff]");
       assertThatThrownBy(() -> hibernate.sessionFactory("nope"))
           .isInstanceOf(UnknownDatabaseException.class);
     }
@@ -94,52 +107,61 @@ class StartupTest {
 
   @Test
   void startup_entityInNoMappedPackage_namesTheClass() {
-    EntityMapping mapping = EntityMapping.builder()
-        .map("io.userbound.hibernate.bad.a", "finance")
-        .map("io.userbound.hibernate.bad.b", "staff")
-        .build();
+    EntityMapping mapping =
+        EntityMapping.builder()
+            .map("io.userbound.hibernate.bad.a", "finance")
+            .map("io.userbound.hibernate.bad.b", "staff")
+            .build();
     assertThat(mapping.scanRoots()).containsExactly("io.userbound.hibernate.bad");
 
     assertThatThrownBy(() -> UserboundHibernate.builder(userbound, mapping).build())
         .isInstanceOf(EntityMappingException.class)
-        .hasMessage("entity io.userbound.hibernate.bad.stray.Stray is in no mapped package; map its package to a"
-            + " database (mapped: [io.userbound.hibernate.bad.a -> finance, io.userbound.hibernate.bad.b -> staff],"
-            + " scanned: [io.userbound.hibernate.bad])");
+        .hasMessage(
+            "entity io.userbound.hibernate.bad.stray.Stray is in no mapped package; map its package"
+                + " to a database (mapped: [io.userbound.hibernate.bad.a -> finance,"
+                + " io.userbound.hibernate.bad.b -> staff], scanned:"
+                + " [io.userbound.hibernate.bad])");
   }
 
   @Test
   void startup_entityUnderAnExtraScanRoot_namesTheClass() {
-    EntityMapping mapping = EntityMapping.builder()
-        .map("io.userbound.hibernate.bad.a", "finance")
-        .alsoScan("io.userbound.hibernate.bad.stray")
-        .build();
-    assertThat(mapping.scanRoots()).containsExactly("io.userbound.hibernate.bad.a", "io.userbound.hibernate.bad.stray");
+    EntityMapping mapping =
+        EntityMapping.builder()
+            .map("io.userbound.hibernate.bad.a", "finance")
+            .alsoScan("io.userbound.hibernate.bad.stray")
+            .build();
+    assertThat(mapping.scanRoots())
+        .containsExactly("io.userbound.hibernate.bad.a", "io.userbound.hibernate.bad.stray");
 
     assertThatThrownBy(() -> UserboundHibernate.builder(userbound, mapping).build())
         .isInstanceOf(EntityMappingException.class)
-        .hasMessageStartingWith("entity io.userbound.hibernate.bad.stray.Stray is in no mapped package;");
+        .hasMessageStartingWith(
+            "entity io.userbound.hibernate.bad.stray.Stray is in no mapped package;");
   }
 
   @Test
   void startup_entityInPackagesOfTwoDatabases_namesTheClassAndBothPackages() {
-    EntityMapping mapping = EntityMapping.builder()
-        .map("io.userbound.hibernate.bad.a", "finance")
-        .map("io.userbound.hibernate.bad.a.inner", "staff")
-        .build();
+    EntityMapping mapping =
+        EntityMapping.builder()
+            .map("io.userbound.hibernate.bad.a", "finance")
+            .map("io.userbound.hibernate.bad.a.inner", "staff")
+            .build();
 
     assertThatThrownBy(() -> UserboundHibernate.builder(userbound, mapping).build())
         .isInstanceOf(EntityMappingException.class)
-        .hasMessage("entity io.userbound.hibernate.bad.a.inner.Inner is in io.userbound.hibernate.bad.a (finance)"
-            + " and io.userbound.hibernate.bad.a.inner (staff): packages mapped to different databases overlap;"
-            + " map each entity's package to one database");
+        .hasMessage(
+            "entity io.userbound.hibernate.bad.a.inner.Inner is in io.userbound.hibernate.bad.a"
+                + " (finance) and io.userbound.hibernate.bad.a.inner (staff): packages mapped to"
+                + " different databases overlap; map each entity's package to one database");
   }
 
   @Test
   void startup_overlappingPackagesOfOneDatabase_areAccepted() {
-    EntityMapping mapping = EntityMapping.builder()
-        .map("io.userbound.hibernate.bad.a", "finance")
-        .map("io.userbound.hibernate.bad.a.inner", "finance")
-        .build();
+    EntityMapping mapping =
+        EntityMapping.builder()
+            .map("io.userbound.hibernate.bad.a", "finance")
+            .map("io.userbound.hibernate.bad.a.inner", "finance")
+            .build();
     try (UserboundHibernate hibernate = UserboundHibernate.builder(userbound, mapping).build()) {
       assertThat(hibernate.databases()).containsExactly("finance");
       assertThat(hibernate.entities("finance")).hasSize(2);
@@ -148,22 +170,27 @@ class StartupTest {
 
   @Test
   void startup_packageMappedToUndeclaredDatabase_namesPackageAndDatabases() {
-    EntityMapping mapping = EntityMapping.builder().map("io.userbound.hibernate.bad.a", "fiance").build();
+    EntityMapping mapping =
+        EntityMapping.builder().map("io.userbound.hibernate.bad.a", "fiance").build();
 
     assertThatThrownBy(() -> UserboundHibernate.builder(userbound, mapping).build())
         .isInstanceOf(EntityMappingException.class)
-        .hasMessage("package io.userbound.hibernate.bad.a is mapped to database 'fiance', which the Userbound"
-            + " configuration does not declare; declared: [finance, staff, audit]");
+        .hasMessage(
+            "package io.userbound.hibernate.bad.a is mapped to database 'fiance', which the"
+                + " Userbound configuration does not declare; declared: [finance, staff, audit]");
   }
 
   @Test
   void startup_mappedPackageWithoutEntities_isAnError() {
-    EntityMapping mapping = EntityMapping.builder().map("io.userbound.hibernate.bad.empty", "finance").build();
+    EntityMapping mapping =
+        EntityMapping.builder().map("io.userbound.hibernate.bad.empty", "finance").build();
 
     assertThatThrownBy(() -> UserboundHibernate.builder(userbound, mapping).build())
         .isInstanceOf(EntityMappingException.class)
-        .hasMessage("mapped package io.userbound.hibernate.bad.empty (database 'finance') and its sub-packages"
-            + " hold no @Entity class; fix the package name or remove the mapping");
+        .hasMessage(
+            "mapped package io.userbound.hibernate.bad.empty (database 'finance') and its"
+                + " sub-packages hold no @Entity class; fix the package name or remove the"
+                + " mapping");
   }
 
   @Test
@@ -171,9 +198,12 @@ class StartupTest {
     assertThatThrownBy(() -> EntityMapping.builder().map("com..example", "finance"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("packageName = 'com..example': not a Java package name");
-    assertThatThrownBy(() -> EntityMapping.builder().map("com.example", "finance").map("com.example", "staff"))
+    assertThatThrownBy(
+            () -> EntityMapping.builder().map("com.example", "finance").map("com.example", "staff"))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("packageName = com.example: mapped twice (to 'finance' and to 'staff'); map each package once");
+        .hasMessage(
+            "packageName = com.example: mapped twice (to 'finance' and to 'staff'); map each"
+                + " package once");
     assertThatThrownBy(() -> EntityMapping.builder().map("com.example", " "))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("database = ' ' for package com.example: must not be empty");
@@ -184,17 +214,24 @@ class StartupTest {
 
   @Test
   void mapping_packagesWithoutCommonParent_scanEachPackage() {
-    EntityMapping mapping = EntityMapping.builder().map("com.example.finance", "finance").map("org.other", "staff")
-        .alsoScan("com.example.finance.sub").build();
+    EntityMapping mapping =
+        EntityMapping.builder()
+            .map("com.example.finance", "finance")
+            .map("org.other", "staff")
+            .alsoScan("com.example.finance.sub")
+            .build();
     assertThat(mapping.scanRoots()).containsExactly("com.example.finance", "org.other");
   }
 
   @Test
   void setting_managedByUserbound_isRefusedWithReason() {
-    UserboundHibernate.Builder builder = UserboundHibernate.builder(userbound, TestDatabases.MAPPING);
-    assertThatThrownBy(() -> builder.setting("hibernate.connection.url", "jdbc:postgresql://db/finance"))
+    UserboundHibernate.Builder builder =
+        UserboundHibernate.builder(userbound, TestDatabases.MAPPING);
+    assertThatThrownBy(
+            () -> builder.setting("hibernate.connection.url", "jdbc:postgresql://db/finance"))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageStartingWith("setting hibernate.connection.url: Userbound supplies every connection");
+        .hasMessageStartingWith(
+            "setting hibernate.connection.url: Userbound supplies every connection");
     assertThatThrownBy(() -> builder.setting("jakarta.persistence.jdbc.password", "secret"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageNotContaining("secret");
@@ -204,7 +241,8 @@ class StartupTest {
     assertThatThrownBy(() -> builder.setting("hibernate.cache.keys_factory", "simple"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("cache keys must include the tenant");
-    assertThatThrownBy(() -> builder.setting("hibernate.dialect", "org.hibernate.dialect.H2Dialect"))
+    assertThatThrownBy(
+            () -> builder.setting("hibernate.dialect", "org.hibernate.dialect.H2Dialect"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("42501");
     assertThatThrownBy(() -> builder.setting("hibernate.multi_tenant_connection_provider", "x"))
@@ -215,18 +253,22 @@ class StartupTest {
 
   @Test
   void hibernateRefusal_isReportedWithTheDatabase() {
-    EntityMapping mapping = EntityMapping.builder().map("io.userbound.hibernate.bad.a", "finance").build();
-    UserboundHibernate.Builder builder = UserboundHibernate.builder(userbound, mapping)
-        .secondLevelCache(Duration.ofMinutes(1))
-        .setting("hibernate.cache.region.factory_class", "no.such.RegionFactory");
+    EntityMapping mapping =
+        EntityMapping.builder().map("io.userbound.hibernate.bad.a", "finance").build();
+    UserboundHibernate.Builder builder =
+        UserboundHibernate.builder(userbound, mapping)
+            .secondLevelCache(Duration.ofMinutes(1))
+            .setting("hibernate.cache.region.factory_class", "no.such.RegionFactory");
     assertThatThrownBy(builder::build)
         .isInstanceOf(EntityMappingException.class)
-        .hasMessageStartingWith("Hibernate refused the entities of database 'finance' [Thing, Inner]: ");
+        .hasMessageStartingWith(
+            "Hibernate refused the entities of database 'finance' [Thing, Inner]: ");
   }
 
   @Test
   void openUnitOfWork_nothingBound_isRefused() {
-    try (UserboundHibernate hibernate = UserboundHibernate.builder(userbound, TestDatabases.MAPPING).build()) {
+    try (UserboundHibernate hibernate =
+        UserboundHibernate.builder(userbound, TestDatabases.MAPPING).build()) {
       assertThatThrownBy(hibernate::openUnitOfWork)
           .isInstanceOf(NotBoundException.class)
           .hasMessageContaining("bind the login first");

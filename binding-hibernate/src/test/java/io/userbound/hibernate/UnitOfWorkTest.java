@@ -33,8 +33,8 @@ import org.junit.jupiter.api.Test;
 class UnitOfWorkTest {
 
   private static TestDatabases dbs;
-  private static Person alice;   // finance_clerk, staff_member
-  private static Person bob;     // hr, staff_member: no SELECT on invoice
+  private static Person alice; // finance_clerk, staff_member
+  private static Person bob; // hr, staff_member: no SELECT on invoice
 
   private Userbound userbound;
   private UserboundHibernate hibernate;
@@ -46,10 +46,26 @@ class UnitOfWorkTest {
     dbs = TestDatabases.start(100);
     alice = dbs.person("alice", "finance_clerk", "staff_member");
     bob = dbs.person("bob", "hr", "staff_member");
-    dbs.finance.execute("finance", "insert into employee values"
-        + " (1, 'Ann', '" + alice.role() + "'), (2, 'Ben', '" + bob.role() + "'), (3, 'Cy', '" + alice.role() + "')");
-    dbs.staff.execute("staff", "insert into hour values"
-        + " (1, 1, '" + alice.role() + "', 7.5), (2, 2, '" + bob.role() + "', 3), (3, 2, '" + alice.role() + "', 1)");
+    dbs.finance.execute(
+        "finance",
+        "insert into employee values"
+            + " (1, 'Ann', '"
+            + alice.role()
+            + "'), (2, 'Ben', '"
+            + bob.role()
+            + "'), (3, 'Cy', '"
+            + alice.role()
+            + "')");
+    dbs.staff.execute(
+        "staff",
+        "insert into hour values"
+            + " (1, 1, '"
+            + alice.role()
+            + "', 7.5), (2, 2, '"
+            + bob.role()
+            + "', 3), (3, 2, '"
+            + alice.role()
+            + "', 1)");
   }
 
   @AfterAll
@@ -81,47 +97,68 @@ class UnitOfWorkTest {
 
   @Test
   void grants_eachPersonSeesWhatTheirRoleMaySee() {
-    try (Binding b = userbound.bind(aliceLogin); UnitOfWork work = hibernate.openUnitOfWork()) {
+    try (Binding b = userbound.bind(aliceLogin);
+        UnitOfWork work = hibernate.openUnitOfWork()) {
       Invoice invoice = work.of(Invoice.class).find(Invoice.class, 1L);
       assertThat(invoice.getAmount()).isEqualByComparingTo("100.00");
       assertThat(invoice.getCustomer().getName()).isEqualTo("ACME");
-      assertThat(work.of("finance").createSelectionQuery("from Invoice", Invoice.class).getResultList())
+      assertThat(
+              work.of("finance")
+                  .createSelectionQuery("from Invoice", Invoice.class)
+                  .getResultList())
           .hasSizeGreaterThanOrEqualTo(3);
       assertThat(work.of(Project.class).find(Project.class, 1L).getName()).isEqualTo("Apollo");
       assertThat(currentUser(work.of("finance"))).isEqualTo(alice.role());
       assertThat(currentUser(work.of("staff"))).isEqualTo(alice.role());
     }
-    try (Binding b = userbound.bind(bobLogin); UnitOfWork work = hibernate.openUnitOfWork()) {
+    try (Binding b = userbound.bind(bobLogin);
+        UnitOfWork work = hibernate.openUnitOfWork()) {
       assertThat(work.of(Customer.class).find(Customer.class, 2L).getName()).isEqualTo("Globex");
       assertThatThrownBy(() -> work.of(Invoice.class).find(Invoice.class, 1L))
           .isInstanceOf(PermissionDeniedException.class)
           .isInstanceOf(AccessDeniedException.class)
-          .hasMessage("database 'finance' refused role '" + bob.role() + "': permission denied for table invoice"
-              + " (SQLSTATE 42501)")
-          .satisfies(e -> {
-            PermissionDeniedException p = (PermissionDeniedException) e;
-            assertThat(p.database()).isEqualTo("finance");
-            assertThat(p.role()).isEqualTo(bob.role());
-            assertThat(p.sqlState()).isEqualTo("42501");
-          });
+          .hasMessage(
+              "database 'finance' refused role '"
+                  + bob.role()
+                  + "': permission denied for table invoice"
+                  + " (SQLSTATE 42501)")
+          .satisfies(
+              e -> {
+                PermissionDeniedException p = (PermissionDeniedException) e;
+                assertThat(p.database()).isEqualTo("finance");
+                assertThat(p.role()).isEqualTo(bob.role());
+                assertThat(p.sqlState()).isEqualTo("42501");
+              });
     }
   }
 
   @Test
   void accessDenied_rightAfterAnotherPersonLoadedTheRows_cacheOff() {
-    try (Binding b = userbound.bind(aliceLogin); UnitOfWork work = hibernate.openUnitOfWork()) {
-      assertThat(work.of(Invoice.class).createSelectionQuery("from Invoice", Invoice.class).getResultList())
+    try (Binding b = userbound.bind(aliceLogin);
+        UnitOfWork work = hibernate.openUnitOfWork()) {
+      assertThat(
+              work.of(Invoice.class)
+                  .createSelectionQuery("from Invoice", Invoice.class)
+                  .getResultList())
           .hasSizeGreaterThanOrEqualTo(3);
       assertThat(work.of(Invoice.class).find(Invoice.class, 2L)).isNotNull();
     }
-    try (Binding b = userbound.bind(bobLogin); UnitOfWork work = hibernate.openUnitOfWork()) {
+    try (Binding b = userbound.bind(bobLogin);
+        UnitOfWork work = hibernate.openUnitOfWork()) {
       assertThatThrownBy(() -> work.of(Invoice.class).find(Invoice.class, 2L))
           .isInstanceOf(AccessDeniedException.class);
-      assertThatThrownBy(() -> work.of(Invoice.class).createSelectionQuery("from Invoice", Invoice.class)
-          .getResultList())
+      assertThatThrownBy(
+              () ->
+                  work.of(Invoice.class)
+                      .createSelectionQuery("from Invoice", Invoice.class)
+                      .getResultList())
           .isInstanceOf(AccessDeniedException.class);
-      assertThatThrownBy(() -> work.of(Invoice.class)
-          .createSelectionQuery("select i.amount from Invoice i where i.id = 2", BigDecimal.class).getSingleResult())
+      assertThatThrownBy(
+              () ->
+                  work.of(Invoice.class)
+                      .createSelectionQuery(
+                          "select i.amount from Invoice i where i.id = 2", BigDecimal.class)
+                      .getSingleResult())
           .isInstanceOf(AccessDeniedException.class);
     }
   }
@@ -130,26 +167,48 @@ class UnitOfWorkTest {
   void rowLevelSecurity_filtersRowsPerPersonThroughHibernate() {
     for (Person p : List.of(alice, bob)) {
       Login login = p.equals(alice) ? aliceLogin : bobLogin;
-      try (Binding b = userbound.bind(login); UnitOfWork work = hibernate.openUnitOfWork()) {
-        List<Hour> hours = work.of(Hour.class).createSelectionQuery("from Hour order by id", Hour.class).getResultList();
-        assertThat(hours).isNotEmpty().allSatisfy(h -> assertThat(h.getPerson()).isEqualTo(p.role()));
-        List<Employee> employees = work.of(Employee.class).createSelectionQuery("from Employee", Employee.class)
-            .getResultList();
-        assertThat(employees).isNotEmpty().allSatisfy(e -> assertThat(e.getOwner()).isEqualTo(p.role()));
+      try (Binding b = userbound.bind(login);
+          UnitOfWork work = hibernate.openUnitOfWork()) {
+        List<Hour> hours =
+            work.of(Hour.class)
+                .createSelectionQuery("from Hour order by id", Hour.class)
+                .getResultList();
+        assertThat(hours)
+            .isNotEmpty()
+            .allSatisfy(h -> assertThat(h.getPerson()).isEqualTo(p.role()));
+        List<Employee> employees =
+            work.of(Employee.class)
+                .createSelectionQuery("from Employee", Employee.class)
+                .getResultList();
+        assertThat(employees)
+            .isNotEmpty()
+            .allSatisfy(e -> assertThat(e.getOwner()).isEqualTo(p.role()));
         long otherHour = p.equals(alice) ? 2L : 1L;
-        assertThat(work.of(Hour.class).find(Hour.class, otherHour)).as("someone else's row").isNull();
+        assertThat(work.of(Hour.class).find(Hour.class, otherHour))
+            .as("someone else's row")
+            .isNull();
       }
     }
   }
 
   @Test
   void rowLevelSecurity_rowForSomeoneElse_isAccessDeniedAndRolledBack() {
-    try (Binding b = userbound.bind(aliceLogin); UnitOfWork work = hibernate.openUnitOfWork()) {
-      assertThatThrownBy(() -> work.inTransaction(Hour.class, s -> {
-        Project project = s.getReference(Project.class, 1L);
-        s.persist(new Hour(100L, project, alice.role(), new BigDecimal("1")));
-        s.persist(new Hour(101L, project, bob.role(), new BigDecimal("2")));   // violates the policy
-      }))
+    try (Binding b = userbound.bind(aliceLogin);
+        UnitOfWork work = hibernate.openUnitOfWork()) {
+      assertThatThrownBy(
+              () ->
+                  work.inTransaction(
+                      Hour.class,
+                      s -> {
+                        Project project = s.getReference(Project.class, 1L);
+                        s.persist(new Hour(100L, project, alice.role(), new BigDecimal("1")));
+                        s.persist(
+                            new Hour(
+                                101L,
+                                project,
+                                bob.role(),
+                                new BigDecimal("2"))); // violates the policy
+                      }))
           .isInstanceOf(PermissionDeniedException.class)
           .hasMessageContaining("new row violates row-level security policy for table \"hour\"");
       assertThat(work.openDatabases()).as("the failed session is dropped").isEmpty();
@@ -159,7 +218,8 @@ class UnitOfWorkTest {
 
   @Test
   void unitOfWork_opensSessionsLazilyAndOnlyWhereUsed() {
-    try (Binding b = userbound.bind(aliceLogin); UnitOfWork work = hibernate.openUnitOfWork()) {
+    try (Binding b = userbound.bind(aliceLogin);
+        UnitOfWork work = hibernate.openUnitOfWork()) {
       assertThat(work.openDatabases()).isEmpty();
       Session finance = work.of(Invoice.class);
       assertThat(work.of("finance")).isSameAs(finance);
@@ -174,7 +234,8 @@ class UnitOfWorkTest {
 
   @Test
   void unitOfWork_hibernateProxyClass_findsItsDatabase() {
-    try (Binding b = userbound.bind(aliceLogin); UnitOfWork work = hibernate.openUnitOfWork()) {
+    try (Binding b = userbound.bind(aliceLogin);
+        UnitOfWork work = hibernate.openUnitOfWork()) {
       Customer ref = work.of(Customer.class).getReference(Customer.class, 1L);
       assertThat(ref.getClass()).isNotEqualTo(Customer.class);
       assertThat(work.of(ref.getClass())).isSameAs(work.of(Customer.class));
@@ -190,7 +251,7 @@ class UnitOfWorkTest {
         work.of(Customer.class).find(Customer.class, 1L);
         assertThatThrownBy(() -> work.of(Invoice.class).find(Invoice.class, 1L))
             .isInstanceOf(AccessDeniedException.class);
-        work.of(Hour.class).beginTransaction();   // left open on purpose, holding its connection
+        work.of(Hour.class).beginTransaction(); // left open on purpose, holding its connection
         work.of(Hour.class).createSelectionQuery("from Hour", Hour.class).getResultList();
         assertThat(userbound.stats("staff").activeConnections()).isEqualTo(1);
       } finally {
@@ -209,15 +270,22 @@ class UnitOfWorkTest {
   @Test
   void inTransaction_commitsOnOneDatabase() {
     long id;
-    try (Binding b = userbound.bind(aliceLogin); UnitOfWork work = hibernate.openUnitOfWork()) {
-      id = work.fromTransaction(Invoice.class, s -> {
-        Invoice invoice = new Invoice(s.getReference(Customer.class, 2L), new BigDecimal("12.34"));
-        s.persist(invoice);
-        return invoice.getId();
-      });
+    try (Binding b = userbound.bind(aliceLogin);
+        UnitOfWork work = hibernate.openUnitOfWork()) {
+      id =
+          work.fromTransaction(
+              Invoice.class,
+              s -> {
+                Invoice invoice =
+                    new Invoice(s.getReference(Customer.class, 2L), new BigDecimal("12.34"));
+                s.persist(invoice);
+                return invoice.getId();
+              });
     }
-    try (Binding b = userbound.bind(aliceLogin); UnitOfWork work = hibernate.openUnitOfWork()) {
-      assertThat(work.of(Invoice.class).find(Invoice.class, id).getAmount()).isEqualByComparingTo("12.34");
+    try (Binding b = userbound.bind(aliceLogin);
+        UnitOfWork work = hibernate.openUnitOfWork()) {
+      assertThat(work.of(Invoice.class).find(Invoice.class, id).getAmount())
+          .isEqualByComparingTo("12.34");
       work.inTransaction("finance", s -> s.remove(s.find(Invoice.class, id)));
       assertThat(work.of(Invoice.class).find(Invoice.class, id)).isNull();
     }
@@ -225,13 +293,20 @@ class UnitOfWorkTest {
 
   @Test
   void inTransaction_exceptionRollsBackAndDropsTheSession() {
-    try (Binding b = userbound.bind(aliceLogin); UnitOfWork work = hibernate.openUnitOfWork()) {
+    try (Binding b = userbound.bind(aliceLogin);
+        UnitOfWork work = hibernate.openUnitOfWork()) {
       Session before = work.of(Customer.class);
-      assertThatThrownBy(() -> work.inTransaction(Customer.class, s -> {
-        s.persist(new Customer(50L, "Initech"));
-        s.flush();
-        throw new IllegalStateException("boom");
-      })).isInstanceOf(IllegalStateException.class).hasMessage("boom");
+      assertThatThrownBy(
+              () ->
+                  work.inTransaction(
+                      Customer.class,
+                      s -> {
+                        s.persist(new Customer(50L, "Initech"));
+                        s.flush();
+                        throw new IllegalStateException("boom");
+                      }))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessage("boom");
       assertThat(before.isOpen()).isFalse();
       assertThat(userbound.stats("finance").activeConnections()).isZero();
       assertThat(work.of(Customer.class).find(Customer.class, 50L)).isNull();
@@ -240,19 +315,28 @@ class UnitOfWorkTest {
 
   @Test
   void inTransaction_doesNotNest() {
-    try (Binding b = userbound.bind(aliceLogin); UnitOfWork work = hibernate.openUnitOfWork()) {
-      assertThatThrownBy(() -> work.inTransaction("finance", s -> work.inTransaction(Invoice.class, t -> { })))
+    try (Binding b = userbound.bind(aliceLogin);
+        UnitOfWork work = hibernate.openUnitOfWork()) {
+      assertThatThrownBy(
+              () -> work.inTransaction("finance", s -> work.inTransaction(Invoice.class, t -> {})))
           .isInstanceOf(IllegalStateException.class)
-          .hasMessage("a transaction is already active on database 'finance' in this unit of work;"
-              + " transactions do not nest");
+          .hasMessage(
+              "a transaction is already active on database 'finance' in this unit of work;"
+                  + " transactions do not nest");
     }
   }
 
   @Test
   void inTransaction_deniedAtCommit_surfacesAsAccessDenied() {
-    try (Binding b = userbound.bind(bobLogin); UnitOfWork work = hibernate.openUnitOfWork()) {
-      assertThatThrownBy(() -> work.inTransaction(Invoice.class,
-          s -> s.persist(new Invoice(s.getReference(Customer.class, 1L), BigDecimal.ONE))))
+    try (Binding b = userbound.bind(bobLogin);
+        UnitOfWork work = hibernate.openUnitOfWork()) {
+      assertThatThrownBy(
+              () ->
+                  work.inTransaction(
+                      Invoice.class,
+                      s ->
+                          s.persist(
+                              new Invoice(s.getReference(Customer.class, 1L), BigDecimal.ONE))))
           .isInstanceOf(PermissionDeniedException.class)
           .hasMessageContaining("permission denied for table invoice");
     }
@@ -276,12 +360,17 @@ class UnitOfWorkTest {
 
   @Test
   void unitOfWork_anotherPersonBound_isRefused() {
-    try (Binding b = userbound.bind(aliceLogin); UnitOfWork work = hibernate.openUnitOfWork()) {
+    try (Binding b = userbound.bind(aliceLogin);
+        UnitOfWork work = hibernate.openUnitOfWork()) {
       try (Binding other = userbound.bind(bobLogin)) {
         assertThatThrownBy(() -> work.of(Invoice.class))
             .isInstanceOf(IllegalStateException.class)
-            .hasMessage("this unit of work runs as role '" + alice.role() + "', but role '" + bob.role()
-                + "' is bound to this thread now");
+            .hasMessage(
+                "this unit of work runs as role '"
+                    + alice.role()
+                    + "', but role '"
+                    + bob.role()
+                    + "' is bound to this thread now");
       }
       assertThat(work.of(Invoice.class).find(Invoice.class, 1L)).isNotNull();
     }
@@ -289,8 +378,10 @@ class UnitOfWorkTest {
 
   @Test
   void unitOfWork_otherThread_isRefused() throws Exception {
-    try (Binding b = userbound.bind(aliceLogin); UnitOfWork work = hibernate.openUnitOfWork()) {
-      CompletableFuture<Session> elsewhere = CompletableFuture.supplyAsync(() -> work.of(Invoice.class));
+    try (Binding b = userbound.bind(aliceLogin);
+        UnitOfWork work = hibernate.openUnitOfWork()) {
+      CompletableFuture<Session> elsewhere =
+          CompletableFuture.supplyAsync(() -> work.of(Invoice.class));
       assertThatThrownBy(elsewhere::get)
           .isInstanceOf(ExecutionException.class)
           .cause()
@@ -302,19 +393,27 @@ class UnitOfWorkTest {
   @Test
   void connectionProvider_sessionOfAnotherTenant_getsNoConnection() {
     try (Binding b = userbound.bind(bobLogin);
-        Session forged = hibernate.sessionFactory("finance").withOptions().tenantIdentifier((Object) alice.role())
-            .openSession()) {
+        Session forged =
+            hibernate
+                .sessionFactory("finance")
+                .withOptions()
+                .tenantIdentifier((Object) alice.role())
+                .openSession()) {
       assertThatThrownBy(() -> forged.find(Invoice.class, 1L))
           .isInstanceOf(IllegalStateException.class)
-          .hasMessage("Hibernate asked for a connection to database 'finance' for tenant '" + alice.role()
-              + "', but the login bound to this thread is '" + bob.role()
-              + "'; a session may only be used while its own person is bound");
+          .hasMessage(
+              "Hibernate asked for a connection to database 'finance' for tenant '"
+                  + alice.role()
+                  + "', but the login bound to this thread is '"
+                  + bob.role()
+                  + "'; a session may only be used while its own person is bound");
     }
   }
 
   @Test
   void sessionFactory_sessionWithoutTenant_takesTheBoundLogin() {
-    try (Binding b = userbound.bind(aliceLogin); Session s = hibernate.sessionFactory("staff").openSession()) {
+    try (Binding b = userbound.bind(aliceLogin);
+        Session s = hibernate.sessionFactory("staff").openSession()) {
       assertThat(s.getTenantIdentifierValue()).isEqualTo(alice.role());
       assertThat(currentUser(s)).isEqualTo(alice.role());
     }
@@ -343,16 +442,18 @@ class UnitOfWorkTest {
 
   @Test
   void validateSchema_checksTablesNotPrivileges() {
-    hibernate.validateSchema(bobLogin);   // bob may not read invoice, but the catalogs show it
+    hibernate.validateSchema(bobLogin); // bob may not read invoice, but the catalogs show it
   }
 
   @Test
   void validateSchema_missingTables_namesThem() {
-    EntityMapping mapping = EntityMapping.builder().map("io.userbound.hibernate.bad.a", "staff").build();
+    EntityMapping mapping =
+        EntityMapping.builder().map("io.userbound.hibernate.bad.a", "staff").build();
     try (UserboundHibernate wrong = UserboundHibernate.builder(userbound, mapping).build()) {
       assertThatThrownBy(() -> wrong.validateSchema(aliceLogin))
           .isInstanceOf(EntityMappingException.class)
-          .hasMessageStartingWith("schema validation as role '" + alice.role() + "' failed: database 'staff': ")
+          .hasMessageStartingWith(
+              "schema validation as role '" + alice.role() + "' failed: database 'staff': ")
           .hasMessageContaining("missing table");
     }
   }

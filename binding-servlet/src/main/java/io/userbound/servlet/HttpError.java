@@ -7,7 +7,6 @@ import io.userbound.core.LoginFailedException;
 import io.userbound.core.LoginThrottledException;
 import io.userbound.core.NotBoundException;
 import io.userbound.core.UserboundException;
-
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -53,16 +52,23 @@ public final class HttpError {
 
   /** 401 {@code login_failed}: PostgreSQL refused the role or password. */
   public static final HttpError LOGIN_FAILED = new HttpError(401, "login_failed", 0);
+
   /** 401 {@code not_logged_in}: the request has no logged-in session. */
   public static final HttpError NOT_LOGGED_IN = new HttpError(401, "not_logged_in", 0);
+
   /** 403 {@code permission_denied}: PostgreSQL refused the person what they asked for. */
   public static final HttpError PERMISSION_DENIED = new HttpError(403, "permission_denied", 0);
+
   /** 503 {@code busy} with {@code Retry-After: 1}: the connection budget is spent. */
   public static final HttpError BUSY = new HttpError(503, "busy", 1);
+
   /** 503 {@code database_unavailable} with {@code Retry-After: 5}: a database cannot be reached. */
-  public static final HttpError DATABASE_UNAVAILABLE = new HttpError(503, "database_unavailable", 5);
+  public static final HttpError DATABASE_UNAVAILABLE =
+      new HttpError(503, "database_unavailable", 5);
+
   /** 400 {@code bad_request}: the request is malformed (e.g. a login form without a password). */
   public static final HttpError BAD_REQUEST = new HttpError(400, "bad_request", 0);
+
   /** 403 {@code cross_site_request}: a login or logout sent by another site's page. */
   public static final HttpError CROSS_SITE = new HttpError(403, "cross_site_request", 0);
 
@@ -73,7 +79,10 @@ public final class HttpError {
    * @return the answer
    */
   public static HttpError tooManyAttempts(long retryAfterSeconds) {
-    return new HttpError(429, "too_many_attempts", (int) Math.max(1, Math.min(Integer.MAX_VALUE, retryAfterSeconds)));
+    return new HttpError(
+        429,
+        "too_many_attempts",
+        (int) Math.max(1, Math.min(Integer.MAX_VALUE, retryAfterSeconds)));
   }
 
   private static final int MAX_CAUSES = 32;
@@ -96,7 +105,9 @@ public final class HttpError {
    */
   public static Optional<HttpError> of(Throwable failure) {
     Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
-    for (Throwable t = failure; t != null && seen.size() < MAX_CAUSES && seen.add(t); t = t.getCause()) {
+    for (Throwable t = failure;
+        t != null && seen.size() < MAX_CAUSES && seen.add(t);
+        t = t.getCause()) {
       HttpError e = direct(t);
       if (e != null) {
         return Optional.of(e);

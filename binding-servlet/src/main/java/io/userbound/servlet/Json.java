@@ -5,8 +5,7 @@ final class Json {
 
   private static final char[] HEX = "0123456789abcdef".toCharArray();
 
-  private Json() {
-  }
+  private Json() {}
 
   /**
    * Quotes and escapes a string as a JSON string literal. Escapes {@code "}, {@code \},
@@ -28,14 +27,24 @@ final class Json {
         case '\r' -> sb.append("\\r");
         case '\t' -> sb.append("\\t");
         default -> {
-          if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+          if (Character.isHighSurrogate(c)
+              && i + 1 < s.length()
+              && Character.isLowSurrogate(s.charAt(i + 1))) {
             sb.append(c).append(s.charAt(++i));
           } else if (Character.isSurrogate(c)) {
             sb.append("\\ufffd");
-          } else if (c < 0x20 || c == '<' || c == '>' || c == '&' || c == 0x2028 || c == 0x2029
+          } else if (c < 0x20
+              || c == '<'
+              || c == '>'
+              || c == '&'
+              || c == 0x2028
+              || c == 0x2029
               || c == 0x7f) {
-            sb.append("\\u").append(HEX[(c >> 12) & 0xf]).append(HEX[(c >> 8) & 0xf])
-                .append(HEX[(c >> 4) & 0xf]).append(HEX[c & 0xf]);
+            sb.append("\\u")
+                .append(HEX[(c >> 12) & 0xf])
+                .append(HEX[(c >> 8) & 0xf])
+                .append(HEX[(c >> 4) & 0xf])
+                .append(HEX[c & 0xf]);
           } else {
             sb.append(c);
           }

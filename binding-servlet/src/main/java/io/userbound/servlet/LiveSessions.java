@@ -51,13 +51,16 @@ final class LiveSessions {
   /** Counts a session down; called once per holder. Never throws. */
   void ended(Login login) {
     boolean[] last = {false};
-    Integer left = counts.computeIfPresent(login.role(), (role, n) -> {
-      if (n <= 1) {
-        last[0] = true;
-        return null;
-      }
-      return n - 1;
-    });
+    Integer left =
+        counts.computeIfPresent(
+            login.role(),
+            (role, n) -> {
+              if (n <= 1) {
+                last[0] = true;
+                return null;
+              }
+              return n - 1;
+            });
     if (left == null) {
       // last[0] is false only if the role was not counted at all; then no session is known
       // to need the pools either.
@@ -69,7 +72,10 @@ final class LiveSessions {
         log.debug("last session of {} ended: logged out, pools closed", login);
       } else {
         userbound.release(login);
-        log.debug("a session of {} ended: login released, {} other session(s) keep the pools", login, left);
+        log.debug(
+            "a session of {} ended: login released, {} other session(s) keep the pools",
+            login,
+            left);
       }
     } catch (RuntimeException e) {
       log.warn("ending the session of {} failed: {}", login, e.toString());

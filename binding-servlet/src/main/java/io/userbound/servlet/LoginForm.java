@@ -71,8 +71,10 @@ final class LoginForm implements AutoCloseable {
    */
   static LoginForm read(HttpServletRequest request) throws IOException {
     String type = request.getContentType();
-    if (type == null || !type.toLowerCase(Locale.ROOT).startsWith("application/x-www-form-urlencoded")) {
-      throw new BadFormException("expected an application/x-www-form-urlencoded body with role and password");
+    if (type == null
+        || !type.toLowerCase(Locale.ROOT).startsWith("application/x-www-form-urlencoded")) {
+      throw new BadFormException(
+          "expected an application/x-www-form-urlencoded body with role and password");
     }
     byte[] body = readBody(request);
     if (body.length == 0 && request.getParameter("password") != null) {
@@ -208,9 +210,11 @@ final class LoginForm implements AutoCloseable {
 
   /** Decodes UTF-8 into a fresh char array, wiping the decoder's buffer. */
   private static char[] decodeChars(byte[] utf8) {
-    CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
-        .onMalformedInput(CodingErrorAction.REPORT)
-        .onUnmappableCharacter(CodingErrorAction.REPORT);
+    CharsetDecoder decoder =
+        StandardCharsets.UTF_8
+            .newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT);
     CharBuffer chars;
     try {
       chars = decoder.decode(ByteBuffer.wrap(utf8));

@@ -13,8 +13,7 @@ final class LoginGone implements Serializable {
 
   static final LoginGone INSTANCE = new LoginGone();
 
-  private LoginGone() {
-  }
+  private LoginGone() {}
 
   private Object readResolve() throws ObjectStreamException {
     return INSTANCE;

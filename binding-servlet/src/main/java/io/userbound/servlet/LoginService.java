@@ -2,17 +2,15 @@ package io.userbound.servlet;
 
 import io.userbound.core.Login;
 import io.userbound.core.Userbound;
-
-
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpSession;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Logs people in and out of a web application and keeps each person's {@link Login} in their
@@ -248,8 +246,7 @@ public final class LoginService {
     private final Set<String> origins = new LinkedHashSet<>();
     private final List<String> proxies = new ArrayList<>();
 
-    private Builder() {
-    }
+    private Builder() {}
 
     /**
      * Origins besides the request's own that may send logins and logouts, for a front end
@@ -263,7 +260,8 @@ public final class LoginService {
       for (String o : allowed) {
         Objects.requireNonNull(o, "allowOrigins");
         if (!o.matches("https?://[^/?#\\s]+")) {
-          throw new IllegalArgumentException("allowOrigins = " + o + ": write an origin as scheme://host[:port]");
+          throw new IllegalArgumentException(
+              "allowOrigins = " + o + ": write an origin as scheme://host[:port]");
         }
         origins.add(o);
       }
@@ -283,7 +281,7 @@ public final class LoginService {
     public Builder trustProxies(String... addresses) {
       for (String a : addresses) {
         Objects.requireNonNull(a, "trustProxies");
-        new RequestChecks(Set.of(), List.of(a));  // checks it now
+        new RequestChecks(Set.of(), List.of(a)); // checks it now
         proxies.add(a);
       }
       return this;

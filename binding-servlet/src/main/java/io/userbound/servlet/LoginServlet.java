@@ -2,9 +2,6 @@ package io.userbound.servlet;
 
 import io.userbound.core.Login;
 import io.userbound.core.UserboundException;
-
-
-
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -58,7 +55,8 @@ public final class LoginServlet extends HttpServlet {
    * @throws IOException if reading the body or writing the answer fails
    */
   @Override
-  protected void doPost(HttpServletRequest request, HttpServletResponse response) throws IOException {
+  protected void doPost(HttpServletRequest request, HttpServletResponse response)
+      throws IOException {
     Login login;
     try (LoginForm form = LoginForm.read(request)) {
       login = logins.login(request, form.role(), form.password());

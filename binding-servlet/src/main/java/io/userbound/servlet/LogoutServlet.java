@@ -38,7 +38,8 @@ public final class LogoutServlet extends HttpServlet {
    * @throws IOException if writing the answer fails
    */
   @Override
-  protected void doPost(HttpServletRequest request, HttpServletResponse response) throws IOException {
+  protected void doPost(HttpServletRequest request, HttpServletResponse response)
+      throws IOException {
     try {
       logins.logout(request);
     } catch (RequestRefusedException e) {

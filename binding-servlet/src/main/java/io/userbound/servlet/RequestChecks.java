@@ -25,8 +25,8 @@ import java.util.Set;
  */
 final class RequestChecks {
 
-  private static final Set<String> CREDENTIAL_NAMES = Set.of("role", "password", "user", "username", "pass",
-      "passwd", "pwd");
+  private static final Set<String> CREDENTIAL_NAMES =
+      Set.of("role", "password", "user", "username", "pass", "passwd", "pwd");
 
   private final Set<String> allowedOrigins;
   private final List<Cidr> trustedProxies;
@@ -42,16 +42,19 @@ final class RequestChecks {
 
   void check(HttpServletRequest request) {
     if (carriesCredentials(request.getQueryString())) {
-      throw new RequestRefusedException(HttpError.BAD_REQUEST, "role and password belong in the body, never in the URL");
+      throw new RequestRefusedException(
+          HttpError.BAD_REQUEST, "role and password belong in the body, never in the URL");
     }
     String site = request.getHeader("Sec-Fetch-Site");
     String origin = request.getHeader("Origin");
     if (origin != null) {
       if (!origin.equals(ownOrigin(request)) && !allowedOrigins.contains(origin)) {
-        throw new RequestRefusedException(HttpError.CROSS_SITE, "a login or logout from another origin");
+        throw new RequestRefusedException(
+            HttpError.CROSS_SITE, "a login or logout from another origin");
       }
     } else if (site != null && !site.equals("same-origin") && !site.equals("none")) {
-      throw new RequestRefusedException(HttpError.CROSS_SITE, "a login or logout from another site");
+      throw new RequestRefusedException(
+          HttpError.CROSS_SITE, "a login or logout from another site");
     }
   }
 
@@ -66,7 +69,7 @@ final class RequestChecks {
       try {
         decoded = URLDecoder.decode(name, StandardCharsets.UTF_8);
       } catch (IllegalArgumentException malformed) {
-        return true;  // cannot tell what it says: refuse
+        return true; // cannot tell what it says: refuse
       }
       if (CREDENTIAL_NAMES.contains(decoded.strip().toLowerCase(Locale.ROOT))) {
         return true;
@@ -99,7 +102,10 @@ final class RequestChecks {
     if (host != null && host.indexOf(':') >= 0 && !host.startsWith("[")) {
       host = "[" + host + "]";
     }
-    boolean defaultPort = port < 0 || (scheme.equals("http") && port == 80) || (scheme.equals("https") && port == 443);
+    boolean defaultPort =
+        port < 0
+            || (scheme.equals("http") && port == 80)
+            || (scheme.equals("https") && port == 443);
     return scheme + "://" + host + (defaultPort ? "" : ":" + port);
   }
 
@@ -139,7 +145,7 @@ final class RequestChecks {
   }
 
   /** An address or address block, written 10.0.0.1, 10.0.0.0/8 or fd00::/8. */
-  @SuppressWarnings("ArrayRecordComponent")  // only matched against, never compared
+  @SuppressWarnings("ArrayRecordComponent") // only matched against, never compared
   private record Cidr(byte[] network, int bits) {
 
     static Cidr parse(String text) {
@@ -147,17 +153,20 @@ final class RequestChecks {
       String address = slash < 0 ? text : text.substring(0, slash);
       byte[] bytes = literal(address);
       if (bytes == null) {
-        throw new IllegalArgumentException("trustedProxies: '" + text + "' is not an IP address or block");
+        throw new IllegalArgumentException(
+            "trustedProxies: '" + text + "' is not an IP address or block");
       }
       int bits = bytes.length * 8;
       if (slash >= 0) {
         try {
           bits = Integer.parseInt(text.substring(slash + 1));
         } catch (NumberFormatException e) {
-          throw new IllegalArgumentException("trustedProxies: '" + text + "' has no valid prefix length");
+          throw new IllegalArgumentException(
+              "trustedProxies: '" + text + "' has no valid prefix length");
         }
         if (bits < 0 || bits > bytes.length * 8) {
-          throw new IllegalArgumentException("trustedProxies: '" + text + "' has no valid prefix length");
+          throw new IllegalArgumentException(
+              "trustedProxies: '" + text + "' has no valid prefix length");
         }
       }
       return new Cidr(bytes, bits);

@@ -5,7 +5,8 @@ import jakarta.servlet.http.HttpServletRequest;
 
 /**
  * Something that must be cleaned up at the end of every request a person is bound for, such
- * as the request's Hibernate sessions (binding-guice's {@code RequestUnitOfWork}). Give hooks to the
+ * as the request's Hibernate sessions (binding-guice's {@code RequestUnitOfWork}). Give hooks to
+ * the
  * {@link UserboundFilter}.
  *
  * <p>Threading: for each dispatch (request, async or error) of a request with a logged-in

@@ -18,8 +18,7 @@ final class SessionCookies {
 
   private static final Logger log = LoggerFactory.getLogger(SessionCookies.class);
 
-  private SessionCookies() {
-  }
+  private SessionCookies() {}
 
   static void harden(ServletContext context) {
     SessionCookieConfig cookie = context.getSessionCookieConfig();
@@ -30,9 +29,11 @@ final class SessionCookies {
       }
     } catch (IllegalStateException tooLate) {
       if (!cookie.isHttpOnly() || cookie.getAttribute("SameSite") == null) {
-        log.warn("the session cookie of {} could not be made HttpOnly and SameSite=Lax (the context was"
-            + " initialized already); register UserboundSessionListener with the context, or set them in"
-            + " web.xml <session-config><cookie-config>", context.getContextPath());
+        log.warn(
+            "the session cookie of {} could not be made HttpOnly and SameSite=Lax (the context was"
+                + " initialized already); register UserboundSessionListener with the context, or"
+                + " set them in web.xml <session-config><cookie-config>",
+            context.getContextPath());
       }
     }
   }

@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>For a request whose session holds a login (see {@link LoginService}), the filter
  * {@linkplain Userbound#bind(Login) binds} it to the request thread, begins the
- * {@link RequestHook}s (such as binding-guice's {@code RequestUnitOfWork}, which closes the request's
+ * {@link RequestHook}s (such as binding-guice's {@code RequestUnitOfWork}, which closes the
+ * request's
  * Hibernate sessions), runs the rest of the chain, and then, in a {@code finally} block,
  * closes the hooks and the binding. No binding outlives the dispatch on the server's thread,
  * whatever the application throws. A request without a login gets no binding: code that asks
@@ -61,7 +62,8 @@ public final class UserboundFilter implements Filter {
   private final Userbound userbound;
   private final List<RequestHook> hooks;
   /* Per filter instance, so that two filters (two Userbound instances) never see each other. */
-  private final String activeAttribute = UserboundFilter.class.getName() + ".active." + System.identityHashCode(this);
+  private final String activeAttribute =
+      UserboundFilter.class.getName() + ".active." + System.identityHashCode(this);
 
   /**
    * Creates a filter without hooks.
@@ -108,7 +110,8 @@ public final class UserboundFilter implements Filter {
   @Override
   public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
       throws IOException, ServletException {
-    if (!(request instanceof HttpServletRequest http) || !(response instanceof HttpServletResponse httpResponse)) {
+    if (!(request instanceof HttpServletRequest http)
+        || !(response instanceof HttpServletResponse httpResponse)) {
       chain.doFilter(request, response);
       return;
     }
@@ -118,8 +121,13 @@ public final class UserboundFilter implements Filter {
     }
     int stale = userbound.unbindAll();
     if (stale > 0) {
-      log.warn("{} {}: {} binding(s) left open on thread {} by earlier work were closed before the request ran",
-          http.getMethod(), http.getRequestURI(), stale, Thread.currentThread().getName());
+      log.warn(
+          "{} {}: {} binding(s) left open on thread {} by earlier work were closed before the"
+              + " request ran",
+          http.getMethod(),
+          http.getRequestURI(),
+          stale,
+          Thread.currentThread().getName());
     }
     try {
       Optional<Login> login = logins.current(http);
@@ -134,15 +142,21 @@ public final class UserboundFilter implements Filter {
       }
       HttpError answer = HttpError.of(e).orElseThrow();
       if (answer.status() >= 500) {
-        log.warn("{} {} answered {}: {}", http.getMethod(), http.getRequestURI(), answer, e.toString());
+        log.warn(
+            "{} {} answered {}: {}", http.getMethod(), http.getRequestURI(), answer, e.toString());
       } else {
-        log.debug("{} {} answered {}: {}", http.getMethod(), http.getRequestURI(), answer, e.toString());
+        log.debug(
+            "{} {} answered {}: {}", http.getMethod(), http.getRequestURI(), answer, e.toString());
       }
     } finally {
       int left = userbound.unbindAll();
       if (left > 0) {
-        log.warn("{} {} left {} binding(s) open on thread {}; they were closed", http.getMethod(),
-            http.getRequestURI(), left, Thread.currentThread().getName());
+        log.warn(
+            "{} {} left {} binding(s) open on thread {}; they were closed",
+            http.getMethod(),
+            http.getRequestURI(),
+            left,
+            Thread.currentThread().getName());
       }
     }
   }
@@ -153,14 +167,16 @@ public final class UserboundFilter implements Filter {
     return active == Thread.currentThread();
   }
 
-  private void bound(Login login, HttpServletRequest request, ServletResponse response, FilterChain chain)
+  private void bound(
+      Login login, HttpServletRequest request, ServletResponse response, FilterChain chain)
       throws IOException, ServletException {
     List<AutoCloseable> begun = new ArrayList<>(hooks.size());
     Binding binding = userbound.bind(login);
     request.setAttribute(activeAttribute, Thread.currentThread());
     try {
       for (RequestHook hook : hooks) {
-        begun.add(Objects.requireNonNull(hook.begin(request, login), "RequestHook.begin returned null"));
+        begun.add(
+            Objects.requireNonNull(hook.begin(request, login), "RequestHook.begin returned null"));
       }
       chain.doFilter(request, response);
     } finally {
@@ -168,8 +184,12 @@ public final class UserboundFilter implements Filter {
         try {
           begun.get(i).close();
         } catch (Exception | LinkageError e) {
-          log.warn("closing request hook {} failed after {} {}", begun.get(i), request.getMethod(),
-              request.getRequestURI(), e);
+          log.warn(
+              "closing request hook {} failed after {} {}",
+              begun.get(i),
+              request.getMethod(),
+              request.getRequestURI(),
+              e);
         }
       }
       request.removeAttribute(activeAttribute);

@@ -5,7 +5,8 @@
  * <p>Plain servlet wiring: create a {@link io.userbound.servlet.LoginService} for the
  * application's {@link io.userbound.core.Userbound}, register a
  * {@link io.userbound.servlet.UserboundFilter} for the {@code REQUEST}, {@code ASYNC} and
- * {@code ERROR} dispatcher types, optionally a {@link io.userbound.servlet.UserboundSessionListener},
+ * {@code ERROR} dispatcher types, optionally a {@link
+ * io.userbound.servlet.UserboundSessionListener},
  * and serve {@link io.userbound.servlet.LoginServlet} and
  * {@link io.userbound.servlet.LogoutServlet} (or call the service from your own endpoints).
  * Failures map to HTTP answers with {@link io.userbound.servlet.HttpError}. With Hibernate,

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.net.CookieManager;
 import java.net.CookiePolicy;
 import java.net.HttpCookie;
-import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -22,8 +21,12 @@ final class Browser {
 
   Browser(TestServer server) {
     this.server = server;
-    this.client = HttpClient.newBuilder().cookieHandler(cookies).connectTimeout(Duration.ofSeconds(5))
-        .version(HttpClient.Version.HTTP_1_1).build();
+    this.client =
+        HttpClient.newBuilder()
+            .cookieHandler(cookies)
+            .connectTimeout(Duration.ofSeconds(5))
+            .version(HttpClient.Version.HTTP_1_1)
+            .build();
   }
 
   HttpResponse<String> get(String path) {
@@ -31,16 +34,18 @@ final class Browser {
   }
 
   HttpResponse<String> post(String path, String formBody) {
-    return send(HttpRequest.newBuilder(server.uri(path))
-        .header("Content-Type", "application/x-www-form-urlencoded")
-        .POST(HttpRequest.BodyPublishers.ofString(formBody)));
+    return send(
+        HttpRequest.newBuilder(server.uri(path))
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .POST(HttpRequest.BodyPublishers.ofString(formBody)));
   }
 
   /** A POST with extra headers, name and value alternating. */
   HttpResponse<String> post(String path, String formBody, String... headers) {
-    HttpRequest.Builder b = HttpRequest.newBuilder(server.uri(path))
-        .header("Content-Type", "application/x-www-form-urlencoded")
-        .POST(HttpRequest.BodyPublishers.ofString(formBody));
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(server.uri(path))
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .POST(HttpRequest.BodyPublishers.ofString(formBody));
     for (int i = 0; i < headers.length; i += 2) {
       b.header(headers[i], headers[i + 1]);
     }
@@ -58,7 +63,9 @@ final class Browser {
   /** The value of the session cookie, if the browser has one. */
   Optional<String> sessionId() {
     return cookies.getCookieStore().get(server.uri("/")).stream()
-        .filter(c -> c.getName().equals("JSESSIONID")).map(HttpCookie::getValue).findFirst();
+        .filter(c -> c.getName().equals("JSESSIONID"))
+        .map(HttpCookie::getValue)
+        .findFirst();
   }
 
   /** Puts a session cookie into this browser's jar, as if it had received it. */
@@ -75,7 +82,8 @@ final class Browser {
 
   private HttpResponse<String> send(HttpRequest.Builder request) {
     try {
-      return client.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+      return client.send(
+          request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {
       throw new IllegalStateException("request failed: " + e, e);
     } catch (InterruptedException e) {

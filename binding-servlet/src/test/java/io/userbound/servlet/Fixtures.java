@@ -13,11 +13,10 @@ import java.util.function.UnaryOperator;
 /** Small helpers shared by the servlet tests. */
 final class Fixtures {
 
-  private Fixtures() {
-  }
+  private Fixtures() {}
 
   /** A person with a login role on the shared server. */
-  @SuppressWarnings("ArrayRecordComponent")  // the password is wiped, never compared
+  @SuppressWarnings("ArrayRecordComponent") // the password is wiped, never compared
   record Person(String role, char[] password) {
 
     String passwordText() {
@@ -34,19 +33,32 @@ final class Fixtures {
    * Two databases on the shared server, {@code finance} and {@code staff}, each a fresh
    * database of this test; every role may connect to them.
    */
-  static UserboundConfig twoDatabases(PostgresServer server, TestNames names,
-      UnaryOperator<DatabaseConfig.Builder> tweak) {
+  static UserboundConfig twoDatabases(
+      PostgresServer server, TestNames names, UnaryOperator<DatabaseConfig.Builder> tweak) {
     return twoDatabases(server, names.createDatabase(), names.createDatabase(), tweak);
   }
 
   /** The databases {@code finance} and {@code staff} on the given existing databases. */
-  static UserboundConfig twoDatabases(PostgresServer server, String finance, String staff,
+  static UserboundConfig twoDatabases(
+      PostgresServer server,
+      String finance,
+      String staff,
       UnaryOperator<DatabaseConfig.Builder> tweak) {
     return UserboundConfig.builder()
-        .database(tweak.apply(DatabaseConfig.builder("finance", server.jdbcUrl(finance))
-            .connectionTimeout(Duration.ofSeconds(5)).maxConnectionsPerPerson(4)).build())
-        .database(tweak.apply(DatabaseConfig.builder("staff", server.jdbcUrl(staff))
-            .connectionTimeout(Duration.ofSeconds(5)).maxConnectionsPerPerson(4)).build())
+        .database(
+            tweak
+                .apply(
+                    DatabaseConfig.builder("finance", server.jdbcUrl(finance))
+                        .connectionTimeout(Duration.ofSeconds(5))
+                        .maxConnectionsPerPerson(4))
+                .build())
+        .database(
+            tweak
+                .apply(
+                    DatabaseConfig.builder("staff", server.jdbcUrl(staff))
+                        .connectionTimeout(Duration.ofSeconds(5))
+                        .maxConnectionsPerPerson(4))
+                .build())
         .build();
   }
 

@@ -20,24 +20,24 @@ class HttpErrorTest {
 
   @ParameterizedTest(name = "{0} -> {1} {2}")
   @CsvSource({
-      "login,       401, login_failed,         ",
-      "notbound,    401, not_logged_in,        ",
-      "denied,      403, permission_denied,    ",
-      "sql42501,    403, permission_denied,    ",
-      "budget,      503, busy,                 1",
-      "unavailable, 503, database_unavailable, 5",
-      "sql08,       503, database_unavailable, 5",
-      "sql57p,      503, database_unavailable, 5",
+    "login,       401, login_failed,         ",
+    "notbound,    401, not_logged_in,        ",
+    "denied,      403, permission_denied,    ",
+    "sql42501,    403, permission_denied,    ",
+    "budget,      503, busy,                 1",
+    "unavailable, 503, database_unavailable, 5",
+    "sql08,       503, database_unavailable, 5",
+    "sql57p,      503, database_unavailable, 5",
   })
-  void exceptionReachingTheFilter_isAnsweredWithStatusAndJsonOnly(String type, int status, String error,
-      String retryAfter, PostgresServer server) {
+  void exceptionReachingTheFilter_isAnsweredWithStatusAndJsonOnly(
+      String type, int status, String error, String retryAfter, PostgresServer server) {
     TestApp app = TestApp.plain(Fixtures.userbound(Fixtures.offline(server)));
     Browser browser = new Browser(app.start("errors-" + type));
     HttpResponse<String> r = browser.get("/throw?type=" + type);
     assertThat(r.statusCode()).isEqualTo(status);
     assertThat(r.body()).isEqualTo("{\"error\":\"" + error + "\"}");
-    assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(
-        v -> assertThat(v).startsWith("application/json"));
+    assertThat(r.headers().firstValue("Content-Type"))
+        .hasValueSatisfying(v -> assertThat(v).startsWith("application/json"));
     assertThat(r.headers().firstValue("Retry-After")).isEqualTo(Optional.ofNullable(retryAfter));
     assertThat(r.body()).doesNotContain("SECRET", "select", "Exception", "at io.");
   }
@@ -53,7 +53,8 @@ class HttpErrorTest {
   @Test
   void of_findsTheOutermostMappedCause() {
     SQLException sql = new SQLException("connection refused", "08001");
-    RuntimeException hibernateLike = new RuntimeException("JDBC exception", new IllegalStateException(sql));
+    RuntimeException hibernateLike =
+        new RuntimeException("JDBC exception", new IllegalStateException(sql));
     assertThat(HttpError.of(hibernateLike)).contains(HttpError.DATABASE_UNAVAILABLE);
     assertThat(HttpError.of(new RuntimeException("wrapper", new NotBoundException("x"))))
         .contains(HttpError.NOT_LOGGED_IN);

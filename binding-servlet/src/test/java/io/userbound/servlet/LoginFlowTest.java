@@ -23,7 +23,8 @@ class LoginFlowTest {
   private static final Duration DEADLINE = Duration.ofSeconds(20);
 
   @Test
-  void login_servesCurrentUserFromEachDatabase_andLogoutClosesThePools(PostgresServer server, TestNames names) {
+  void login_servesCurrentUserFromEachDatabase_andLogoutClosesThePools(
+      PostgresServer server, TestNames names) {
     Person alice = person(names);
     TestApp app = TestApp.plain(Fixtures.userbound(Fixtures.twoDatabases(server, names)));
     TestServer web = app.start("login");
@@ -38,7 +39,10 @@ class LoginFlowTest {
     assertThat(app.logins.liveSessions(alice.role())).isEqualTo(1);
 
     assertThat(browser.logout().statusCode()).isEqualTo(204);
-    Await.until("alice's backends closed after logout", DEADLINE, () -> server.backendCount(alice.role()) == 0);
+    Await.until(
+        "alice's backends closed after logout",
+        DEADLINE,
+        () -> server.backendCount(alice.role()) == 0);
     assertThat(app.logins.loggedInRoles()).isZero();
     HttpResponse<String> after = browser.get("/whoami?db=finance");
     assertThat(after.statusCode()).isEqualTo(401);
@@ -46,7 +50,8 @@ class LoginFlowTest {
   }
 
   @Test
-  void login_rotatesTheSessionId_andACookieFromBeforeIsUselessAfterIt(PostgresServer server, TestNames names) {
+  void login_rotatesTheSessionId_andACookieFromBeforeIsUselessAfterIt(
+      PostgresServer server, TestNames names) {
     Person alice = person(names);
     TestApp app = TestApp.plain(Fixtures.userbound(Fixtures.twoDatabases(server, names)));
     TestServer web = app.start("rotate");
@@ -87,9 +92,16 @@ class LoginFlowTest {
     Person alice = person(names);
     TestApp app = TestApp.plain(Fixtures.userbound(Fixtures.twoDatabases(server, names)));
     Browser browser = new Browser(app.start("form"));
-    String form = "role=" + Browser.encode(alice.role()) + "&password=" + Browser.encode(alice.passwordText());
+    String form =
+        "role="
+            + Browser.encode(alice.role())
+            + "&password="
+            + Browser.encode(alice.passwordText());
 
-    assertThat(browser.post("/login?password=" + Browser.encode(alice.passwordText()), form).statusCode())
+    assertThat(
+            browser
+                .post("/login?password=" + Browser.encode(alice.passwordText()), form)
+                .statusCode())
         .isEqualTo(400);
     assertThat(browser.get("/login?role=x&password=y").statusCode()).isEqualTo(405);
     assertThat(browser.post("/login", "role=" + Browser.encode(alice.role())).body())
@@ -120,7 +132,8 @@ class LoginFlowTest {
   }
 
   @Test
-  void persistedSession_losesTheLogin_andThePersonMustLogInAgain(PostgresServer server, TestNames names) {
+  void persistedSession_losesTheLogin_andThePersonMustLogInAgain(
+      PostgresServer server, TestNames names) {
     Person alice = person(names);
     TestApp app = TestApp.plain(Fixtures.userbound(Fixtures.twoDatabases(server, names)));
     Browser browser = new Browser(app.start("persist"));
@@ -138,17 +151,21 @@ class LoginFlowTest {
   }
 
   @Test
-  void evictedPool_isReopenedOnTheNextRequest_withoutLoggingInAgain(PostgresServer server, TestNames names) {
+  void evictedPool_isReopenedOnTheNextRequest_withoutLoggingInAgain(
+      PostgresServer server, TestNames names) {
     Person alice = person(names);
-    Userbound ub = Fixtures.userbound(Fixtures.twoDatabases(server, names,
-        b -> b.idleTimeout(Duration.ofMillis(300))));
+    Userbound ub =
+        Fixtures.userbound(
+            Fixtures.twoDatabases(server, names, b -> b.idleTimeout(Duration.ofMillis(300))));
     TestApp app = TestApp.plain(ub);
     Browser browser = new Browser(app.start("evict"));
     assertThat(browser.login(alice.role(), alice.password()).statusCode()).isEqualTo(200);
     assertThat(browser.get("/whoami?db=finance").body()).isEqualTo(alice.role());
     String session = browser.sessionId().orElseThrow();
 
-    Await.until("alice's idle pools evicted", DEADLINE,
+    Await.until(
+        "alice's idle pools evicted",
+        DEADLINE,
         () -> ub.stats("finance").pools() == 0 && server.backendCount(alice.role()) == 0);
     assertThat(ub.stats("finance").poolsEvicted()).isPositive();
 
@@ -159,7 +176,8 @@ class LoginFlowTest {
   }
 
   @Test
-  void asyncDispatch_isBoundLikeTheRequest_butThreadsTheAppStartsAreNot(PostgresServer server, TestNames names) {
+  void asyncDispatch_isBoundLikeTheRequest_butThreadsTheAppStartsAreNot(
+      PostgresServer server, TestNames names) {
     Person alice = person(names);
     TestApp app = TestApp.plain(Fixtures.userbound(Fixtures.twoDatabases(server, names)));
     Browser browser = new Browser(app.start("async"));

@@ -3,7 +3,6 @@ package io.userbound.servlet;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
@@ -31,20 +30,31 @@ class LoginFormTest {
 
   @Test
   void parse_refusesMissingEmptyRepeatedOrMalformedFields() {
-    assertThatThrownBy(() -> parse("role=a")).isInstanceOf(LoginForm.BadFormException.class).hasMessageContaining("password");
-    assertThatThrownBy(() -> parse("password=x")).isInstanceOf(LoginForm.BadFormException.class).hasMessageContaining("role");
-    assertThatThrownBy(() -> parse("role=&password=x")).isInstanceOf(LoginForm.BadFormException.class);
-    assertThatThrownBy(() -> parse("role=a&password=")).isInstanceOf(LoginForm.BadFormException.class);
-    assertThatThrownBy(() -> parse("role=a&password=x&password=y")).isInstanceOf(LoginForm.BadFormException.class)
+    assertThatThrownBy(() -> parse("role=a"))
+        .isInstanceOf(LoginForm.BadFormException.class)
+        .hasMessageContaining("password");
+    assertThatThrownBy(() -> parse("password=x"))
+        .isInstanceOf(LoginForm.BadFormException.class)
+        .hasMessageContaining("role");
+    assertThatThrownBy(() -> parse("role=&password=x"))
+        .isInstanceOf(LoginForm.BadFormException.class);
+    assertThatThrownBy(() -> parse("role=a&password="))
+        .isInstanceOf(LoginForm.BadFormException.class);
+    assertThatThrownBy(() -> parse("role=a&password=x&password=y"))
+        .isInstanceOf(LoginForm.BadFormException.class)
         .hasMessageContaining("twice");
-    assertThatThrownBy(() -> parse("role=a&password=x%2")).isInstanceOf(LoginForm.BadFormException.class);
-    assertThatThrownBy(() -> parse("role=a&password=x%zz")).isInstanceOf(LoginForm.BadFormException.class);
-    assertThatThrownBy(() -> parse("role=a&password=%C3")).isInstanceOf(LoginForm.BadFormException.class)
+    assertThatThrownBy(() -> parse("role=a&password=x%2"))
+        .isInstanceOf(LoginForm.BadFormException.class);
+    assertThatThrownBy(() -> parse("role=a&password=x%zz"))
+        .isInstanceOf(LoginForm.BadFormException.class);
+    assertThatThrownBy(() -> parse("role=a&password=%C3"))
+        .isInstanceOf(LoginForm.BadFormException.class)
         .hasMessageContaining("UTF-8");
   }
 
   @Test
   void badFormMessages_neverContainTheValue() {
-    assertThatThrownBy(() -> parse("role=a&password=hunter2%zz")).hasMessageNotContaining("hunter2");
+    assertThatThrownBy(() -> parse("role=a&password=hunter2%zz"))
+        .hasMessageNotContaining("hunter2");
   }
 }

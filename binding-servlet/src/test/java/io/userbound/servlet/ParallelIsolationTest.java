@@ -25,8 +25,8 @@ class ParallelIsolationTest {
   private static final int REQUESTS_PER_THREAD = 260;
 
   @Test
-  void twoPeopleHammeringInParallel_eachOnlyEverSeeThemselves(PostgresServer server, TestNames names)
-      throws Exception {
+  void twoPeopleHammeringInParallel_eachOnlyEverSeeThemselves(
+      PostgresServer server, TestNames names) throws Exception {
     Person alice = person(names);
     Person bob = person(names);
     TestApp app = TestApp.plain(Fixtures.userbound(Fixtures.twoDatabases(server, names)));
@@ -46,18 +46,21 @@ class ParallelIsolationTest {
         boolean isAlice = t % 2 == 0;
         Browser browser = isAlice ? aliceBrowser : bobBrowser;
         String expected = isAlice ? alice.role() : bob.role();
-        done.add(clients.submit(() -> {
-          for (int i = 0; i < REQUESTS_PER_THREAD; i++) {
-            HttpResponse<String> r = browser.get(i % 2 == 0 ? "/whoami?db=finance" : "/whoami?db=staff");
-            if (r.statusCode() != 200) {
-              failures.incrementAndGet();
-            } else if (r.body().equals(expected)) {
-              ok.incrementAndGet();
-            } else {
-              mismatches.incrementAndGet();
-            }
-          }
-        }));
+        done.add(
+            clients.submit(
+                () -> {
+                  for (int i = 0; i < REQUESTS_PER_THREAD; i++) {
+                    HttpResponse<String> r =
+                        browser.get(i % 2 == 0 ? "/whoami?db=finance" : "/whoami?db=staff");
+                    if (r.statusCode() != 200) {
+                      failures.incrementAndGet();
+                    } else if (r.body().equals(expected)) {
+                      ok.incrementAndGet();
+                    } else {
+                      mismatches.incrementAndGet();
+                    }
+                  }
+                }));
       }
       for (Future<?> f : done) {
         f.get(120, TimeUnit.SECONDS);
@@ -66,7 +69,9 @@ class ParallelIsolationTest {
       clients.shutdownNow();
     }
     int total = THREADS * REQUESTS_PER_THREAD;
-    System.out.printf("hammer: %d requests by %d client threads for 2 people: %d right, %d mismatches, %d failed%n",
+    System.out.printf(
+        "hammer: %d requests by %d client threads for 2 people: %d right, %d mismatches, %d"
+            + " failed%n",
         total, THREADS, ok.get(), mismatches.get(), failures.get());
     assertThat(mismatches.get()).isZero();
     assertThat(failures.get()).isZero();

@@ -29,7 +29,9 @@ class SessionEndTest {
     assertThat(browser.get("/whoami?db=staff").body()).isEqualTo(alice.role());
     assertThat(browser.get("/expire-soon").statusCode()).isEqualTo(204);
 
-    Await.until("alice's session expired and her pools closed", DEADLINE,
+    Await.until(
+        "alice's session expired and her pools closed",
+        DEADLINE,
         () -> app.logins.loggedInRoles() == 0 && server.backendCount(alice.role()) == 0);
     assertThat(ub.stats("finance").pools()).isZero();
     assertThat(ub.stats("staff").pools()).isZero();
@@ -59,13 +61,16 @@ class SessionEndTest {
     assertThat(server.backendCount(alice.role())).isPositive();
 
     assertThat(phone.get("/expire-soon").statusCode()).isEqualTo(204);
-    Await.until("the phone's session expired and alice's pools closed", DEADLINE,
+    Await.until(
+        "the phone's session expired and alice's pools closed",
+        DEADLINE,
         () -> app.logins.loggedInRoles() == 0 && server.backendCount(alice.role()) == 0);
     assertThat(ub.stats("finance").pools()).isZero();
   }
 
   @Test
-  void secondLoginInTheSameSession_replacesTheFirstAndCountsOnce(PostgresServer server, TestNames names) {
+  void secondLoginInTheSameSession_replacesTheFirstAndCountsOnce(
+      PostgresServer server, TestNames names) {
     Person alice = person(names);
     Person bob = person(names);
     TestApp app = TestApp.plain(Fixtures.userbound(Fixtures.twoDatabases(server, names)));
@@ -80,7 +85,9 @@ class SessionEndTest {
     assertThat(browser.get("/whoami").body()).isEqualTo(bob.role());
     assertThat(app.logins.liveSessions(alice.role())).isZero();
     assertThat(app.logins.loggedInRoles()).isEqualTo(1);
-    Await.until("alice's pools closed once bob took over the session", DEADLINE,
+    Await.until(
+        "alice's pools closed once bob took over the session",
+        DEADLINE,
         () -> server.backendCount(alice.role()) == 0);
   }
 }

@@ -30,7 +30,8 @@ class StaleBindingTest {
     for (int i = 0; i < 2_000 && !seen.containsAll(threads) && System.nanoTime() < deadline; i++) {
       String[] threadAndBound = stranger.get("/binding").body().split(" ");
       seen.add(threadAndBound[0]);
-      assertThat(threadAndBound[1]).as("an anonymous request on " + threadAndBound[0] + " saw a binding")
+      assertThat(threadAndBound[1])
+          .as("an anonymous request on " + threadAndBound[0] + " saw a binding")
           .isEqualTo("false");
       assertThat(stranger.get("/whoami").statusCode()).isEqualTo(401);
     }
@@ -50,13 +51,18 @@ class StaleBindingTest {
       assertThat(r.statusCode()).isEqualTo(200);
       leakedOn.add(r.body().substring("leaked on ".length()));
     }
-    int warnings = CapturedLogs.lines().stream().filter(l -> l.contains("binding(s) open on thread")).toList().size();
+    int warnings =
+        CapturedLogs.lines().stream()
+            .filter(l -> l.contains("binding(s) open on thread"))
+            .toList()
+            .size();
     assertThat(warnings).as("each leak is reported").isGreaterThanOrEqualTo(6);
     assertThat(anonymousOn(web, leakedOn)).containsAll(leakedOn);
   }
 
   @Test
-  void bindingLeftOpenOutsideTheFilter_isClosedBeforeTheNextRequest(PostgresServer server, TestNames names) {
+  void bindingLeftOpenOutsideTheFilter_isClosedBeforeTheNextRequest(
+      PostgresServer server, TestNames names) {
     Person alice = person(names);
     TestApp app = TestApp.plain(Fixtures.userbound(Fixtures.twoDatabases(server, names)));
     TestServer web = app.start("leak-async", 3, List.of());
@@ -67,11 +73,13 @@ class StaleBindingTest {
     }
     assertThat(app.leakedOn).isNotEmpty();
     assertThat(anonymousOn(web, app.leakedOn)).containsAll(app.leakedOn);
-    assertThat(CapturedLogs.lines()).anySatisfy(l -> assertThat(l).contains("were closed before the request ran"));
+    assertThat(CapturedLogs.lines())
+        .anySatisfy(l -> assertThat(l).contains("were closed before the request ran"));
   }
 
   @Test
-  void bindingClosedOnAnotherThread_isDeadAtOnce_andTheRequestKeepsItsOwn(PostgresServer server, TestNames names) {
+  void bindingClosedOnAnotherThread_isDeadAtOnce_andTheRequestKeepsItsOwn(
+      PostgresServer server, TestNames names) {
     Person alice = person(names);
     TestApp app = TestApp.plain(Fixtures.userbound(Fixtures.twoDatabases(server, names)));
     TestServer web = app.start("elsewhere", 3, List.of());
@@ -94,7 +102,8 @@ class StaleBindingTest {
     for (int i = 0; i < 10; i++) {
       assertThat(browser.get("/async").body()).isEqualTo(alice.role());
       threads.add(browser.get("/binding").body().split(" ")[0]);
-      assertThat(browser.get("/async?mode=start").body()).as("work started on another thread is not bound")
+      assertThat(browser.get("/async?mode=start").body())
+          .as("work started on another thread is not bound")
           .isEqualTo("bound=false");
     }
     assertThat(anonymousOn(web, threads)).containsAll(threads);

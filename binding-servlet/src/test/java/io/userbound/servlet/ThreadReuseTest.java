@@ -39,10 +39,13 @@ class ThreadReuseTest {
       requests++;
       String[] threadAndBound = r.body().split(" ");
       seen.add(threadAndBound[0]);
-      assertThat(threadAndBound[1]).as("binding seen on " + threadAndBound[0] + " after it threw").isEqualTo("false");
+      assertThat(threadAndBound[1])
+          .as("binding seen on " + threadAndBound[0] + " after it threw")
+          .isEqualTo("false");
       assertThat(stranger.get("/whoami").statusCode()).isEqualTo(401);
     }
-    System.out.printf("thread reuse: bound requests threw on %s; %d later requests saw threads %s, none bound%n",
+    System.out.printf(
+        "thread reuse: bound requests threw on %s; %d later requests saw threads %s, none bound%n",
         app.threwOn, requests, seen);
     assertThat(seen).as("every thread that threw served a later request").containsAll(app.threwOn);
   }

@@ -12,4 +12,5 @@ package io.userbound.testkit;
  * @param state {@code active}, {@code idle}, {@code idle in transaction}, ...; may be null
  * @param applicationName the {@code application_name} the client set; may be empty
  */
-public record Backend(int pid, String user, String database, String state, String applicationName) {}
+public record Backend(
+    int pid, String user, String database, String state, String applicationName) {}

@@ -25,13 +25,15 @@ public final class CapturedLogs extends AppenderBase<ILoggingEvent> {
   private static final ConcurrentLinkedQueue<String> LINES = new ConcurrentLinkedQueue<>();
 
   /** Created by logback from its configuration. */
-  public CapturedLogs() {
-  }
+  public CapturedLogs() {}
 
   @Override
   protected void append(ILoggingEvent event) {
     StringBuilder sb = new StringBuilder();
-    sb.append(event.getLevel()).append(' ').append(event.getLoggerName()).append(" - ")
+    sb.append(event.getLevel())
+        .append(' ')
+        .append(event.getLoggerName())
+        .append(" - ")
         .append(event.getFormattedMessage());
     for (IThrowableProxy t = event.getThrowableProxy(); t != null; t = t.getCause()) {
       sb.append("\n").append(t.getClassName()).append(": ").append(t.getMessage());

@@ -12,8 +12,7 @@ import java.util.List;
  */
 public final class PasswordLeaks {
 
-  private PasswordLeaks() {
-  }
+  private PasswordLeaks() {}
 
   /**
    * Finds the lines that contain a password from {@link TestPasswords#all()}.

@@ -34,11 +34,13 @@ public final class PasswordLogScan implements AfterAllCallback {
       total = all.size();
     }
     List<String> leaks = PasswordLeaks.in(lines);
-    System.out.printf("password log scan after %s: %d new lines (%d in all), %d passwords, %d hits%n",
+    System.out.printf(
+        "password log scan after %s: %d new lines (%d in all), %d passwords, %d hits%n",
         context.getDisplayName(), lines.size(), total, TestPasswords.all().size(), leaks.size());
     if (!leaks.isEmpty()) {
       leaks.forEach(line -> System.out.println("PASSWORD IN LOG: " + line));
-      throw new AssertionError(leaks.size() + " log line(s) carry a test password, e.g.: " + leaks.get(0));
+      throw new AssertionError(
+          leaks.size() + " log line(s) carry a test password, e.g.: " + leaks.get(0));
     }
   }
 }

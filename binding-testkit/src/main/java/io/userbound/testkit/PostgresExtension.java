@@ -31,8 +31,8 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * <p>Thread-safe: the shared server is started at most once, also when tests run in
  * parallel.
  */
-public final class PostgresExtension implements ParameterResolver, BeforeEachCallback,
-    AfterEachCallback {
+public final class PostgresExtension
+    implements ParameterResolver, BeforeEachCallback, AfterEachCallback {
 
   /*
    * The shared server is static: it is per JVM by definition, and sharedServer() must work
@@ -66,8 +66,10 @@ public final class PostgresExtension implements ParameterResolver, BeforeEachCal
     synchronized (LOCK) {
       if (shared == null) {
         if (startFailure != null) {
-          throw new PostgresUnavailableException("the shared PostgreSQL server failed to start"
-              + " earlier in this JVM: " + startFailure);
+          throw new PostgresUnavailableException(
+              "the shared PostgreSQL server failed to start"
+                  + " earlier in this JVM: "
+                  + startFailure);
         }
         try {
           shared = PostgresServer.start(SHARED_OPTIONS);
@@ -113,8 +115,8 @@ public final class PostgresExtension implements ParameterResolver, BeforeEachCal
    * @return whether this extension resolves it
    */
   @Override
-  public boolean supportsParameter(ParameterContext parameterContext,
-      ExtensionContext extensionContext) {
+  public boolean supportsParameter(
+      ParameterContext parameterContext, ExtensionContext extensionContext) {
     Class<?> type = parameterContext.getParameter().getType();
     return type == PostgresServer.class || type == TestNames.class;
   }
@@ -128,8 +130,8 @@ public final class PostgresExtension implements ParameterResolver, BeforeEachCal
    * @throws PostgresUnavailableException if the shared server cannot be started
    */
   @Override
-  public Object resolveParameter(ParameterContext parameterContext,
-      ExtensionContext extensionContext) {
+  public Object resolveParameter(
+      ParameterContext parameterContext, ExtensionContext extensionContext) {
     registerCloser(extensionContext);
     if (parameterContext.getParameter().getType() == PostgresServer.class) {
       return sharedServer();
@@ -166,18 +168,28 @@ public final class PostgresExtension implements ParameterResolver, BeforeEachCal
   private static TestNames names(ExtensionContext context) {
     // Keyed by the context's id: store look-ups fall back to parent contexts, and a test must
     // not get its class's names.
-    return context.getStore(NAMESPACE).computeIfAbsent(context.getUniqueId(),
-        k -> new NamesCleanup(new TestNames(testName(context))), NamesCleanup.class).names;
+    return context
+        .getStore(NAMESPACE)
+        .computeIfAbsent(
+            context.getUniqueId(),
+            k -> new NamesCleanup(new TestNames(testName(context))),
+            NamesCleanup.class)
+        .names;
   }
 
   private static String testName(ExtensionContext context) {
-    return context.getTestMethod().map(Method::getName)
+    return context
+        .getTestMethod()
+        .map(Method::getName)
         .orElseGet(() -> context.getTestClass().map(Class::getSimpleName).orElse("test"));
   }
 
   private static void registerCloser(ExtensionContext context) {
-    context.getRoot().getStore(NAMESPACE).computeIfAbsent(SharedServerCloser.class,
-        k -> new SharedServerCloser(), SharedServerCloser.class);
+    context
+        .getRoot()
+        .getStore(NAMESPACE)
+        .computeIfAbsent(
+            SharedServerCloser.class, k -> new SharedServerCloser(), SharedServerCloser.class);
   }
 
   /** Closed by JUnit at the end of the test run. */

@@ -18,8 +18,14 @@ public final class PostgresOptions {
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,39}");
   private static final Pattern SETTING_KEY = Pattern.compile("[A-Za-z_][A-Za-z0-9_.]{0,62}");
   private static final Set<String> RESERVED_SETTINGS =
-      Set.of("port", "listen_addresses", "unix_socket_directories", "max_connections",
-          "password_encryption", "data_directory", "hba_file");
+      Set.of(
+          "port",
+          "listen_addresses",
+          "unix_socket_directories",
+          "max_connections",
+          "password_encryption",
+          "data_directory",
+          "hba_file");
 
   private final String name;
   private final int maxConnections;
@@ -137,11 +143,18 @@ public final class PostgresOptions {
   /** Shows every option except the password, which is masked. */
   @Override
   public String toString() {
-    return "PostgresOptions[name=" + name + ", maxConnections=" + maxConnections
-        + ", source=" + source + ", settings=" + settings
+    return "PostgresOptions[name="
+        + name
+        + ", maxConnections="
+        + maxConnections
+        + ", source="
+        + source
+        + ", settings="
+        + settings
         + (externalUrl == null ? "" : ", externalUrl=" + maskUrl(externalUrl))
         + (externalUser == null ? "" : ", externalUser=" + externalUser)
-        + (externalPassword == null ? "" : ", externalPassword=***") + "]";
+        + (externalPassword == null ? "" : ", externalPassword=***")
+        + "]";
   }
 
   private static String maskUrl(String url) {
@@ -191,8 +204,10 @@ public final class PostgresOptions {
      */
     public Builder name(String name) {
       if (name == null || !NAME.matcher(name).matches()) {
-        throw new IllegalArgumentException("name must be 1 to 40 characters of [A-Za-z0-9_.-]"
-            + " starting with a letter or digit, but was " + quote(name));
+        throw new IllegalArgumentException(
+            "name must be 1 to 40 characters of [A-Za-z0-9_.-]"
+                + " starting with a letter or digit, but was "
+                + quote(name));
       }
       this.name = name;
       return this;
@@ -247,14 +262,22 @@ public final class PostgresOptions {
             "setting key must be a PostgreSQL parameter name, but was " + quote(key));
       }
       if (RESERVED_SETTINGS.contains(key.toLowerCase(Locale.ROOT))) {
-        throw new IllegalArgumentException("setting " + key + " is set by the test kit"
-            + (key.equalsIgnoreCase("max_connections") ? "; use maxConnections(int)" : "")
-            + " and cannot be overridden");
+        throw new IllegalArgumentException(
+            "setting "
+                + key
+                + " is set by the test kit"
+                + (key.equalsIgnoreCase("max_connections") ? "; use maxConnections(int)" : "")
+                + " and cannot be overridden");
       }
-      if (value == null || value.indexOf('\0') >= 0 || value.indexOf('\n') >= 0
+      if (value == null
+          || value.indexOf('\0') >= 0
+          || value.indexOf('\n') >= 0
           || value.indexOf('\r') >= 0) {
-        throw new IllegalArgumentException("setting " + key
-            + " must have a value without NUL or line breaks, but was " + quote(value));
+        throw new IllegalArgumentException(
+            "setting "
+                + key
+                + " must have a value without NUL or line breaks, but was "
+                + quote(value));
       }
       settings.put(key, value);
       return this;
@@ -272,8 +295,9 @@ public final class PostgresOptions {
      */
     public Builder externalUrl(String url) {
       if (url == null || !url.startsWith("jdbc:postgresql://")) {
-        throw new IllegalArgumentException("externalUrl must start with jdbc:postgresql://, but was "
-            + (url == null ? "null" : quote(maskUrl(url))));
+        throw new IllegalArgumentException(
+            "externalUrl must start with jdbc:postgresql://, but was "
+                + (url == null ? "null" : quote(maskUrl(url))));
       }
       this.externalUrl = url;
       return this;
@@ -289,7 +313,8 @@ public final class PostgresOptions {
      */
     public Builder externalUser(String user) {
       if (user == null || user.isEmpty()) {
-        throw new IllegalArgumentException("externalUser must not be empty, but was " + quote(user));
+        throw new IllegalArgumentException(
+            "externalUser must not be empty, but was " + quote(user));
       }
       this.externalUser = user;
       return this;

@@ -91,7 +91,7 @@ public final class TcpProxy implements AutoCloseable {
     }
   }
 
-  /** Returns the loopback port the proxy listens on. */
+  /** {@return the loopback port the proxy listens on} */
   public int port() {
     return listener.getLocalPort();
   }
@@ -110,7 +110,11 @@ public final class TcpProxy implements AutoCloseable {
     if (at < 0) {
       throw new IllegalStateException("unexpected JDBC URL shape: " + url);
     }
-    return url.substring(0, at) + "//127.0.0.1:" + port() + "/" + url.substring(at + direct.length());
+    return url.substring(0, at)
+        + "//127.0.0.1:"
+        + port()
+        + "/"
+        + url.substring(at + direct.length());
   }
 
   /** Stops forwarding in both directions; connections stay open, bytes wait. */
@@ -130,7 +134,7 @@ public final class TcpProxy implements AutoCloseable {
   public void cut() {
     for (Socket s : sockets) {
       try {
-        s.setSoLinger(true, 0);  // RST, not FIN
+        s.setSoLinger(true, 0); // RST, not FIN
         s.close();
       } catch (IOException e) {
         // closed already
@@ -139,17 +143,17 @@ public final class TcpProxy implements AutoCloseable {
     sockets.clear();
   }
 
-  /** Returns bytes passed from clients to the server so far. */
+  /** {@return bytes passed from clients to the server so far} */
   public long bytesToServer() {
     return toServer.get();
   }
 
-  /** Returns bytes passed from the server to clients so far. */
+  /** {@return bytes passed from the server to clients so far} */
   public long bytesToClient() {
     return toClient.get();
   }
 
-  /** Returns TCP connections accepted so far. */
+  /** {@return TCP connections accepted so far} */
   public long connections() {
     return connections.get();
   }
@@ -193,30 +197,34 @@ public final class TcpProxy implements AutoCloseable {
   private void pump(Socket from, Socket to, AtomicLong counter) throws IOException {
     InputStream in = from.getInputStream();
     OutputStream out = to.getOutputStream();
-    Thread t = new Thread(() -> {
-      byte[] buffer = new byte[16 * 1024];
-      try {
-        while (true) {
-          int n = in.read(buffer);
-          if (n < 0) {
-            break;
-          }
-          long due = System.nanoTime() + delayNanos;
-          awaitForwarding();
-          if (delayNanos > 0) {
-            holdUntil(due);
-          }
-          counter.addAndGet(n);  // before the peer can see them, so a reader never undercounts
-          out.write(buffer, 0, n);
-          out.flush();
-        }
-      } catch (IOException | InterruptedException e) {
-        // reset or closed
-      } finally {
-        closeQuietly(from);
-        closeQuietly(to);
-      }
-    }, "tcp-proxy-" + from.getPort() + "-" + to.getPort());
+    Thread t =
+        new Thread(
+            () -> {
+              byte[] buffer = new byte[16 * 1024];
+              try {
+                while (true) {
+                  int n = in.read(buffer);
+                  if (n < 0) {
+                    break;
+                  }
+                  long due = System.nanoTime() + delayNanos;
+                  awaitForwarding();
+                  if (delayNanos > 0) {
+                    holdUntil(due);
+                  }
+                  counter.addAndGet(
+                      n); // before the peer can see them, so a reader never undercounts
+                  out.write(buffer, 0, n);
+                  out.flush();
+                }
+              } catch (IOException | InterruptedException e) {
+                // reset or closed
+              } finally {
+                closeQuietly(from);
+                closeQuietly(to);
+              }
+            },
+            "tcp-proxy-" + from.getPort() + "-" + to.getPort());
     t.setDaemon(true);
     t.start();
   }
@@ -260,7 +268,13 @@ public final class TcpProxy implements AutoCloseable {
     if (delayNanos > 0) {
       state.add("delay " + TimeUnit.NANOSECONDS.toMicros(delayNanos) + " µs");
     }
-    return "TcpProxy[127.0.0.1:" + port() + " -> " + upstreamHost + ":" + upstreamPort
-        + (state.isEmpty() ? "" : ", " + String.join(", ", state)) + "]";
+    return "TcpProxy[127.0.0.1:"
+        + port()
+        + " -> "
+        + upstreamHost
+        + ":"
+        + upstreamPort
+        + (state.isEmpty() ? "" : ", " + String.join(", ", state))
+        + "]";
   }
 }

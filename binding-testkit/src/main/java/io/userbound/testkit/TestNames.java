@@ -32,8 +32,8 @@ public final class TestNames {
   private final AtomicInteger serial = new AtomicInteger();
 
   TestNames(String testName) {
-    this.prefix = "t_" + sanitize(testName) + "_" + JVM_TOKEN
-        + Long.toString(COUNTER.incrementAndGet(), 36);
+    this.prefix =
+        "t_" + sanitize(testName) + "_" + JVM_TOKEN + Long.toString(COUNTER.incrementAndGet(), 36);
   }
 
   /**
@@ -131,21 +131,37 @@ public final class TestNames {
 
   private String withSuffix(String suffix, String what) {
     if (suffix == null || !SUFFIX.matcher(suffix).matches()) {
-      throw new IllegalArgumentException(what + " suffix must be lowercase [a-z0-9_], but was "
-          + (suffix == null ? "null" : "'" + suffix + "'"));
+      throw new IllegalArgumentException(
+          what
+              + " suffix must be lowercase [a-z0-9_], but was "
+              + (suffix == null ? "null" : "'" + suffix + "'"));
     }
     String name = prefix + "_" + suffix;
     if (name.getBytes(StandardCharsets.UTF_8).length > MAX_NAME) {
-      throw new IllegalArgumentException(what + " suffix '" + suffix + "' makes the name "
-          + name + " longer than " + MAX_NAME + " bytes; use at most "
-          + (MAX_NAME - prefix.length() - 1) + " characters");
+      throw new IllegalArgumentException(
+          what
+              + " suffix '"
+              + suffix
+              + "' makes the name "
+              + name
+              + " longer than "
+              + MAX_NAME
+              + " bytes; use at most "
+              + (MAX_NAME - prefix.length() - 1)
+              + " characters");
     }
     return name;
   }
 
   static String sanitize(String testName) {
-    String s = testName == null ? "" : testName.toLowerCase(Locale.ROOT)
-        .replaceAll("[^a-z0-9_]+", "_").replaceAll("_+", "_").replaceAll("^_|_$", "");
+    String s =
+        testName == null
+            ? ""
+            : testName
+                .toLowerCase(Locale.ROOT)
+                .replaceAll("[^a-z0-9_]+", "_")
+                .replaceAll("_+", "_")
+                .replaceAll("^_|_$", "");
     if (s.length() > MAX_TEST_NAME) {
       s = s.substring(0, MAX_TEST_NAME).replaceAll("_$", "");
     }

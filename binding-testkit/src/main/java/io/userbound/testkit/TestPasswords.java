@@ -12,11 +12,11 @@ import java.util.concurrent.CopyOnWriteArrayList;
 public final class TestPasswords {
 
   private static final SecureRandom RANDOM = new SecureRandom();
-  private static final String ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
+  private static final String ALPHABET =
+      "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
   private static final List<String> ALL = new CopyOnWriteArrayList<>();
 
-  private TestPasswords() {
-  }
+  private TestPasswords() {}
 
   /**
    * Makes a fresh random password of 20 letters and digits and remembers it.

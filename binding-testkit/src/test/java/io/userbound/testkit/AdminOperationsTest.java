@@ -18,13 +18,23 @@ class AdminOperationsTest {
   private static final Duration DEADLINE = Duration.ofSeconds(10);
 
   private static boolean databaseExists(PostgresServer server, String name) {
-    return "1".equals(Jdbc.adminQuery(server, "postgres",
-        "SELECT count(*) FROM pg_database WHERE datname = '" + name.replace("'", "''") + "'"));
+    return "1"
+        .equals(
+            Jdbc.adminQuery(
+                server,
+                "postgres",
+                "SELECT count(*) FROM pg_database WHERE datname = '"
+                    + name.replace("'", "''")
+                    + "'"));
   }
 
   private static boolean roleExists(PostgresServer server, String name) {
-    return "1".equals(Jdbc.adminQuery(server, "postgres",
-        "SELECT count(*) FROM pg_roles WHERE rolname = '" + name.replace("'", "''") + "'"));
+    return "1"
+        .equals(
+            Jdbc.adminQuery(
+                server,
+                "postgres",
+                "SELECT count(*) FROM pg_roles WHERE rolname = '" + name.replace("'", "''") + "'"));
   }
 
   @Test
@@ -68,8 +78,8 @@ class AdminOperationsTest {
   }
 
   @Test
-  void createLogin_canConnectAndPasswordArrayIsUntouched(PostgresServer server,
-      TestNames names) throws SQLException {
+  void createLogin_canConnectAndPasswordArrayIsUntouched(PostgresServer server, TestNames names)
+      throws SQLException {
     char[] password = "pw-for-alice".toCharArray();
     String role = names.role("alice");
 
@@ -105,8 +115,16 @@ class AdminOperationsTest {
     String ownedDb = names.database("owned");
     server.execute(db, "GRANT CREATE ON SCHEMA public TO " + role);
     server.createDatabase(ownedDb);
-    server.execute("postgres", "ALTER DATABASE " + ownedDb + " OWNER TO " + role
-        + "; GRANT CONNECT ON DATABASE " + db + " TO " + role);
+    server.execute(
+        "postgres",
+        "ALTER DATABASE "
+            + ownedDb
+            + " OWNER TO "
+            + role
+            + "; GRANT CONNECT ON DATABASE "
+            + db
+            + " TO "
+            + role);
     try (Connection c = Jdbc.connect(server.jdbcUrl(db), role, PASSWORD)) {
       c.createStatement().execute("CREATE TABLE mine (id int)");
 
@@ -115,17 +133,27 @@ class AdminOperationsTest {
       assertThat(roleExists(server, role)).isFalse();
       assertThat(c.isValid(2)).isFalse();
     }
-    assertThat(Jdbc.adminQuery(server, db, "SELECT tableowner FROM pg_tables"
-        + " WHERE tablename = 'mine'")).isEqualTo(server.adminUser());
-    assertThat(Jdbc.adminQuery(server, "postgres", "SELECT pg_get_userbyid(datdba)"
-        + " FROM pg_database WHERE datname = '" + ownedDb + "'")).isEqualTo(server.adminUser());
+    assertThat(
+            Jdbc.adminQuery(
+                server, db, "SELECT tableowner FROM pg_tables" + " WHERE tablename = 'mine'"))
+        .isEqualTo(server.adminUser());
+    assertThat(
+            Jdbc.adminQuery(
+                server,
+                "postgres",
+                "SELECT pg_get_userbyid(datdba)"
+                    + " FROM pg_database WHERE datname = '"
+                    + ownedDb
+                    + "'"))
+        .isEqualTo(server.adminUser());
   }
 
   @Test
   void execute_runsSeveralStatements(PostgresServer server, TestNames names) {
     String db = names.createDatabase();
 
-    server.execute(db, "CREATE TABLE t (x int); INSERT INTO t VALUES (1); INSERT INTO t VALUES (2)");
+    server.execute(
+        db, "CREATE TABLE t (x int); INSERT INTO t VALUES (1); INSERT INTO t VALUES (2)");
 
     assertThat(Jdbc.adminQuery(server, db, "SELECT sum(x) FROM t")).isEqualTo("3");
   }
@@ -169,23 +197,25 @@ class AdminOperationsTest {
   }
 
   @Test
-  void backends_showLoginWhileConnectedAndCountDropsAfterClose(PostgresServer server,
-      TestNames names) throws SQLException {
+  void backends_showLoginWhileConnectedAndCountDropsAfterClose(
+      PostgresServer server, TestNames names) throws SQLException {
     String role = names.login(PASSWORD);
     assertThat(server.backendCount(role)).isZero();
 
-    try (Connection c = Jdbc.connect(server.jdbcUrl("postgres") + "&ApplicationName=probe", role,
-        PASSWORD)) {
+    try (Connection c =
+        Jdbc.connect(server.jdbcUrl("postgres") + "&ApplicationName=probe", role, PASSWORD)) {
       assertThat(c.isValid(2)).isTrue();
       assertThat(server.backendCount(role)).isEqualTo(1);
-      assertThat(server.backends()).filteredOn(b -> role.equals(b.user()))
+      assertThat(server.backends())
+          .filteredOn(b -> role.equals(b.user()))
           .singleElement()
-          .satisfies(b -> {
-            assertThat(b.database()).isEqualTo("postgres");
-            assertThat(b.applicationName()).isEqualTo("probe");
-            assertThat(b.state()).isEqualTo("idle");
-            assertThat(b.pid()).isPositive();
-          });
+          .satisfies(
+              b -> {
+                assertThat(b.database()).isEqualTo("postgres");
+                assertThat(b.applicationName()).isEqualTo("probe");
+                assertThat(b.state()).isEqualTo("idle");
+                assertThat(b.pid()).isPositive();
+              });
     }
 
     Await.until("backend of " + role + " is gone", DEADLINE, () -> server.backendCount(role) == 0);
@@ -226,13 +256,17 @@ class AdminOperationsTest {
     assertThatThrownBy(() -> server.createDatabase(tooLong))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("63 bytes");
-    assertThatThrownBy(() -> server.dropRole(tooLong))
-        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> server.dropRole(tooLong)).isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
   void jdbcUrl_isLoopbackWithSslDisabled(PostgresServer server) {
-    assertThat(server.jdbcUrl("finance")).isEqualTo(
-        "jdbc:postgresql://" + server.host() + ":" + server.port() + "/finance?sslmode=disable");
+    assertThat(server.jdbcUrl("finance"))
+        .isEqualTo(
+            "jdbc:postgresql://"
+                + server.host()
+                + ":"
+                + server.port()
+                + "/finance?sslmode=disable");
   }
 }

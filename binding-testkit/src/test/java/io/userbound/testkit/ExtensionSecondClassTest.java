@@ -36,8 +36,12 @@ class ExtensionSecondClassTest {
     String manualDatabase = names.database("manual");
     server.createGroupRole(manualRole);
     server.createDatabase(manualDatabase);
-    server.execute(manualDatabase, "CREATE TABLE t (x int); ALTER TABLE t OWNER TO " + manualRole
-        + "; GRANT SELECT ON t TO " + login);
+    server.execute(
+        manualDatabase,
+        "CREATE TABLE t (x int); ALTER TABLE t OWNER TO "
+            + manualRole
+            + "; GRANT SELECT ON t TO "
+            + login);
     server.execute("postgres", "ALTER DATABASE " + database + " OWNER TO " + login);
     CREATED_DATABASES.add(database);
     CREATED_DATABASES.add(manualDatabase);
@@ -80,7 +84,8 @@ class ExtensionSecondClassTest {
   @Test
   @Order(5)
   void testNames_badSuffixIsRefused(TestNames names) {
-    assertThatThrownBy(() -> names.role("Bad-Name")).isInstanceOf(IllegalArgumentException.class)
+    assertThatThrownBy(() -> names.role("Bad-Name"))
+        .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("'Bad-Name'");
     assertThatThrownBy(() -> names.database("x".repeat(40)))
         .isInstanceOf(IllegalArgumentException.class)
@@ -91,12 +96,16 @@ class ExtensionSecondClassTest {
   @Order(6)
   void testNames_sanitizeLongAndOddMethodNames() {
     assertThat(TestNames.sanitize("Weird Name(): ÄÖ with spaces and a very long tail"))
-        .matches("[a-z0-9_]+").hasSizeLessThanOrEqualTo(30).startsWith("weird_name_");
+        .matches("[a-z0-9_]+")
+        .hasSizeLessThanOrEqualTo(30)
+        .startsWith("weird_name_");
     assertThat(TestNames.sanitize("___")).isEqualTo("test");
   }
 
   private static String count(PostgresServer server, String table, String column, String prefix) {
-    return Jdbc.adminQuery(server, "postgres", "SELECT count(*) FROM " + table + " WHERE "
-        + column + " LIKE '" + prefix + "\\_%'");
+    return Jdbc.adminQuery(
+        server,
+        "postgres",
+        "SELECT count(*) FROM " + table + " WHERE " + column + " LIKE '" + prefix + "\\_%'");
   }
 }

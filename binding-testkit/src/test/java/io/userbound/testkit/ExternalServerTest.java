@@ -13,12 +13,13 @@ class ExternalServerTest {
   private static final char[] PASSWORD = "ext-pass".toCharArray();
 
   private static PostgresServer external(PostgresServer target) {
-    return PostgresServer.start(PostgresOptions.builder()
-        .name("ext")
-        .externalUrl(target.jdbcUrl("postgres"))
-        .externalUser(target.adminUser())
-        .externalPassword(target.adminPassword())
-        .build());
+    return PostgresServer.start(
+        PostgresOptions.builder()
+            .name("ext")
+            .externalUrl(target.jdbcUrl("postgres"))
+            .externalUser(target.adminUser())
+            .externalPassword(target.adminPassword())
+            .build());
   }
 
   @Test
@@ -39,10 +40,18 @@ class ExternalServerTest {
       external.dropDatabase(db);
       external.dropRole(role);
 
-      assertThat(Jdbc.adminQuery(local, "postgres",
-          "SELECT count(*) FROM pg_database WHERE datname = '" + db + "'")).isEqualTo("0");
-      assertThat(Jdbc.adminQuery(local, "postgres",
-          "SELECT count(*) FROM pg_roles WHERE rolname = '" + role + "'")).isEqualTo("0");
+      assertThat(
+              Jdbc.adminQuery(
+                  local,
+                  "postgres",
+                  "SELECT count(*) FROM pg_database WHERE datname = '" + db + "'"))
+          .isEqualTo("0");
+      assertThat(
+              Jdbc.adminQuery(
+                  local,
+                  "postgres",
+                  "SELECT count(*) FROM pg_roles WHERE rolname = '" + role + "'"))
+          .isEqualTo("0");
     }
   }
 
@@ -51,7 +60,8 @@ class ExternalServerTest {
     PostgresServer external = external(local);
 
     assertThat(external.supportsLifecycle()).isFalse();
-    assertThatThrownBy(external::stop).isInstanceOf(UnsupportedOperationException.class)
+    assertThatThrownBy(external::stop)
+        .isInstanceOf(UnsupportedOperationException.class)
         .hasMessageContaining("external server")
         .hasMessageContaining("USERBOUND_TEST_PG=local");
     assertThatThrownBy(external::start).isInstanceOf(UnsupportedOperationException.class);
@@ -65,11 +75,12 @@ class ExternalServerTest {
 
   @Test
   void external_wrongPasswordIsUnavailableWithoutPassword(PostgresServer local) {
-    PostgresOptions options = PostgresOptions.builder()
-        .externalUrl(local.jdbcUrl("postgres"))
-        .externalUser(local.adminUser())
-        .externalPassword("wrong-secret".toCharArray())
-        .build();
+    PostgresOptions options =
+        PostgresOptions.builder()
+            .externalUrl(local.jdbcUrl("postgres"))
+            .externalUser(local.adminUser())
+            .externalPassword("wrong-secret".toCharArray())
+            .build();
 
     assertThatThrownBy(() -> PostgresServer.start(options))
         .isInstanceOf(PostgresUnavailableException.class)

@@ -10,11 +10,15 @@ class PasswordLeaksTest {
   @Test
   void in_findsPlainAndUrlEncodedPasswords_andMasksThem() {
     char[] pw = TestPasswords.remember("pa ss+w/rd%42".toCharArray());
-    List<String> hits = PasswordLeaks.in(List.of(
-        "INFO login ok",
-        "DEBUG url=jdbc:postgresql://h/d?password=pa ss+w/rd%42",
-        "DEBUG body=user=alice&password=pa+ss%2Bw%2Frd%2542"));
-    assertThat(hits).hasSize(2).allSatisfy(line -> assertThat(line).contains("<pw>").doesNotContain(new String(pw)));
+    List<String> hits =
+        PasswordLeaks.in(
+            List.of(
+                "INFO login ok",
+                "DEBUG url=jdbc:postgresql://h/d?password=pa ss+w/rd%42",
+                "DEBUG body=user=alice&password=pa+ss%2Bw%2Frd%2542"));
+    assertThat(hits)
+        .hasSize(2)
+        .allSatisfy(line -> assertThat(line).contains("<pw>").doesNotContain(new String(pw)));
   }
 
   @Test

@@ -51,11 +51,14 @@ class PostgresOptionsTest {
 
   @Test
   void settings_keepOrderAndAreUnmodifiable() {
-    PostgresOptions options = PostgresOptions.builder()
-        .setting("work_mem", "8MB").setting("log_min_messages", "warning").build();
+    PostgresOptions options =
+        PostgresOptions.builder()
+            .setting("work_mem", "8MB")
+            .setting("log_min_messages", "warning")
+            .build();
 
-    assertThat(options.settings()).containsExactly(
-        Map.entry("work_mem", "8MB"), Map.entry("log_min_messages", "warning"));
+    assertThat(options.settings())
+        .containsExactly(Map.entry("work_mem", "8MB"), Map.entry("log_min_messages", "warning"));
     assertThatThrownBy(() -> options.settings().put("x", "y"))
         .isInstanceOf(UnsupportedOperationException.class);
   }
@@ -63,15 +66,20 @@ class PostgresOptionsTest {
   @Test
   void toString_masksPasswords() {
     char[] password = "hunter2hunter2".toCharArray();
-    PostgresOptions options = PostgresOptions.builder()
-        .externalUrl("jdbc:postgresql://db:5432/postgres?password=urlsecret&ssl=true")
-        .externalUser("admin").externalPassword(password).build();
+    PostgresOptions options =
+        PostgresOptions.builder()
+            .externalUrl("jdbc:postgresql://db:5432/postgres?password=urlsecret&ssl=true")
+            .externalUser("admin")
+            .externalPassword(password)
+            .build();
     password[0] = 'X';
 
-    assertThat(options.toString()).doesNotContain("hunter2").doesNotContain("urlsecret")
+    assertThat(options.toString())
+        .doesNotContain("hunter2")
+        .doesNotContain("urlsecret")
         .contains("externalPassword=***");
-    assertThat(options.externalPassword()).hasValueSatisfying(
-        p -> assertThat(new String(p)).isEqualTo("hunter2hunter2"));
+    assertThat(options.externalPassword())
+        .hasValueSatisfying(p -> assertThat(new String(p)).isEqualTo("hunter2hunter2"));
   }
 
   @Test
@@ -79,8 +87,12 @@ class PostgresOptionsTest {
     assertThatThrownBy(() -> PostgresOptions.builder().externalUser("a").build())
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("externalUrl");
-    assertThatThrownBy(() -> PostgresOptions.builder().source(Source.LOCAL)
-        .externalUrl("jdbc:postgresql://h/db").build())
+    assertThatThrownBy(
+            () ->
+                PostgresOptions.builder()
+                    .source(Source.LOCAL)
+                    .externalUrl("jdbc:postgresql://h/db")
+                    .build())
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("LOCAL");
   }

@@ -20,10 +20,10 @@ class ScramAuthenticationTest {
   void login_wrongPasswordRefusedWith28P01(PostgresServer server, TestNames names) {
     String role = names.login(PASSWORD);
 
-    assertThatThrownBy(() -> Jdbc.connect(server.jdbcUrl("postgres"), role,
-        "wrong".toCharArray()).close())
-        .isInstanceOfSatisfying(SQLException.class,
-            e -> assertThat(e.getSQLState()).isEqualTo("28P01"));
+    assertThatThrownBy(
+            () -> Jdbc.connect(server.jdbcUrl("postgres"), role, "wrong".toCharArray()).close())
+        .isInstanceOfSatisfying(
+            SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("28P01"));
   }
 
   @Test
@@ -37,16 +37,21 @@ class ScramAuthenticationTest {
 
   @Test
   void admin_wrongPasswordRefusedWith28P01(PostgresServer server) {
-    assertThatThrownBy(() -> Jdbc.connect(server.jdbcUrl("postgres"), server.adminUser(),
-        "not-the-password".toCharArray()).close())
-        .isInstanceOfSatisfying(SQLException.class,
-            e -> assertThat(e.getSQLState()).isEqualTo("28P01"));
+    assertThatThrownBy(
+            () ->
+                Jdbc.connect(
+                        server.jdbcUrl("postgres"),
+                        server.adminUser(),
+                        "not-the-password".toCharArray())
+                    .close())
+        .isInstanceOfSatisfying(
+            SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("28P01"));
   }
 
   @Test
   void admin_rightPasswordIsSuperuser(PostgresServer server) throws SQLException {
-    try (Connection c = Jdbc.connect(server.jdbcUrl("postgres"), server.adminUser(),
-        server.adminPassword())) {
+    try (Connection c =
+        Jdbc.connect(server.jdbcUrl("postgres"), server.adminUser(), server.adminPassword())) {
       assertThat(Jdbc.queryString(c, "SELECT rolsuper FROM pg_roles WHERE rolname = current_user"))
           .isEqualTo("t");
     }
@@ -68,8 +73,11 @@ class ScramAuthenticationTest {
 
     assertThat(Jdbc.adminQuery(server, "postgres", "SHOW password_encryption"))
         .isEqualTo("scram-sha-256");
-    assertThat(Jdbc.adminQuery(server, "postgres",
-        "SELECT rolpassword FROM pg_authid WHERE rolname = '" + role + "'"))
+    assertThat(
+            Jdbc.adminQuery(
+                server,
+                "postgres",
+                "SELECT rolpassword FROM pg_authid WHERE rolname = '" + role + "'"))
         .startsWith("SCRAM-SHA-256$");
   }
 

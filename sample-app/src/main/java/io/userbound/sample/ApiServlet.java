@@ -61,8 +61,11 @@ abstract class ApiServlet extends HttpServlet {
    */
   /** All rows of one entity, as the bound person may see them, in a read transaction. */
   static <E> Reply list(UnitOfWork work, Class<E> type, String query, Function<E, ?> toJson) {
-    return Reply.ok(work.fromTransaction(type, s ->
-        s.createSelectionQuery(query, type).getResultList().stream().map(toJson).toList()));
+    return Reply.ok(
+        work.fromTransaction(
+            type,
+            s ->
+                s.createSelectionQuery(query, type).getResultList().stream().map(toJson).toList()));
   }
 
   Reply get(HttpServletRequest request) {
@@ -80,14 +83,16 @@ abstract class ApiServlet extends HttpServlet {
   }
 
   @Override
-  protected final void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
+  protected final void service(HttpServletRequest request, HttpServletResponse response)
+      throws IOException {
     Reply reply;
     try {
-      reply = switch (request.getMethod()) {
-        case "GET" -> get(request);
-        case "POST" -> post(request);
-        default -> throw ApiError.methodNotAllowed();
-      };
+      reply =
+          switch (request.getMethod()) {
+            case "GET" -> get(request);
+            case "POST" -> post(request);
+            default -> throw ApiError.methodNotAllowed();
+          };
     } catch (RuntimeException e) {
       Optional<ApiError> error = Errors.of(e, userbound.config().loginDatabase());
       if (error.isEmpty()) {
@@ -96,11 +101,19 @@ abstract class ApiServlet extends HttpServlet {
         return;
       }
       if (error.get().status() >= 500) {
-        log.warn("{} {} answered {}: {}", request.getMethod(), request.getRequestURI(), error.get().getMessage(),
+        log.warn(
+            "{} {} answered {}: {}",
+            request.getMethod(),
+            request.getRequestURI(),
+            error.get().getMessage(),
             e.toString());
       }
-      HttpError.of(e).flatMap(h -> h.retryAfterSeconds().isPresent()
-          ? Optional.of(h.retryAfterSeconds().getAsInt()) : Optional.empty())
+      HttpError.of(e)
+          .flatMap(
+              h ->
+                  h.retryAfterSeconds().isPresent()
+                      ? Optional.of(h.retryAfterSeconds().getAsInt())
+                      : Optional.empty())
           .ifPresent(seconds -> response.setHeader("Retry-After", Integer.toString(seconds)));
       error(response, error.get().status(), error.get().code());
       return;

@@ -36,8 +36,10 @@ final class DemoServers implements AutoCloseable {
    * @throws RuntimeException if a server does not start or a script fails; nothing is left running
    */
   static DemoServers start() {
-    CompletableFuture<PostgresServer> financeStart = CompletableFuture.supplyAsync(() -> setUp(FINANCE));
-    CompletableFuture<PostgresServer> staffStart = CompletableFuture.supplyAsync(() -> setUp(STAFF));
+    CompletableFuture<PostgresServer> financeStart =
+        CompletableFuture.supplyAsync(() -> setUp(FINANCE));
+    CompletableFuture<PostgresServer> staffStart =
+        CompletableFuture.supplyAsync(() -> setUp(STAFF));
     PostgresServer financeServer = null;
     PostgresServer staffServer = null;
     RuntimeException failure = null;
@@ -72,7 +74,8 @@ final class DemoServers implements AutoCloseable {
   }
 
   private static PostgresServer setUp(String database) {
-    PostgresServer server = PostgresServer.start(PostgresOptions.builder().name("sample-" + database).build());
+    PostgresServer server =
+        PostgresServer.start(PostgresOptions.builder().name("sample-" + database).build());
     try {
       server.createDatabase(database);
       server.execute(database, Resources.text("db/" + database + ".sql"));
@@ -92,22 +95,22 @@ final class DemoServers implements AutoCloseable {
     }
   }
 
-  /** Returns the server holding {@code finance}. */
+  /** {@return the server holding {@code finance}} */
   PostgresServer finance() {
     return finance;
   }
 
-  /** Returns the server holding {@code staff}. */
+  /** {@return the server holding {@code staff}} */
   PostgresServer staff() {
     return staff;
   }
 
-  /** Returns the JDBC URL of {@code finance}, without credentials. */
+  /** {@return the JDBC URL of {@code finance}, without credentials} */
   String financeUrl() {
     return finance.jdbcUrl(FINANCE);
   }
 
-  /** Returns the JDBC URL of {@code staff}, without credentials. */
+  /** {@return the JDBC URL of {@code staff}, without credentials} */
   String staffUrl() {
     return staff.jdbcUrl(STAFF);
   }

@@ -13,8 +13,7 @@ import java.math.BigDecimal;
  */
 final class Dto {
 
-  private Dto() {
-  }
+  private Dto() {}
 
   record EmployeeJson(long id, String name, String email, String department) {
     static EmployeeJson of(Employee e) {
@@ -31,8 +30,12 @@ final class Dto {
   /** The amount is a string, "12.50", so that no client rounds money through a double. */
   record InvoiceJson(long id, long customerId, String amount, String issuedOn, String createdBy) {
     static InvoiceJson of(Invoice i) {
-      return new InvoiceJson(i.getId(), i.getCustomer().getId(), i.getAmount().toPlainString(),
-          i.getIssuedOn().toString(), i.getCreatedBy());
+      return new InvoiceJson(
+          i.getId(),
+          i.getCustomer().getId(),
+          i.getAmount().toPlainString(),
+          i.getIssuedOn().toString(),
+          i.getCreatedBy());
     }
   }
 
@@ -42,10 +45,16 @@ final class Dto {
     }
   }
 
-  record HourJson(long id, long projectId, String person, String workDate, BigDecimal hours, String note) {
+  record HourJson(
+      long id, long projectId, String person, String workDate, BigDecimal hours, String note) {
     static HourJson of(Hour h) {
-      return new HourJson(h.getId(), h.getProject().getId(), h.getPerson(), h.getWorkDate().toString(),
-          h.getHours(), h.getNote());
+      return new HourJson(
+          h.getId(),
+          h.getProject().getId(),
+          h.getPerson(),
+          h.getWorkDate().toString(),
+          h.getHours(),
+          h.getNote());
     }
   }
 }

@@ -16,8 +16,7 @@ final class Errors {
 
   private static final int MAX_CAUSES = 32;
 
-  private Errors() {
-  }
+  private Errors() {}
 
   /**
    * Finds the answer for a failure.
@@ -28,13 +27,17 @@ final class Errors {
    */
   static Optional<ApiError> of(Throwable failure, String loginDatabase) {
     Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
-    for (Throwable t = failure; t != null && seen.size() < MAX_CAUSES && seen.add(t); t = t.getCause()) {
+    for (Throwable t = failure;
+        t != null && seen.size() < MAX_CAUSES && seen.add(t);
+        t = t.getCause()) {
       if (t instanceof ApiError a) {
         return Optional.of(a);
       }
       // The password was accepted at login, so another database refusing it means this
       // person has no account there: for them that database is off limits, not a failed login.
-      if (t instanceof LoginFailedException l && l.database() != null && !l.database().equals(loginDatabase)) {
+      if (t instanceof LoginFailedException l
+          && l.database() != null
+          && !l.database().equals(loginDatabase)) {
         return Optional.of(ApiError.permissionDenied());
       }
     }
@@ -43,9 +46,12 @@ final class Errors {
       return Optional.of(new ApiError(mapped.get().status(), mapped.get().error()));
     }
     seen.clear();
-    for (Throwable t = failure; t != null && seen.size() < MAX_CAUSES && seen.add(t); t = t.getCause()) {
+    for (Throwable t = failure;
+        t != null && seen.size() < MAX_CAUSES && seen.add(t);
+        t = t.getCause()) {
       // Class 22 (data exception) and 23 (integrity constraint): the request's values were wrong.
-      if (t instanceof SQLException s && s.getSQLState() != null
+      if (t instanceof SQLException s
+          && s.getSQLState() != null
           && (s.getSQLState().startsWith("22") || s.getSQLState().startsWith("23"))) {
         return Optional.of(ApiError.badRequest());
       }

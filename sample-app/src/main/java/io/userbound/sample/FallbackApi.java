@@ -42,15 +42,17 @@ final class FallbackApi extends ApiServlet {
     }
     Object status = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
     int code = status instanceof Integer i ? i : 500;
-    return new ApiError(code, switch (code) {
-      case 400 -> "bad_request";
-      case 401 -> "not_logged_in";
-      case 403 -> "permission_denied";
-      case 404 -> "not_found";
-      case 405 -> "method_not_allowed";
-      case 413 -> "too_large";
-      case 503 -> "unavailable";
-      default -> code >= 500 ? "internal_error" : "http_" + code;
-    });
+    return new ApiError(
+        code,
+        switch (code) {
+          case 400 -> "bad_request";
+          case 401 -> "not_logged_in";
+          case 403 -> "permission_denied";
+          case 404 -> "not_found";
+          case 405 -> "method_not_allowed";
+          case 413 -> "too_large";
+          case 503 -> "unavailable";
+          default -> code >= 500 ? "internal_error" : "http_" + code;
+        });
   }
 }

@@ -10,10 +10,9 @@ import java.time.format.DateTimeParseException;
 /** Reads and checks the fields of request bodies; every problem is a 400 {@code bad_request}. */
 final class Fields {
 
-  private Fields() {
-  }
+  private Fields() {}
 
-  /** Returns a required positive integer id, e.g. {@code "customerId": 3}. */
+  /** {@return a required positive integer id, e.g. {@code "customerId": 3}} */
   static long id(ObjectNode body, String field) {
     JsonNode n = body.get(field);
     if (n == null || !n.isIntegralNumber() || !n.canConvertToLong() || n.longValue() <= 0) {
@@ -53,7 +52,7 @@ final class Fields {
     return value.setScale(2);
   }
 
-  /** Returns an optional string of at most {@code maxLength} characters, or {@code ""}. */
+  /** {@return an optional string of at most {@code maxLength} characters, or {@code ""}} */
   static String text(ObjectNode body, String field, int maxLength) {
     JsonNode n = body.get(field);
     if (n == null || n.isNull()) {
@@ -65,7 +64,7 @@ final class Fields {
     return n.textValue().strip();
   }
 
-  /** Returns an optional ISO date ({@code "2026-11-24"}) within a year of today, or today. */
+  /** {@return an optional ISO date ({@code "2026-11-24"}) within a year of today, or today} */
   static LocalDate date(ObjectNode body, String field) {
     JsonNode n = body.get(field);
     if (n == null || n.isNull()) {

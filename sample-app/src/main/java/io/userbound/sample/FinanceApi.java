@@ -42,9 +42,12 @@ final class FinanceApi extends ApiServlet {
     login();
     String path = String.valueOf(request.getPathInfo());
     return switch (path) {
-      case "/employees" -> list(work.get(), Employee.class, "from Employee order by id", EmployeeJson::of);
-      case "/customers" -> list(work.get(), Customer.class, "from Customer order by id", CustomerJson::of);
-      case "/invoices" -> list(work.get(), Invoice.class, "from Invoice order by id", InvoiceJson::of);
+      case "/employees" ->
+          list(work.get(), Employee.class, "from Employee order by id", EmployeeJson::of);
+      case "/customers" ->
+          list(work.get(), Customer.class, "from Customer order by id", CustomerJson::of);
+      case "/invoices" ->
+          list(work.get(), Invoice.class, "from Invoice order by id", InvoiceJson::of);
       default -> throw ApiError.notFound();
     };
   }
@@ -54,20 +57,25 @@ final class FinanceApi extends ApiServlet {
     login();
     if (!"/invoices".equals(request.getPathInfo())) {
       throw List.of("/employees", "/customers").contains(request.getPathInfo())
-          ? ApiError.methodNotAllowed() : ApiError.notFound();
+          ? ApiError.methodNotAllowed()
+          : ApiError.notFound();
     }
     ObjectNode body = body(request);
     long customerId = Fields.id(body, "customerId");
     BigDecimal amount = Fields.decimal(body, "amount", MAX_AMOUNT);
-    return Reply.created(work.get().fromTransaction(Invoice.class, s -> {
-      Customer customer = s.find(Customer.class, customerId);
-      if (customer == null) {
-        throw ApiError.badRequest();
-      }
-      Invoice invoice = new Invoice(customer, amount);
-      s.persist(invoice);
-      s.flush();
-      return InvoiceJson.of(invoice);
-    }));
+    return Reply.created(
+        work.get()
+            .fromTransaction(
+                Invoice.class,
+                s -> {
+                  Customer customer = s.find(Customer.class, customerId);
+                  if (customer == null) {
+                    throw ApiError.badRequest();
+                  }
+                  Invoice invoice = new Invoice(customer, amount);
+                  s.persist(invoice);
+                  s.flush();
+                  return InvoiceJson.of(invoice);
+                }));
   }
 }

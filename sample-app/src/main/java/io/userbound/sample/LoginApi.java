@@ -65,9 +65,14 @@ final class LoginApi extends ApiServlet {
           JsonToken value = p.nextToken();
           if ("username".equals(field) && value == JsonToken.VALUE_STRING && username == null) {
             username = p.getText();
-          } else if ("password".equals(field) && value == JsonToken.VALUE_STRING && password == null) {
-            password = Arrays.copyOfRange(p.getTextCharacters(), p.getTextOffset(),
-                p.getTextOffset() + p.getTextLength());
+          } else if ("password".equals(field)
+              && value == JsonToken.VALUE_STRING
+              && password == null) {
+            password =
+                Arrays.copyOfRange(
+                    p.getTextCharacters(),
+                    p.getTextOffset(),
+                    p.getTextOffset() + p.getTextLength());
           } else if ("username".equals(field) || "password".equals(field)) {
             throw ApiError.badRequest();
           } else {
@@ -78,8 +83,12 @@ final class LoginApi extends ApiServlet {
           throw ApiError.badRequest();
         }
       }
-      if (username == null || username.isEmpty() || username.length() > MAX_FIELD_CHARS
-          || password == null || password.length == 0 || password.length > MAX_FIELD_CHARS) {
+      if (username == null
+          || username.isEmpty()
+          || username.length() > MAX_FIELD_CHARS
+          || password == null
+          || password.length == 0
+          || password.length > MAX_FIELD_CHARS) {
         throw ApiError.badRequest();
       }
       Login login = logins.login(request, username, password);

@@ -48,8 +48,8 @@ final class MeApi extends ApiServlet {
 
   private Map<String, String> currentUser(String database) {
     try (Connection c = userbound.connection(database);
-         Statement s = c.createStatement();
-         ResultSet rs = s.executeQuery("SELECT current_user")) {
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT current_user")) {
       rs.next();
       return Map.of("current_user", rs.getString(1));
     } catch (SQLException | RuntimeException e) {
@@ -57,10 +57,12 @@ final class MeApi extends ApiServlet {
       if (error.isEmpty() || error.get().status() == 401) {
         throw e instanceof RuntimeException r ? r : new IllegalStateException(e);
       }
-      return Map.of("error", switch (error.get().code()) {
-        case "permission_denied" -> "access_denied";
-        default -> error.get().code();
-      });
+      return Map.of(
+          "error",
+          switch (error.get().code()) {
+            case "permission_denied" -> "access_denied";
+            default -> error.get().code();
+          });
     }
   }
 }

@@ -8,15 +8,18 @@ import java.util.Optional;
  * The command line of {@link SampleApp}. Immutable.
  *
  * @param port the HTTP port; 0 picks a free one
- * @param financeUrl the JDBC URL of an existing finance database, or {@code null} for the embedded default
- * @param staffUrl the JDBC URL of an existing staff database, or {@code null} for the embedded default
+ * @param financeUrl the JDBC URL of an existing finance database, or {@code null} for the embedded
+ *     default
+ * @param staffUrl the JDBC URL of an existing staff database, or {@code null} for the embedded
+ *     default
  */
 record Options(int port, String financeUrl, String staffUrl) {
 
   static final String FINANCE_ENV = "USERBOUND_FINANCE_URL";
   static final String STAFF_ENV = "USERBOUND_STAFF_URL";
 
-  static final String USAGE = """
+  static final String USAGE =
+      """
       Usage: SampleApp [--port N] [--finance-url URL --staff-url URL]
 
         --port N            HTTP port on 127.0.0.1 (default 8080; 0 picks a free port)
@@ -25,26 +28,31 @@ record Options(int port, String financeUrl, String staffUrl) {
                             (or set USERBOUND_FINANCE_URL and USERBOUND_STAFF_URL)
 
       Without URLs it starts two throw-away PostgreSQL servers with demo people and data.
-      With URLs it creates nothing: run db/finance.sql and db/staff.sql there first.""";
+      With URLs it creates nothing: run db/finance.sql and db/staff.sql there first.\
+      """;
 
   Options {
     if (port < 0 || port > 65_535) {
       throw new IllegalArgumentException("--port " + port + ": must be between 0 and 65535");
     }
     if ((financeUrl == null) != (staffUrl == null)) {
-      throw new IllegalArgumentException("give both --finance-url and --staff-url (or "
-          + FINANCE_ENV + " and " + STAFF_ENV + "), or neither for the embedded default");
+      throw new IllegalArgumentException(
+          "give both --finance-url and --staff-url (or "
+              + FINANCE_ENV
+              + " and "
+              + STAFF_ENV
+              + "), or neither for the embedded default");
     }
     checkUrl("--finance-url", financeUrl);
     checkUrl("--staff-url", staffUrl);
   }
 
-  /** Returns the embedded default on a port. */
+  /** {@return the embedded default on a port} */
   static Options embedded(int port) {
     return new Options(port, null, null);
   }
 
-  /** Returns whether to start the embedded PostgreSQL servers. */
+  /** {@return whether to start the embedded PostgreSQL servers} */
   boolean embedded() {
     return financeUrl == null;
   }
@@ -103,8 +111,8 @@ record Options(int port, String financeUrl, String staffUrl) {
 
   private static void checkUrl(String name, String url) {
     if (url != null && !url.startsWith("jdbc:postgresql:")) {
-      throw new IllegalArgumentException(name + " " + DatabaseConfig.maskUrl(url)
-          + ": must start with jdbc:postgresql:");
+      throw new IllegalArgumentException(
+          name + " " + DatabaseConfig.maskUrl(url) + ": must start with jdbc:postgresql:");
     }
   }
 }

@@ -8,8 +8,7 @@ import java.nio.charset.StandardCharsets;
 /** Reads the application's own class-path resources. */
 final class Resources {
 
-  private Resources() {
-  }
+  private Resources() {}
 
   /**
    * Reads a UTF-8 resource of this application.

@@ -64,10 +64,11 @@ public final class SampleApp implements AutoCloseable {
   static final String STAFF = "staff";
 
   /** Which entities live in which database. */
-  static final EntityMapping ENTITIES = EntityMapping.builder()
-      .map("io.userbound.sample.finance", FINANCE)
-      .map("io.userbound.sample.staff", STAFF)
-      .build();
+  static final EntityMapping ENTITIES =
+      EntityMapping.builder()
+          .map("io.userbound.sample.finance", FINANCE)
+          .map("io.userbound.sample.staff", STAFF)
+          .build();
 
   private final DemoServers demo;
   private final Userbound userbound;
@@ -76,7 +77,8 @@ public final class SampleApp implements AutoCloseable {
   private final URI uri;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  private SampleApp(DemoServers demo, Userbound userbound, Injector injector, Server jetty, URI uri) {
+  private SampleApp(
+      DemoServers demo, Userbound userbound, Injector injector, Server jetty, URI uri) {
     this.demo = demo;
     this.userbound = userbound;
     this.injector = injector;
@@ -105,18 +107,23 @@ public final class SampleApp implements AutoCloseable {
         staffUrl = demo.staffUrl();
       }
       userbound = Userbound.create(config(financeUrl, staffUrl));
-      injector = Guice.createInjector(Stage.PRODUCTION,
-          new UserboundModule(userbound),
-          new UserboundHibernateModule(ENTITIES),
-          UserboundServletModule.builder().logoutPath("/api/logout").build(),
-          new SampleModule());
+      injector =
+          Guice.createInjector(
+              Stage.PRODUCTION,
+              new UserboundModule(userbound),
+              new UserboundHibernateModule(ENTITIES),
+              UserboundServletModule.builder().logoutPath("/api/logout").build(),
+              new SampleModule());
       jetty = jetty(injector, options.port());
       jetty.start();
       int port = ((ServerConnector) jetty.getConnectors()[0]).getLocalPort();
-      return new SampleApp(demo, userbound, injector, jetty, URI.create("http://127.0.0.1:" + port + "/"));
+      return new SampleApp(
+          demo, userbound, injector, jetty, URI.create("http://127.0.0.1:" + port + "/"));
     } catch (Exception e) {
       stopAll(jetty, injector, userbound, demo);
-      throw e instanceof RuntimeException r ? r : new IllegalStateException("the web server did not start", e);
+      throw e instanceof RuntimeException r
+          ? r
+          : new IllegalStateException("the web server did not start", e);
     }
   }
 
@@ -165,7 +172,9 @@ public final class SampleApp implements AutoCloseable {
     sessions.setHttpOnly(true);
     sessions.setSameSite(HttpCookie.SameSite.STRICT);
     context.addEventListener(injector.getInstance(UserboundSessionListener.class));
-    context.addFilter(new FilterHolder(injector.getInstance(GuiceFilter.class)), "/*",
+    context.addFilter(
+        new FilterHolder(injector.getInstance(GuiceFilter.class)),
+        "/*",
         EnumSet.of(DispatcherType.REQUEST, DispatcherType.ASYNC, DispatcherType.ERROR));
     ErrorPageErrorHandler errors = new ErrorPageErrorHandler();
     errors.addErrorPage(ErrorPageErrorHandler.GLOBAL_ERROR_PAGE, FallbackApi.ERROR_PATH);
@@ -174,17 +183,17 @@ public final class SampleApp implements AutoCloseable {
     return server;
   }
 
-  /** Returns the address of the web page, {@code http://127.0.0.1:PORT/}. */
+  /** {@return the address of the web page, {@code http://127.0.0.1:PORT/}} */
   URI uri() {
     return uri;
   }
 
-  /** Returns the embedded servers, or empty when running against existing ones. */
+  /** {@return the embedded servers, or empty when running against existing ones} */
   Optional<DemoServers> demo() {
     return Optional.ofNullable(demo);
   }
 
-  /** Returns the Userbound instance, for statistics. */
+  /** {@return the Userbound instance, for statistics} */
   Userbound userbound() {
     return userbound;
   }
@@ -205,7 +214,8 @@ public final class SampleApp implements AutoCloseable {
     }
   }
 
-  private static void stopAll(Server jetty, Injector injector, Userbound userbound, DemoServers demo) {
+  private static void stopAll(
+      Server jetty, Injector injector, Userbound userbound, DemoServers demo) {
     if (jetty != null) {
       try {
         jetty.stop();
@@ -251,7 +261,9 @@ public final class SampleApp implements AutoCloseable {
       }
     }
     out.println();
-    out.println("Ctrl-C stops " + (demo != null ? "the web server and both PostgreSQL servers." : "the web server."));
+    out.println(
+        "Ctrl-C stops "
+            + (demo != null ? "the web server and both PostgreSQL servers." : "the web server."));
     out.println("Listening on " + uri);
     out.flush();
   }
@@ -289,11 +301,15 @@ public final class SampleApp implements AutoCloseable {
       System.exit(1);
       return;
     }
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      System.out.println("Stopping...");
-      app.close();
-      System.out.println("Stopped.");
-    }, "sample-app-shutdown"));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  System.out.println("Stopping...");
+                  app.close();
+                  System.out.println("Stopped.");
+                },
+                "sample-app-shutdown"));
     app.printBanner(System.out);
     try {
       app.awaitStop();

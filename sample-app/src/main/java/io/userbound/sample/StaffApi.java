@@ -41,8 +41,10 @@ final class StaffApi extends ApiServlet {
     login();
     String path = String.valueOf(request.getPathInfo());
     return switch (path) {
-      case "/projects" -> list(work.get(), Project.class, "from Project order by id", ProjectJson::of);
-      case "/hours" -> list(work.get(), Hour.class, "from Hour order by workDate desc, id desc", HourJson::of);
+      case "/projects" ->
+          list(work.get(), Project.class, "from Project order by id", ProjectJson::of);
+      case "/hours" ->
+          list(work.get(), Hour.class, "from Hour order by workDate desc, id desc", HourJson::of);
       default -> throw ApiError.notFound();
     };
   }
@@ -51,22 +53,28 @@ final class StaffApi extends ApiServlet {
   Reply post(HttpServletRequest request) {
     login();
     if (!"/hours".equals(request.getPathInfo())) {
-      throw "/projects".equals(request.getPathInfo()) ? ApiError.methodNotAllowed() : ApiError.notFound();
+      throw "/projects".equals(request.getPathInfo())
+          ? ApiError.methodNotAllowed()
+          : ApiError.notFound();
     }
     ObjectNode body = body(request);
     long projectId = Fields.id(body, "projectId");
     BigDecimal hours = Fields.decimal(body, "hours", MAX_HOURS);
     String note = Fields.text(body, "note", MAX_NOTE);
     LocalDate workDate = Fields.date(body, "workDate");
-    return Reply.created(work.get().fromTransaction(Hour.class, s -> {
-      Project project = s.find(Project.class, projectId);
-      if (project == null) {
-        throw ApiError.badRequest();
-      }
-      Hour hour = new Hour(project, workDate, hours, note);
-      s.persist(hour);
-      s.flush();
-      return HourJson.of(hour);
-    }));
+    return Reply.created(
+        work.get()
+            .fromTransaction(
+                Hour.class,
+                s -> {
+                  Project project = s.find(Project.class, projectId);
+                  if (project == null) {
+                    throw ApiError.badRequest();
+                  }
+                  Hour hour = new Hour(project, workDate, hours, note);
+                  s.persist(hour);
+                  s.flush();
+                  return HourJson.of(hour);
+                }));
   }
 }

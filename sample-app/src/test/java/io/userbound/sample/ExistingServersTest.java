@@ -25,7 +25,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class ExistingServersTest {
 
   @Test
-  void schemaRunByHand_thenTheAppOnExistingServers_enforcesTheSameGrants(SampleApp embedded) throws Exception {
+  void schemaRunByHand_thenTheAppOnExistingServers_enforcesTheSameGrants(SampleApp embedded)
+      throws Exception {
     PostgresServer financeServer = embedded.demo().orElseThrow().finance();
     PostgresServer staffServer = embedded.demo().orElseThrow().staff();
     financeServer.createDatabase("books");
@@ -36,16 +37,28 @@ class ExistingServersTest {
         runAsDba(staffServer, "people", "db/staff.sql");
       }
       financeServer.execute("books", "INSERT INTO customer (name, country) VALUES ('Hooli', 'US')");
-      Options options = Options.parse(new String[] {"--port", "0",
-          "--finance-url", financeServer.jdbcUrl("books"), "--staff-url", staffServer.jdbcUrl("people")},
-          Map.of()).orElseThrow();
+      Options options =
+          Options.parse(
+                  new String[] {
+                    "--port",
+                    "0",
+                    "--finance-url",
+                    financeServer.jdbcUrl("books"),
+                    "--staff-url",
+                    staffServer.jdbcUrl("people")
+                  },
+                  Map.of())
+              .orElseThrow();
       try (SampleApp app = SampleApp.start(options)) {
         assertThat(app.demo()).isEmpty();
-        try (Person alice = Person.loggedIn(app, "alice"); Person carol = Person.loggedIn(app, "carol")) {
+        try (Person alice = Person.loggedIn(app, "alice");
+            Person carol = Person.loggedIn(app, "carol")) {
           assertThat(alice.get("/api/finance/customers").values("name")).containsExactly("Hooli");
           assertThat(alice.get("/api/staff/hours").body()).isEmpty();
-          assertThat(alice.post("/api/staff/hours", "{\"projectId\":1,\"hours\":1}").status()).isEqualTo(400);
-          assertThat(carol.get("/api/me").body().at("/databases/staff/error").asText()).isEqualTo("access_denied");
+          assertThat(alice.post("/api/staff/hours", "{\"projectId\":1,\"hours\":1}").status())
+              .isEqualTo(400);
+          assertThat(carol.get("/api/me").body().at("/databases/staff/error").asText())
+              .isEqualTo("access_denied");
           assertThat(carol.get("/api/finance/customers").status()).isEqualTo(200);
         }
       }
@@ -56,7 +69,8 @@ class ExistingServersTest {
   }
 
   /** Runs a schema script with psql, as a DBA would; without psql, through JDBC. */
-  private static void runAsDba(PostgresServer server, String database, String resource) throws Exception {
+  private static void runAsDba(PostgresServer server, String database, String resource)
+      throws Exception {
     Optional<Path> psql = psql();
     if (psql.isEmpty()) {
       server.execute(database, Resources.text(resource));
@@ -66,9 +80,24 @@ class ExistingServersTest {
     char[] password = server.adminPassword();
     try {
       Files.writeString(script, Resources.text(resource), StandardCharsets.UTF_8);
-      ProcessBuilder pb = new ProcessBuilder(psql.get().toString(), "-X", "-q", "-v", "ON_ERROR_STOP=1",
-          "-h", server.host(), "-p", Integer.toString(server.port()), "-U", server.adminUser(),
-          "-d", database, "-f", script.toString()).redirectErrorStream(true);
+      ProcessBuilder pb =
+          new ProcessBuilder(
+                  psql.get().toString(),
+                  "-X",
+                  "-q",
+                  "-v",
+                  "ON_ERROR_STOP=1",
+                  "-h",
+                  server.host(),
+                  "-p",
+                  Integer.toString(server.port()),
+                  "-U",
+                  server.adminUser(),
+                  "-d",
+                  database,
+                  "-f",
+                  script.toString())
+              .redirectErrorStream(true);
       pb.environment().put("PGPASSWORD", new String(password));
       Process p = pb.start();
       String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -85,14 +114,20 @@ class ExistingServersTest {
     Path lib = Path.of("/usr/lib/postgresql");
     if (Files.isDirectory(lib)) {
       try (Stream<Path> versions = Files.list(lib)) {
-        Optional<Path> found = versions.map(v -> v.resolve("bin/psql")).filter(Files::isExecutable)
-            .sorted().reduce((a, b) -> b);
+        Optional<Path> found =
+            versions
+                .map(v -> v.resolve("bin/psql"))
+                .filter(Files::isExecutable)
+                .sorted()
+                .reduce((a, b) -> b);
         if (found.isPresent()) {
           return found;
         }
       }
     }
-    return List.of("/usr/bin/psql", "/usr/local/bin/psql").stream().map(Path::of)
-        .filter(Files::isExecutable).findFirst();
+    return List.of("/usr/bin/psql", "/usr/local/bin/psql").stream()
+        .map(Path::of)
+        .filter(Files::isExecutable)
+        .findFirst();
   }
 }

@@ -21,19 +21,26 @@ class OptionsTest {
   @Test
   void port_zeroAndEqualsForm_areAccepted() {
     assertThat(Options.parse(new String[] {"--port", "0"}, Map.of()).orElseThrow().port()).isZero();
-    assertThat(Options.parse(new String[] {"--port=9090"}, Map.of()).orElseThrow().port()).isEqualTo(9090);
+    assertThat(Options.parse(new String[] {"--port=9090"}, Map.of()).orElseThrow().port())
+        .isEqualTo(9090);
   }
 
   @Test
   void urls_fromArgumentsOrEnvironment_selectExistingServers() {
-    Options args = Options.parse(new String[] {"--finance-url", FIN, "--staff-url", STAFF}, Map.of()).orElseThrow();
+    Options args =
+        Options.parse(new String[] {"--finance-url", FIN, "--staff-url", STAFF}, Map.of())
+            .orElseThrow();
     assertThat(args.embedded()).isFalse();
     assertThat(args.financeUrl()).isEqualTo(FIN);
-    Options env = Options.parse(new String[0],
-        Map.of(Options.FINANCE_ENV, FIN, Options.STAFF_ENV, STAFF)).orElseThrow();
+    Options env =
+        Options.parse(new String[0], Map.of(Options.FINANCE_ENV, FIN, Options.STAFF_ENV, STAFF))
+            .orElseThrow();
     assertThat(env.staffUrl()).isEqualTo(STAFF);
-    Options both = Options.parse(new String[] {"--staff-url", "jdbc:postgresql://db3/staff"},
-        Map.of(Options.FINANCE_ENV, FIN, Options.STAFF_ENV, STAFF)).orElseThrow();
+    Options both =
+        Options.parse(
+                new String[] {"--staff-url", "jdbc:postgresql://db3/staff"},
+                Map.of(Options.FINANCE_ENV, FIN, Options.STAFF_ENV, STAFF))
+            .orElseThrow();
     assertThat(both.staffUrl()).isEqualTo("jdbc:postgresql://db3/staff");
   }
 
@@ -54,8 +61,14 @@ class OptionsTest {
         .hasMessage("--port: needs a value");
     assertThatThrownBy(() -> Options.parse(new String[] {"--verbose"}, Map.of()))
         .hasMessage("unknown argument: --verbose");
-    assertThatThrownBy(() -> Options.parse(new String[] {"--finance-url", "postgres://x?password=s3cret",
-        "--staff-url", STAFF}, Map.of()))
-        .hasMessageContaining("must start with jdbc:postgresql:").hasMessageNotContaining("s3cret");
+    assertThatThrownBy(
+            () ->
+                Options.parse(
+                    new String[] {
+                      "--finance-url", "postgres://x?password=s3cret", "--staff-url", STAFF
+                    },
+                    Map.of()))
+        .hasMessageContaining("must start with jdbc:postgresql:")
+        .hasMessageNotContaining("s3cret");
   }
 }

@@ -38,7 +38,11 @@ final class Person implements AutoCloseable {
 
   Person(SampleApp app) {
     this.base = app.uri();
-    this.http = HttpClient.newBuilder().cookieHandler(cookies).connectTimeout(Duration.ofSeconds(5)).build();
+    this.http =
+        HttpClient.newBuilder()
+            .cookieHandler(cookies)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
   }
 
   /** Logs in as a demo person with their demo password; fails the test if refused. */
@@ -52,7 +56,9 @@ final class Person implements AutoCloseable {
   }
 
   Answer login(String user, String password) {
-    return post("/api/login", JSON.createObjectNode().put("username", user).put("password", password).toString());
+    return post(
+        "/api/login",
+        JSON.createObjectNode().put("username", user).put("password", password).toString());
   }
 
   Answer logout() {
@@ -75,8 +81,10 @@ final class Person implements AutoCloseable {
 
   Answer send(HttpRequest.Builder request) {
     try {
-      HttpResponse<String> r = http.send(request.timeout(Duration.ofSeconds(20)).build(),
-          HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> r =
+          http.send(
+              request.timeout(Duration.ofSeconds(20)).build(),
+              HttpResponse.BodyHandlers.ofString());
       JsonNode body = r.body().isEmpty() ? null : JSON.readTree(r.body());
       return new Answer(r.statusCode(), body, r);
     } catch (IOException e) {

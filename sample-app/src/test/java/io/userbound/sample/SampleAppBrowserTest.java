@@ -51,17 +51,29 @@ class SampleAppBrowserTest {
   @BeforeAll
   static void startBrowser() throws IOException {
     assertThat(new File(CHROMIUM)).as("Debian's chromium (apt-get install chromium)").canRead();
-    assertThat(new File(CHROMEDRIVER)).as("Debian's chromium-driver (apt-get install chromium-driver)").canRead();
+    assertThat(new File(CHROMEDRIVER))
+        .as("Debian's chromium-driver (apt-get install chromium-driver)")
+        .canRead();
     profile = Files.createTempDirectory("sample-chromium-");
-    service = new ChromeDriverService.Builder()
-        .usingDriverExecutable(new File(CHROMEDRIVER))
-        .usingAnyFreePort()
-        .build();
+    service =
+        new ChromeDriverService.Builder()
+            .usingDriverExecutable(new File(CHROMEDRIVER))
+            .usingAnyFreePort()
+            .build();
     ChromeOptions options = new ChromeOptions();
     options.setBinary(CHROMIUM);
-    options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        "--no-first-run", "--no-default-browser-check", "--window-size=1280,900", "--lang=en-US",
+    options.addArguments(
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--no-default-browser-check",
+        "--window-size=1280,900",
+        "--lang=en-US",
         "--user-data-dir=" + profile);
     driver = new ChromeDriver(service, options);
   }
@@ -93,7 +105,8 @@ class SampleAppBrowserTest {
     logIn(wait, "bob");
 
     // finance: bob may connect, but every table is refused, and shown as such
-    assertThat(driver.findElement(By.cssSelector("#db-finance .chip")).getText()).isEqualTo("connected as bob");
+    assertThat(driver.findElement(By.cssSelector("#db-finance .chip")).getText())
+        .isEqualTo("connected as bob");
     for (String s : List.of("employees", "customers", "invoices")) {
       WebElement section = driver.findElement(By.id("section-finance-" + s));
       assertThat(section.getAttribute("data-state")).as(s).isEqualTo("denied");
@@ -101,17 +114,21 @@ class SampleAppBrowserTest {
     }
     // staff: a staff writer sees the projects and everyone's hours
     assertThat(driver.findElements(By.cssSelector("#section-staff-projects tbody tr"))).hasSize(3);
-    assertThat(driver.findElement(By.id("section-staff-hours")).getText()).contains("alice", "dave");
+    assertThat(driver.findElement(By.id("section-staff-hours")).getText())
+        .contains("alice", "dave");
 
     String note = "Cabling plan for rack B";
-    new Select(driver.findElement(By.id("hour-project"))).selectByVisibleText("ATLAS \u2013 Data centre move");
+    new Select(driver.findElement(By.id("hour-project")))
+        .selectByVisibleText("ATLAS \u2013 Data centre move");
     WebElement hours = driver.findElement(By.id("hour-hours"));
     hours.clear();
     hours.sendKeys("2.5");
     driver.findElement(By.id("hour-note")).sendKeys(note);
     driver.findElement(By.id("hour-submit")).click();
-    WebElement fresh = wait.until(ExpectedConditions.visibilityOfElementLocated(
-        By.cssSelector("#section-staff-hours tr.fresh")));
+    WebElement fresh =
+        wait.until(
+            ExpectedConditions.visibilityOfElementLocated(
+                By.cssSelector("#section-staff-hours tr.fresh")));
     assertThat(fresh.getText()).contains("bob", "ATLAS", "2.50", note);
 
     screenshot("bob");
@@ -132,7 +149,8 @@ class SampleAppBrowserTest {
     driver.findElement(By.id("username")).sendKeys("carol");
     driver.findElement(By.id("password")).sendKeys("wrong");
     driver.findElement(By.id("login-submit")).click();
-    WebElement error = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("login-error")));
+    WebElement error =
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("login-error")));
     assertThat(error.getText()).contains("refused");
     screenshot("login-refused");
 
@@ -141,11 +159,13 @@ class SampleAppBrowserTest {
     WebElement staff = driver.findElement(By.id("db-staff"));
     assertThat(staff.getAttribute("data-state")).isEqualTo("denied");
     assertThat(staff.getText()).contains("No access to this database");
-    assertThat(driver.findElements(By.cssSelector("#section-finance-invoices tbody tr"))).isNotEmpty();
+    assertThat(driver.findElements(By.cssSelector("#section-finance-invoices tbody tr")))
+        .isNotEmpty();
 
     driver.findElement(By.id("invoice-amount")).sendKeys("10.00");
     driver.findElement(By.id("invoice-submit")).click();
-    WebElement message = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("invoice-message")));
+    WebElement message =
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("invoice-message")));
     assertThat(message.getText()).contains("Permission denied");
     screenshot("carol");
 
@@ -161,8 +181,10 @@ class SampleAppBrowserTest {
     wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("app-view")));
     assertThat(driver.findElement(By.id("me-user")).getText()).isEqualTo(role);
     // every section has loaded (or been refused)
-    wait.until(d -> d.findElements(By.cssSelector("[data-state=loading]")).isEmpty()
-        && !d.findElements(By.cssSelector(".section")).isEmpty());
+    wait.until(
+        d ->
+            d.findElements(By.cssSelector("[data-state=loading]")).isEmpty()
+                && !d.findElements(By.cssSelector(".section")).isEmpty());
   }
 
   /** Saves a screenshot as target/screenshots/NAME.png; bob's also becomes the README's picture. */
@@ -172,7 +194,8 @@ class SampleAppBrowserTest {
     Files.createDirectories(dir);
     Files.write(dir.resolve(name + ".png"), png);
     Path docs = Path.of("docs", "screenshot.png");
-    if (name.equals("bob") && Files.isDirectory(docs.getParent())
+    if (name.equals("bob")
+        && Files.isDirectory(docs.getParent())
         && (!Files.exists(docs) || Boolean.getBoolean("sample.updateScreenshot"))) {
       Files.write(docs, png);
     }

@@ -21,7 +21,10 @@ final class SampleAppExtension implements ParameterResolver {
 
   @Override
   public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
-    return context.getRoot().getStore(NAMESPACE)
-        .computeIfAbsent(SampleApp.class, k -> SampleApp.start(Options.embedded(0)), SampleApp.class);
+    return context
+        .getRoot()
+        .getStore(NAMESPACE)
+        .computeIfAbsent(
+            SampleApp.class, k -> SampleApp.start(Options.embedded(0)), SampleApp.class);
   }
 }

@@ -35,9 +35,13 @@ class SampleAppHttpTest {
     Answer a = alice.login("alice", "alice-pw");
     assertThat(a.status()).isEqualTo(200);
     assertThat(a.body().toString()).isEqualTo("{\"user\":\"alice\"}");
-    assertThat(a.raw().headers().allValues("Set-Cookie")).anySatisfy(c ->
-        assertThat(c).startsWith("USERBOUND_SAMPLE=").containsIgnoringCase("HttpOnly")
-            .containsIgnoringCase("SameSite=Strict"));
+    assertThat(a.raw().headers().allValues("Set-Cookie"))
+        .anySatisfy(
+            c ->
+                assertThat(c)
+                    .startsWith("USERBOUND_SAMPLE=")
+                    .containsIgnoringCase("HttpOnly")
+                    .containsIgnoringCase("SameSite=Strict"));
     alice.close();
   }
 
@@ -54,16 +58,25 @@ class SampleAppHttpTest {
   @Test
   void login_malformedBodies_are400(SampleApp app) {
     Person p = new Person(app);
-    for (String body : List.of("{\"username\":\"alice\"", "[]", "{}", "{\"username\":\"alice\"}",
-        "{\"password\":\"alice-pw\"}", "{\"username\":\"alice\",\"password\":7}",
-        "{\"username\":\"\",\"password\":\"x\"}", "not json")) {
+    for (String body :
+        List.of(
+            "{\"username\":\"alice\"",
+            "[]",
+            "{}",
+            "{\"username\":\"alice\"}",
+            "{\"password\":\"alice-pw\"}",
+            "{\"username\":\"alice\",\"password\":7}",
+            "{\"username\":\"\",\"password\":\"x\"}",
+            "not json")) {
       Answer a = p.post("/api/login", body);
       assertThat(a.status()).as(body).isEqualTo(400);
       assertThat(a.error()).as(body).isEqualTo("bad_request");
     }
-    Answer form = p.send(HttpRequest.newBuilder(app.uri().resolve("/api/login"))
-        .header("Content-Type", "application/x-www-form-urlencoded")
-        .POST(HttpRequest.BodyPublishers.ofString("username=alice&password=alice-pw")));
+    Answer form =
+        p.send(
+            HttpRequest.newBuilder(app.uri().resolve("/api/login"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("username=alice&password=alice-pw")));
     assertThat(form.status()).isEqualTo(400);
   }
 
@@ -78,18 +91,22 @@ class SampleAppHttpTest {
     for (String s : STAFF) {
       assertThat(nobody.get("/api/staff/" + s).status()).isEqualTo(401);
     }
-    assertThat(nobody.post("/api/staff/hours", "{\"projectId\":1,\"hours\":1}").status()).isEqualTo(401);
+    assertThat(nobody.post("/api/staff/hours", "{\"projectId\":1,\"hours\":1}").status())
+        .isEqualTo(401);
   }
 
   @Test
   void me_showsWhatEachDatabaseAnswered(SampleApp app) {
-    try (Person alice = Person.loggedIn(app, "alice"); Person carol = Person.loggedIn(app, "carol")) {
-      assertThat(alice.get("/api/me").body().toString()).isEqualTo(
-          "{\"user\":\"alice\",\"databases\":{\"finance\":{\"current_user\":\"alice\"},"
-              + "\"staff\":{\"current_user\":\"alice\"}}}");
-      assertThat(carol.get("/api/me").body().toString()).isEqualTo(
-          "{\"user\":\"carol\",\"databases\":{\"finance\":{\"current_user\":\"carol\"},"
-              + "\"staff\":{\"error\":\"access_denied\"}}}");
+    try (Person alice = Person.loggedIn(app, "alice");
+        Person carol = Person.loggedIn(app, "carol")) {
+      assertThat(alice.get("/api/me").body().toString())
+          .isEqualTo(
+              "{\"user\":\"alice\",\"databases\":{\"finance\":{\"current_user\":\"alice\"},"
+                  + "\"staff\":{\"current_user\":\"alice\"}}}");
+      assertThat(carol.get("/api/me").body().toString())
+          .isEqualTo(
+              "{\"user\":\"carol\",\"databases\":{\"finance\":{\"current_user\":\"carol\"},"
+                  + "\"staff\":{\"error\":\"access_denied\"}}}");
     }
   }
 
@@ -99,14 +116,17 @@ class SampleAppHttpTest {
       Answer employees = alice.get("/api/finance/employees");
       assertThat(employees.status()).isEqualTo(200);
       assertThat(employees.values("email")).contains("alice@example.com", "dave@example.com");
-      assertThat(employees.body().get(0).fieldNames()).toIterable()
+      assertThat(employees.body().get(0).fieldNames())
+          .toIterable()
           .containsExactly("id", "name", "email", "department");
       assertThat(alice.get("/api/finance/customers").values("name")).contains("Acme Corporation");
       Answer invoices = alice.get("/api/finance/invoices");
-      assertThat(invoices.body().get(0).fieldNames()).toIterable()
+      assertThat(invoices.body().get(0).fieldNames())
+          .toIterable()
           .containsExactly("id", "customerId", "amount", "issuedOn", "createdBy");
       assertThat(invoices.values("amount")).contains("12500.00", "3420.50");
-      assertThat(alice.get("/api/staff/projects").values("code")).contains("APOLLO", "HERMES", "ATLAS");
+      assertThat(alice.get("/api/staff/projects").values("code"))
+          .contains("APOLLO", "HERMES", "ATLAS");
       Answer hours = alice.get("/api/staff/hours");
       assertThat(hours.status()).isEqualTo(200);
       assertThat(hours.values("person")).isNotEmpty().containsOnly("alice");
@@ -122,7 +142,8 @@ class SampleAppHttpTest {
         assertThat(a.body().toString()).isEqualTo("{\"error\":\"permission_denied\"}");
       }
       assertThat(bob.get("/api/staff/hours").values("person")).contains("alice", "bob", "dave");
-      assertThat(bob.post("/api/finance/invoices", "{\"customerId\":1,\"amount\":\"1.00\"}").status())
+      assertThat(
+              bob.post("/api/finance/invoices", "{\"customerId\":1,\"amount\":\"1.00\"}").status())
           .isEqualTo(403);
     }
   }
@@ -133,12 +154,14 @@ class SampleAppHttpTest {
       for (String s : FINANCE) {
         assertThat(carol.get("/api/finance/" + s).status()).as(s).isEqualTo(200);
       }
-      assertThat(carol.post("/api/finance/invoices", "{\"customerId\":1,\"amount\":\"1.00\"}").error())
+      assertThat(
+              carol.post("/api/finance/invoices", "{\"customerId\":1,\"amount\":\"1.00\"}").error())
           .isEqualTo("permission_denied");
       for (String s : STAFF) {
         assertThat(carol.get("/api/staff/" + s).error()).as(s).isEqualTo("permission_denied");
       }
-      assertThat(carol.post("/api/staff/hours", "{\"projectId\":1,\"hours\":1}").status()).isEqualTo(403);
+      assertThat(carol.post("/api/staff/hours", "{\"projectId\":1,\"hours\":1}").status())
+          .isEqualTo(403);
     }
   }
 
@@ -148,7 +171,8 @@ class SampleAppHttpTest {
     finance.createLogin("erin", "erin-pw".toCharArray());
     try (Person erin = new Person(app)) {
       assertThat(erin.login("erin", "erin-pw").status()).isEqualTo(200);
-      assertThat(erin.get("/api/me").body().at("/databases/staff/error").asText()).isEqualTo("access_denied");
+      assertThat(erin.get("/api/me").body().at("/databases/staff/error").asText())
+          .isEqualTo("access_denied");
       assertThat(erin.get("/api/staff/projects").error()).isEqualTo("permission_denied");
       assertThat(erin.get("/api/finance/employees").status()).isEqualTo(403);
       assertThat(erin.get("/api/me").status()).isEqualTo(200);
@@ -175,18 +199,27 @@ class SampleAppHttpTest {
       assertThat(a.body().get("amount").asText()).isEqualTo("12.50");
       assertThat(a.body().get("createdBy").asText()).isEqualTo("alice");
       assertThat(a.body().get("issuedOn").asText()).matches("\\d{4}-\\d{2}-\\d{2}");
-      assertThat(alice.get("/api/finance/invoices").values("id")).contains(a.body().get("id").asText());
+      assertThat(alice.get("/api/finance/invoices").values("id"))
+          .contains(a.body().get("id").asText());
     }
   }
 
   @Test
   void addInvoice_badBodies_are400(SampleApp app) {
     try (Person alice = Person.loggedIn(app, "alice")) {
-      for (String body : List.of("{\"customerId\":2}", "{\"amount\":\"1.00\"}",
-          "{\"customerId\":2,\"amount\":\"-5\"}", "{\"customerId\":2,\"amount\":\"0\"}",
-          "{\"customerId\":2,\"amount\":\"1.005\"}", "{\"customerId\":2,\"amount\":\"ten\"}",
-          "{\"customerId\":\"2\",\"amount\":\"1.00\"}", "{\"customerId\":9999,\"amount\":\"1.00\"}",
-          "{\"customerId\":2,\"amount\":\"99999999999.00\"}", "{", "42")) {
+      for (String body :
+          List.of(
+              "{\"customerId\":2}",
+              "{\"amount\":\"1.00\"}",
+              "{\"customerId\":2,\"amount\":\"-5\"}",
+              "{\"customerId\":2,\"amount\":\"0\"}",
+              "{\"customerId\":2,\"amount\":\"1.005\"}",
+              "{\"customerId\":2,\"amount\":\"ten\"}",
+              "{\"customerId\":\"2\",\"amount\":\"1.00\"}",
+              "{\"customerId\":9999,\"amount\":\"1.00\"}",
+              "{\"customerId\":2,\"amount\":\"99999999999.00\"}",
+              "{",
+              "42")) {
         Answer a = alice.post("/api/finance/invoices", body);
         assertThat(a.status()).as(body).isEqualTo(400);
         assertThat(a.error()).as(body).isEqualTo("bad_request");
@@ -197,16 +230,22 @@ class SampleAppHttpTest {
   @Test
   void addHour_isLoggedForTheCaller_andValidated(SampleApp app) {
     try (Person dave = Person.loggedIn(app, "dave")) {
-      Answer a = dave.post("/api/staff/hours", "{\"projectId\":3,\"hours\":1.5,\"note\":\"racks\"}");
+      Answer a =
+          dave.post("/api/staff/hours", "{\"projectId\":3,\"hours\":1.5,\"note\":\"racks\"}");
       assertThat(a.status()).isEqualTo(201);
       assertThat(a.body().get("person").asText()).isEqualTo("dave");
       assertThat(a.body().get("projectId").asLong()).isEqualTo(3);
       assertThat(a.body().get("hours").decimalValue()).isEqualByComparingTo("1.5");
       assertThat(a.body().get("note").asText()).isEqualTo("racks");
       assertThat(dave.get("/api/staff/hours").values("id")).contains(a.body().get("id").asText());
-      for (String body : List.of("{\"projectId\":3,\"hours\":25}", "{\"projectId\":3,\"hours\":0}",
-          "{\"projectId\":3}", "{\"hours\":1}", "{\"projectId\":999,\"hours\":1}",
-          "{\"projectId\":3,\"hours\":1,\"workDate\":\"yesterday\"}")) {
+      for (String body :
+          List.of(
+              "{\"projectId\":3,\"hours\":25}",
+              "{\"projectId\":3,\"hours\":0}",
+              "{\"projectId\":3}",
+              "{\"hours\":1}",
+              "{\"projectId\":999,\"hours\":1}",
+              "{\"projectId\":3,\"hours\":1,\"workDate\":\"yesterday\"}")) {
         assertThat(dave.post("/api/staff/hours", body).status()).as(body).isEqualTo(400);
       }
     }
@@ -215,9 +254,11 @@ class SampleAppHttpTest {
   @Test
   void unknownPathsAndMethods_answerJson(SampleApp app) {
     try (Person alice = Person.loggedIn(app, "alice")) {
-      assertThat(alice.get("/api/nothing-here").body().toString()).isEqualTo("{\"error\":\"not_found\"}");
+      assertThat(alice.get("/api/nothing-here").body().toString())
+          .isEqualTo("{\"error\":\"not_found\"}");
       assertThat(alice.get("/api/finance/salaries").status()).isEqualTo(404);
-      assertThat(alice.get("/api/logout").body().toString()).isEqualTo("{\"error\":\"method_not_allowed\"}");
+      assertThat(alice.get("/api/logout").body().toString())
+          .isEqualTo("{\"error\":\"method_not_allowed\"}");
       assertThat(alice.post("/api/finance/employees", "{}").status()).isEqualTo(405);
       Answer delete = alice.send(HttpRequest.newBuilder(app.uri().resolve("/api/me")).DELETE());
       assertThat(delete.status()).isEqualTo(405);
@@ -258,7 +299,8 @@ class SampleAppHttpTest {
   }
 
   @Test
-  void databaseDown_is503Promptly_andTheAppRecoversByItself(SampleApp app) throws InterruptedException {
+  void databaseDown_is503Promptly_andTheAppRecoversByItself(SampleApp app)
+      throws InterruptedException {
     PostgresServer staff = app.demo().orElseThrow().staff();
     try (Person bob = Person.loggedIn(app, "bob")) {
       assertThat(bob.get("/api/staff/projects").status()).isEqualTo(200);
@@ -269,13 +311,18 @@ class SampleAppHttpTest {
         assertThat(down.status()).isEqualTo(503);
         assertThat(down.body().toString()).isEqualTo("{\"error\":\"database_unavailable\"}");
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
-        assertThat(bob.post("/api/staff/hours", "{\"projectId\":1,\"hours\":1}").status()).isEqualTo(503);
-        assertThat(bob.get("/api/me").body().at("/databases/staff/error").asText()).isEqualTo("database_unavailable");
-        assertThat(bob.get("/api/me").body().at("/databases/finance/current_user").asText()).isEqualTo("bob");
+        assertThat(bob.post("/api/staff/hours", "{\"projectId\":1,\"hours\":1}").status())
+            .isEqualTo(503);
+        assertThat(bob.get("/api/me").body().at("/databases/staff/error").asText())
+            .isEqualTo("database_unavailable");
+        assertThat(bob.get("/api/me").body().at("/databases/finance/current_user").asText())
+            .isEqualTo("bob");
       } finally {
         staff.start();
       }
-      Await.until("staff answers again after its restart", Duration.ofSeconds(15),
+      Await.until(
+          "staff answers again after its restart",
+          Duration.ofSeconds(15),
           () -> bob.get("/api/staff/projects").status() == 200);
     }
   }

@@ -9,28 +9,26 @@ import jakarta.persistence.Table;
 @Table(name = "item")
 public class Item {
 
-  @Id
-  private Integer id;
+  @Id private Integer id;
 
   private String name;
 
   private int qty;
 
   /** For Hibernate. */
-  protected Item() {
-  }
+  protected Item() {}
 
-  /** Returns the primary key. */
+  /** {@return the primary key} */
   public Integer getId() {
     return id;
   }
 
-  /** Returns the item's name. */
+  /** {@return the item's name} */
   public String getName() {
     return name;
   }
 
-  /** Returns the quantity. */
+  /** {@return the quantity} */
   public int getQty() {
     return qty;
   }

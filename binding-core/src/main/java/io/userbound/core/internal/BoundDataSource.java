@@ -23,7 +23,8 @@ final class BoundDataSource extends BaseDataSource {
   @Override
   public Connection getConnection(String username, String password) throws SQLException {
     throw new SQLFeatureNotSupportedException(
-        "Userbound connections belong to the bound login; log in with Userbound.login and bind it instead");
+        "Userbound connections belong to the bound login; log in with Userbound.login and bind it"
+            + " instead");
   }
 
   @Override

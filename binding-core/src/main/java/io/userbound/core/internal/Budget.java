@@ -64,8 +64,10 @@ final class Budget implements Permit {
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new SQLException("interrupted while waiting for the connection budget of database '"
-          + database + "'", "57014", e);
+      throw new SQLException(
+          "interrupted while waiting for the connection budget of database '" + database + "'",
+          "57014",
+          e);
     } finally {
       waiting.decrementAndGet();
     }

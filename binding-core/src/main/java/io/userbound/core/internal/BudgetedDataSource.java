@@ -31,7 +31,12 @@ final class BudgetedDataSource extends BaseDataSource {
   private volatile SQLException lastFailure;
   private volatile long lastFailureNanos;
 
-  BudgetedDataSource(Opener opener, String role, char[] password, Connection first, BooleanSupplier hasConnections,
+  BudgetedDataSource(
+      Opener opener,
+      String role,
+      char[] password,
+      Connection first,
+      BooleanSupplier hasConnections,
       Duration connectionTimeout) {
     this.opener = opener;
     this.role = role;
@@ -56,7 +61,7 @@ final class BudgetedDataSource extends BaseDataSource {
       lastFailure = null;
       return c;
     } catch (Budget.BudgetSQLException e) {
-      throw e;  // not a failure of the database: do not fail the next borrowers fast
+      throw e; // not a failure of the database: do not fail the next borrowers fast
     } catch (SQLException e) {
       lastFailureNanos = System.nanoTime();
       lastFailure = e;

@@ -30,7 +30,7 @@ final class CallableStatementView extends PreparedStatementView implements Calla
     this.cs = cs;
   }
 
-@Override
+  @Override
   public Array getArray(String a) throws SQLException {
     return Views.of(owner, cs.getArray(a));
   }
@@ -635,5 +635,4 @@ final class CallableStatementView extends PreparedStatementView implements Calla
   public boolean wasNull() throws SQLException {
     return cs.wasNull();
   }
-
 }

@@ -38,7 +38,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * SO_TIMEOUT on blocking reads (pgjdbc's socketTimeout and network timeouts). peek() must
  * only be called while nobody reads the socket (the connection is idle in its pool).
  */
-@SuppressWarnings("UnsynchronizedOverridesSynchronized")  // the channel's socket adaptor locks itself
+@SuppressWarnings(
+    "UnsynchronizedOverridesSynchronized") // the channel's socket adaptor locks itself
 final class ChannelSocket extends Socket implements ExitAwareSocketFactory.Peek {
 
   private static final long EXIT_WAIT_MILLIS = 250;
@@ -115,7 +116,12 @@ final class ChannelSocket extends Socket implements ExitAwareSocketFactory.Peek 
   /** Whether bytes end with a ReadyForQuery message: 'Z', length 5, a status byte. */
   static boolean endsAtReadyForQuery(byte[] b, int off, int n) {
     int z = off + n - 6;
-    return n >= 6 && b[z] == 'Z' && b[z + 1] == 0 && b[z + 2] == 0 && b[z + 3] == 0 && b[z + 4] == 5;
+    return n >= 6
+        && b[z] == 'Z'
+        && b[z + 1] == 0
+        && b[z + 2] == 0
+        && b[z + 3] == 0
+        && b[z + 4] == 5;
   }
 
   @Override
@@ -123,50 +129,51 @@ final class ChannelSocket extends Socket implements ExitAwareSocketFactory.Peek 
     if (in == null) {
       InputStream raw = socket.getInputStream();
       rawIn = raw;
-      in = new InputStream() {
-        @Override
-        public int read() throws IOException {
-          byte[] one = new byte[1];
-          int n = read(one, 0, 1);
-          return n < 0 ? -1 : one[0] & 0xff;
-        }
+      in =
+          new InputStream() {
+            @Override
+            public int read() throws IOException {
+              byte[] one = new byte[1];
+              int n = read(one, 0, 1);
+              return n < 0 ? -1 : one[0] & 0xff;
+            }
 
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-          if (len == 0) {
-            return 0;
-          }
-          lock.lock();
-          try {
-            endedAtReadyForQuery = false;
-            if (peeked.hasRemaining()) {
-              int n = Math.min(len, peeked.remaining());
-              peeked.get(b, off, n);
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+              if (len == 0) {
+                return 0;
+              }
+              lock.lock();
+              try {
+                endedAtReadyForQuery = false;
+                if (peeked.hasRemaining()) {
+                  int n = Math.min(len, peeked.remaining());
+                  peeked.get(b, off, n);
+                  return n;
+                }
+                if (endOfStream) {
+                  return -1;
+                }
+              } finally {
+                lock.unlock();
+              }
+              int n = raw.read(b, off, len);
+              if (n > 0 && endsAtReadyForQuery(b, off, n)) {
+                endedAtReadyForQuery = true;
+              }
               return n;
             }
-            if (endOfStream) {
-              return -1;
+
+            @Override
+            public int available() throws IOException {
+              return peeked.remaining() + raw.available();
             }
-          } finally {
-            lock.unlock();
-          }
-          int n = raw.read(b, off, len);
-          if (n > 0 && endsAtReadyForQuery(b, off, n)) {
-            endedAtReadyForQuery = true;
-          }
-          return n;
-        }
 
-        @Override
-        public int available() throws IOException {
-          return peeked.remaining() + raw.available();
-        }
-
-        @Override
-        public void close() throws IOException {
-          raw.close();
-        }
-      };
+            @Override
+            public void close() throws IOException {
+              raw.close();
+            }
+          };
     }
     return in;
   }

@@ -122,8 +122,13 @@ final class Database {
   private final LongAdder reclaimed = new LongAdder();
   private volatile LongSupplier throttled = () -> 0;
 
-  Database(DatabaseConfig config, int index, Ticker ticker, ScheduledExecutorService scheduler,
-      ExecutorService closer, ThreadFactory hikariThreads) {
+  Database(
+      DatabaseConfig config,
+      int index,
+      Ticker ticker,
+      ScheduledExecutorService scheduler,
+      ExecutorService closer,
+      ThreadFactory hikariThreads) {
     this.config = config;
     this.index = index;
 
@@ -132,22 +137,25 @@ final class Database {
     TlsCheck.warnIfUnverified(config);
     this.connector = new PhysicalConnector(config);
     this.closer = closer;
-    this.poolContext = new PersonPool.Context(config, handBack, ticker, new Events(), this::openPhysical,
-        scheduler, hikariThreads);
+    this.poolContext =
+        new PersonPool.Context(
+            config, handBack, ticker, new Events(), this::openPhysical, scheduler, hikariThreads);
     this.errors = new ErrorMapper(this);
     this.timeoutNanos = config.connectionTimeout().toNanos();
-    this.pools = Caffeine.newBuilder()
-        .expireAfterAccess(config.idleTimeout())
-        .maximumSize(config.maxPools())
-        .ticker(ticker::read)
-        .executor(Runnable::run)
-        .scheduler(Scheduler.forScheduledExecutorService(scheduler))
-        .removalListener((String role, PersonPool pool, RemovalCause cause) -> {
-          if (pool != null) {
-            pool.retire(cause.name().toLowerCase(Locale.ROOT));
-          }
-        })
-        .build();
+    this.pools =
+        Caffeine.newBuilder()
+            .expireAfterAccess(config.idleTimeout())
+            .maximumSize(config.maxPools())
+            .ticker(ticker::read)
+            .executor(Runnable::run)
+            .scheduler(Scheduler.forScheduledExecutorService(scheduler))
+            .removalListener(
+                (String role, PersonPool pool, RemovalCause cause) -> {
+                  if (pool != null) {
+                    pool.retire(cause.name().toLowerCase(Locale.ROOT));
+                  }
+                })
+            .build();
   }
 
   String name() {
@@ -166,8 +174,7 @@ final class Database {
     NO_ANSWER
   }
 
-  record Verification(Verdict verdict, RuntimeException failure) {
-  }
+  record Verification(Verdict verdict, RuntimeException failure) {}
 
   /**
    * Verifies a login: a new physical connection with its password, outside the budget (the
@@ -182,7 +189,9 @@ final class Database {
     if (Names.preparesToNothing(password)) {
       Arrays.fill(password, '\0');
       loginsRefused.increment();
-      log.info("database '{}' refused the login of {}: the password is empty after SASLprep", name(),
+      log.info(
+          "database '{}' refused the login of {}: the password is empty after SASLprep",
+          name(),
           Names.forMessage(login.role));
       return new Verification(Verdict.REFUSED, errors.refusedLogin(login.role, "28P01", null));
     }
@@ -197,18 +206,22 @@ final class Database {
     if (refusal != null) {
       closeQuietly(c);
       loginsRefused.increment();
-      log.debug("database '{}': the login policy refused {}: {}", name(), Names.forMessage(login.role), refusal);
+      log.debug(
+          "database '{}': the login policy refused {}: {}",
+          name(),
+          Names.forMessage(login.role),
+          refusal);
       return new Verification(Verdict.REFUSED, errors.refusedLogin(login.role, "28000", null));
     }
     loginsAccepted.increment();
     log.debug("database '{}' accepted the login of {}", name(), Names.forMessage(login.role));
     PersonPool existing = pools.getIfPresent(login.role);
     if (existing != null && existing.accepts(login) && !existing.isRetired()) {
-      closeQuietly(c);  // a login again with the same password: the pool stays as it is
+      closeQuietly(c); // a login again with the same password: the pool stays as it is
     } else if (c.moveTo(budget)) {
       install(login, c).endLease();
     } else {
-      closeQuietly(c);  // no free budget without reclaim: the pool opens at the first request
+      closeQuietly(c); // no free budget without reclaim: the pool opens at the first request
     }
     return new Verification(Verdict.ACCEPTED, null);
   }
@@ -220,18 +233,26 @@ final class Database {
       // CONNECT is checked only after authentication: the password is right.
       loginsAccepted.increment();
       login.denied(index);
-      log.debug("database '{}' accepted the password of {} but refused CONNECT", name(),
+      log.debug(
+          "database '{}' accepted the password of {} but refused CONNECT",
+          name(),
           Names.forMessage(login.role));
       return new Verification(Verdict.PROVEN, null);
     }
     if (mapped instanceof LoginFailedException) {
       loginsRefused.increment();
-      log.info("database '{}' refused the login of {} (SQLSTATE {})", name(), Names.forMessage(login.role),
+      log.info(
+          "database '{}' refused the login of {} (SQLSTATE {})",
+          name(),
+          Names.forMessage(login.role),
           state.isEmpty() ? "none" : state);
       // 28000 comes before authentication (a pg_hba reject, NOLOGIN): it proves nothing
       // about the password, so another login database may still decide.
-      return new Verification(state.equals("28000") && !(e instanceof PhysicalConnector.IdentityMismatch)
-          ? Verdict.NO_ANSWER : Verdict.REFUSED, mapped);
+      return new Verification(
+          state.equals("28000") && !(e instanceof PhysicalConnector.IdentityMismatch)
+              ? Verdict.NO_ANSWER
+              : Verdict.REFUSED,
+          mapped);
     }
     return new Verification(Verdict.NO_ANSWER, mapped);
   }
@@ -299,11 +320,11 @@ final class Database {
           return shared;
         }
         if (attempt < 3) {
-          continue;  // closed before we could use it; try again
+          continue; // closed before we could use it; try again
         }
       }
       if (theirs != null) {
-        mine = null;  // another password is being tried for this role; do not share
+        mine = null; // another password is being tried for this role; do not share
       }
       try {
         Connection first = openVerified(login.role, login.passwordCopyForOpen());
@@ -345,7 +366,10 @@ final class Database {
       RuntimeException mapped = errors.onLogin(role, e);
       if (mapped instanceof LoginFailedException || mapped instanceof AccessDeniedException) {
         loginsRefused.increment();
-        log.info("database '{}' refused the login of {} (SQLSTATE {})", name(), Names.forMessage(role),
+        log.info(
+            "database '{}' refused the login of {} (SQLSTATE {})",
+            name(),
+            Names.forMessage(role),
             e.getSQLState());
       }
       throw mapped;
@@ -355,7 +379,8 @@ final class Database {
   }
 
   /** Opens a physical connection under the budget (the Opener of every pool). */
-  PhysicalConnection openPhysical(String role, char[] password, boolean further) throws SQLException {
+  PhysicalConnection openPhysical(String role, char[] password, boolean further)
+      throws SQLException {
     if (further) {
       // A further connection for someone who has one already only takes free budget. If
       // it reclaimed, two requests of one person at once would close another person's
@@ -386,13 +411,20 @@ final class Database {
     }
     PersonPool fresh;
     try {
-      fresh = new PersonPool(poolContext, login.role, login.fingerprint, login.passwordCopyForOpen(), first);
+      fresh =
+          new PersonPool(
+              poolContext, login.role, login.fingerprint, login.passwordCopyForOpen(), first);
     } catch (RuntimeException e) {
       closeQuietly(first);
       throw e;
     }
-    PersonPool winner = pools.asMap().compute(login.role, (role, old) ->
-        old != null && old.sameFingerprint(fresh) && old.tryLease(false) ? old : fresh);
+    PersonPool winner =
+        pools
+            .asMap()
+            .compute(
+                login.role,
+                (role, old) ->
+                    old != null && old.sameFingerprint(fresh) && old.tryLease(false) ? old : fresh);
     if (winner != fresh) {
       fresh.retire("a concurrent login of the same person won");
       fresh.endLease();
@@ -405,24 +437,40 @@ final class Database {
         fresh.retire("logged out while it opened");
       }
       winner.endLease();
-      throw new LoginFailedException(name(), "the login of " + Names.forMessage(login.role)
-          + " was logged out while its connection was being opened; log in again", null, null);
+      throw new LoginFailedException(
+          name(),
+          "the login of "
+              + Names.forMessage(login.role)
+              + " was logged out while its connection was being opened; log in again",
+          null,
+          null);
     }
     return winner;
   }
 
   /** Closes the idle connections of the least recently used other person. */
   boolean reclaimIdle(String requester) {
-    Optional<Policy.FixedExpiration<String, PersonPool>> byAccess = pools.policy().expireAfterAccess();
+    Optional<Policy.FixedExpiration<String, PersonPool>> byAccess =
+        pools.policy().expireAfterAccess();
     if (byAccess.isEmpty()) {
       return false;
     }
     // Pick under Caffeine's lock, close outside it: closing waits for the backend to exit.
-    PersonPool victim = byAccess.get().oldest(stream -> stream
-        .map(Policy.CacheEntry::getValue)
-        .filter(p -> !p.role.equals(requester) && !p.isRetired() && p.leases() == 0 && p.idle() > 0)
-        .findFirst()
-        .orElse(null));
+    PersonPool victim =
+        byAccess
+            .get()
+            .oldest(
+                stream ->
+                    stream
+                        .map(Policy.CacheEntry::getValue)
+                        .filter(
+                            p ->
+                                !p.role.equals(requester)
+                                    && !p.isRetired()
+                                    && p.leases() == 0
+                                    && p.idle() > 0)
+                        .findFirst()
+                        .orElse(null));
     if (victim != null && victim.releaseIdle()) {
       reclaimed.increment();
       return true;
@@ -468,12 +516,12 @@ final class Database {
 
     @Override
     public void used(String role) {
-      var unused = pools.getIfPresent(role);  // a read: refreshes its place in the LRU order
+      var unused = pools.getIfPresent(role); // a read: refreshes its place in the LRU order
     }
   }
 
   DatabaseStats stats() {
-    pools.cleanUp();  // expiry due now is applied, so the figures are current
+    pools.cleanUp(); // expiry due now is applied, so the figures are current
     int active = 0;
     int idle = 0;
     int count = 0;
@@ -487,8 +535,19 @@ final class Database {
       idle += p.idle();
       count++;
     }
-    return new DatabaseStats(name(), count, active, idle, budget.size, budget.used(), budget.waiting(),
-        loginsAccepted.sum(), loginsRefused.sum(), throttled.getAsLong(), poolsEvicted.sum(), reclaimed.sum());
+    return new DatabaseStats(
+        name(),
+        count,
+        active,
+        idle,
+        budget.size,
+        budget.used(),
+        budget.waiting(),
+        loginsAccepted.sum(),
+        loginsRefused.sum(),
+        throttled.getAsLong(),
+        poolsEvicted.sum(),
+        reclaimed.sum());
   }
 
   /** Shutdown: every pool closes now, connections in use included. */
@@ -529,11 +588,19 @@ final class Database {
         }
         throw new IllegalStateException(e.getCause());
       } catch (TimeoutException e) {
-        throw new DatabaseUnavailableException(db.name(), "a concurrent login of "
-            + Names.forMessage(role) + " on database '" + db.name() + "' did not finish in time", null, e);
+        throw new DatabaseUnavailableException(
+            db.name(),
+            "a concurrent login of "
+                + Names.forMessage(role)
+                + " on database '"
+                + db.name()
+                + "' did not finish in time",
+            null,
+            e);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        throw new DatabaseUnavailableException(db.name(), "interrupted while waiting for a login", null, e);
+        throw new DatabaseUnavailableException(
+            db.name(), "interrupted while waiting for a login", null, e);
       }
     }
   }

@@ -33,7 +33,12 @@ final class DefaultLogin implements Login {
   private final Ticker ticker;
   private volatile boolean loggedOut;
 
-  DefaultLogin(DefaultUserbound owner, String role, char[] password, byte[] fingerprint, int databases,
+  DefaultLogin(
+      DefaultUserbound owner,
+      String role,
+      char[] password,
+      byte[] fingerprint,
+      int databases,
       Ticker ticker) {
     this.owner = owner;
     this.ticker = ticker;
@@ -54,7 +59,7 @@ final class DefaultLogin implements Login {
     return loggedOut;
   }
 
-  /** Returns a fresh copy of the password for a pool to keep; the caller wipes it. */
+  /** {@return a fresh copy of the password for a pool to keep; the caller wipes it} */
   char[] passwordCopyForOpen() {
     return password.clone();
   }

@@ -48,7 +48,8 @@ public final class DefaultUserbound implements Userbound {
   private final Map<String, Database> databases = new LinkedHashMap<>();
   private final List<Database> loginDatabases = new ArrayList<>();
   private final LoginGuard guard;
-  private final ThreadLocal<ThreadBinding.Slot> bound = ThreadLocal.withInitial(ThreadBinding.Slot::new);
+  private final ThreadLocal<ThreadBinding.Slot> bound =
+      ThreadLocal.withInitial(ThreadBinding.Slot::new);
   private final Map<String, DataSource> dataSources = new LinkedHashMap<>();
   private final Fingerprints fingerprints = new Fingerprints();
   private final ScheduledThreadPoolExecutor scheduler;
@@ -63,16 +64,24 @@ public final class DefaultUserbound implements Userbound {
   public DefaultUserbound(UserboundConfig config) {
     this.config = Objects.requireNonNull(config, "config");
     int id = INSTANCES.incrementAndGet();
-    this.scheduler = new ScheduledThreadPoolExecutor(1, daemonThreads("userbound-" + id + "-housekeeper"));
+    this.scheduler =
+        new ScheduledThreadPoolExecutor(1, daemonThreads("userbound-" + id + "-housekeeper"));
     scheduler.setRemoveOnCancelPolicy(true);
     scheduler.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
-    this.closer = new ThreadPoolExecutor(2, 2, 10, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
-        daemonThreads("userbound-" + id + "-closer"));
+    this.closer =
+        new ThreadPoolExecutor(
+            2,
+            2,
+            10,
+            TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(),
+            daemonThreads("userbound-" + id + "-closer"));
     closer.allowCoreThreadTimeOut(true);
     ThreadFactory hikariThreads = daemonThreads("userbound-" + id + "-pool");
     for (DatabaseConfig db : config.databases()) {
-      databases.put(db.name(), new Database(db, databases.size(), config.ticker(), scheduler, closer,
-          hikariThreads));
+      databases.put(
+          db.name(),
+          new Database(db, databases.size(), config.ticker(), scheduler, closer, hikariThreads));
       dataSources.put(db.name(), new BoundDataSource(this, db.name()));
     }
     for (String name : config.loginDatabases()) {
@@ -80,7 +89,9 @@ public final class DefaultUserbound implements Userbound {
     }
     this.guard = new LoginGuard(config.loginThrottling(), config.ticker()::read);
     loginDatabases.get(0).reportThrottled(guard.throttled::sum);
-    log.info("Userbound started with databases {} (logins verified on {})", databases.keySet(),
+    log.info(
+        "Userbound started with databases {} (logins verified on {})",
+        databases.keySet(),
         config.loginDatabases());
   }
 
@@ -96,8 +107,14 @@ public final class DefaultUserbound implements Userbound {
     }
     guard.admit(role, client);
     boolean failed = true;
-    DefaultLogin login = new DefaultLogin(this, role, password, fingerprints.of(role, password), databases.size(),
-        config.ticker());
+    DefaultLogin login =
+        new DefaultLogin(
+            this,
+            role,
+            password,
+            fingerprints.of(role, password),
+            databases.size(),
+            config.ticker());
     try {
       RuntimeException unanswered = null;
       for (Database db : loginDatabases) {
@@ -126,7 +143,7 @@ public final class DefaultUserbound implements Userbound {
   @Override
   public void logout(Login login) {
     DefaultLogin l = own(login);
-    l.logOut();  // first: a pool that is being opened for it sees this and closes itself
+    l.logOut(); // first: a pool that is being opened for it sees this and closes itself
     for (Database db : databases.values()) {
       db.evict(l.role);
     }
@@ -156,9 +173,11 @@ public final class DefaultUserbound implements Userbound {
   public Connection connection(String database) {
     DefaultLogin login = bound.get().current();
     if (login == null) {
-      throw new NotBoundException("no login is bound to this thread, so there is no connection to give for database '"
-          + database + "'. Bind one with Userbound.bind(login) (in a web application: is this request going"
-          + " through the Userbound filter, and is the person logged in?)");
+      throw new NotBoundException(
+          "no login is bound to this thread, so there is no connection to give for database '"
+              + database
+              + "'. Bind one with Userbound.bind(login) (in a web application: is this request"
+              + " going through the Userbound filter, and is the person logged in?)");
     }
     return connect(login, database);
   }
@@ -171,8 +190,11 @@ public final class DefaultUserbound implements Userbound {
   private Connection connect(DefaultLogin login, String database) {
     Database db = database(database);
     if (login.isLoggedOut()) {
-      throw new LoginFailedException(database, "the login of " + Names.forMessage(login.role)
-          + " was logged out; log in again", null, null);
+      throw new LoginFailedException(
+          database,
+          "the login of " + Names.forMessage(login.role) + " was logged out; log in again",
+          null,
+          null);
     }
     checkOpen();
     return db.connection(login);
@@ -229,8 +251,8 @@ public final class DefaultUserbound implements Userbound {
   private Database database(String name) {
     Database db = databases.get(name);
     if (db == null) {
-      throw new UnknownDatabaseException("no database named '" + name + "' is configured; declared: "
-          + databases.keySet());
+      throw new UnknownDatabaseException(
+          "no database named '" + name + "' is configured; declared: " + databases.keySet());
     }
     return db;
   }
@@ -240,7 +262,8 @@ public final class DefaultUserbound implements Userbound {
     if (login instanceof DefaultLogin l && l.owner == this) {
       return l;
     }
-    throw new IllegalArgumentException("this login was not made by this Userbound instance: " + login);
+    throw new IllegalArgumentException(
+        "this login was not made by this Userbound instance: " + login);
   }
 
   private void checkOpen() {

@@ -25,8 +25,8 @@ final class ErrorMapper {
 
   RuntimeException onLogin(String role, SQLException e) {
     if (e instanceof PhysicalConnector.IdentityMismatch) {
-      return new LoginFailedException(db.name(), "database '" + db.name() + "': " + e.getMessage(),
-          e.getSQLState(), e);
+      return new LoginFailedException(
+          db.name(), "database '" + db.name() + "': " + e.getMessage(), e.getSQLState(), e);
     }
     if (isUnpreparablePassword(e)) {
       // pgjdbc could not SASLprep the password (say, only characters that SASLprep maps
@@ -38,19 +38,35 @@ final class ErrorMapper {
 
   private static boolean isUnpreparablePassword(SQLException e) {
     String m = e.getMessage();
-    return "08004".equals(e.getSQLState()) && m != null && m.startsWith("Invalid SCRAM client initialization");
+    return "08004".equals(e.getSQLState())
+        && m != null
+        && m.startsWith("Invalid SCRAM client initialization");
   }
 
   /** The one message for every refused login, so that it tells nothing about why. */
   LoginFailedException refusedLogin(String role, String state, Throwable cause) {
-    return new LoginFailedException(db.name(), "database '" + db.name() + "' refused the login of "
-        + Names.forMessage(role) + " (wrong password, unknown role, or a role that may not log in)", state, cause);
+    return new LoginFailedException(
+        db.name(),
+        "database '"
+            + db.name()
+            + "' refused the login of "
+            + Names.forMessage(role)
+            + " (wrong password, unknown role, or a role that may not log in)",
+        state,
+        cause);
   }
 
   /** A database that proved the password but refused CONNECT, remembered for a while. */
   AccessDeniedException noConnect(String role) {
-    return new AccessDeniedException(db.name(), "role " + Names.forMessage(role) + " may not connect to database '"
-        + db.name() + "' (permission denied, SQLSTATE 42501)", "42501", null);
+    return new AccessDeniedException(
+        db.name(),
+        "role "
+            + Names.forMessage(role)
+            + " may not connect to database '"
+            + db.name()
+            + "' (permission denied, SQLSTATE 42501)",
+        "42501",
+        null);
   }
 
   /** Whether a borrow failed for lack of budget (not because of the database). */
@@ -75,9 +91,17 @@ final class ErrorMapper {
       if (db.budget.used() >= db.budget.size) {
         return budgetSpent(e);
       }
-      return new DatabaseUnavailableException(db.name(), "no connection to database '" + db.name() + "' for "
-          + Names.forMessage(role) + " within " + db.config.connectionTimeout().toMillis() + " ms",
-          e.getSQLState(), e);
+      return new DatabaseUnavailableException(
+          db.name(),
+          "no connection to database '"
+              + db.name()
+              + "' for "
+              + Names.forMessage(role)
+              + " within "
+              + db.config.connectionTimeout().toMillis()
+              + " ms",
+          e.getSQLState(),
+          e);
     }
     return map(role, e, e);
   }
@@ -90,25 +114,67 @@ final class ErrorMapper {
     }
     return switch (state) {
       case "28P01", "28000" -> refusedLogin(role, state, original);
-      case "42501" -> new AccessDeniedException(db.name(), "role " + who + " may not connect to database '"
-          + db.name() + "' (permission denied, SQLSTATE 42501)", state, original);
-      case "3D000" -> new DatabaseUnavailableException(db.name(), "database '" + db.name()
-          + "' does not exist on the server (check its JDBC URL)", state, original);
-      case "53300" -> new DatabaseUnavailableException(db.name(), "the server of database '" + db.name()
-          + "' has no free connection slots (max_connections); keep the budgets of all its databases below it",
-          state, original);
-      default -> new DatabaseUnavailableException(db.name(), "database '" + db.name() + "' is not available for "
-          + who + " (SQLSTATE " + (state.isEmpty() ? "none" : state) + ")", s.getSQLState(), original);
+      case "42501" ->
+          new AccessDeniedException(
+              db.name(),
+              "role "
+                  + who
+                  + " may not connect to database '"
+                  + db.name()
+                  + "' (permission denied, SQLSTATE 42501)",
+              state,
+              original);
+      case "3D000" ->
+          new DatabaseUnavailableException(
+              db.name(),
+              "database '" + db.name() + "' does not exist on the server (check its JDBC URL)",
+              state,
+              original);
+      case "53300" ->
+          new DatabaseUnavailableException(
+              db.name(),
+              "the server of database '"
+                  + db.name()
+                  + "' has no free connection slots (max_connections); keep the budgets of all its"
+                  + " databases below it",
+              state,
+              original);
+      default ->
+          new DatabaseUnavailableException(
+              db.name(),
+              "database '"
+                  + db.name()
+                  + "' is not available for "
+                  + who
+                  + " (SQLSTATE "
+                  + (state.isEmpty() ? "none" : state)
+                  + ")",
+              s.getSQLState(),
+              original);
     };
   }
 
   BudgetExhaustedException budgetSpent(Throwable cause) {
     DatabaseStats s = db.stats();
-    return new BudgetExhaustedException(db.name(), "connection budget of database '" + db.name()
-        + "' is spent: budget " + s.budget() + ", in use " + s.budgetUsed() + " (active " + s.activeConnections()
-        + ", idle " + s.idleConnections() + "), waiting " + s.waiting() + "; no connection came free within "
-        + db.config.connectionTimeout().toMillis() + " ms. Raise the budget (below the server's max_connections),"
-        + " shorten requests, or lower maxConnectionsPerPerson", cause);
+    return new BudgetExhaustedException(
+        db.name(),
+        "connection budget of database '"
+            + db.name()
+            + "' is spent: budget "
+            + s.budget()
+            + ", in use "
+            + s.budgetUsed()
+            + " (active "
+            + s.activeConnections()
+            + ", idle "
+            + s.idleConnections()
+            + "), waiting "
+            + s.waiting()
+            + "; no connection came free within "
+            + db.config.connectionTimeout().toMillis()
+            + " ms. Raise the budget (below the server's max_connections),"
+            + " shorten requests, or lower maxConnectionsPerPerson",
+        cause);
   }
 
   /** The same failure again, for a thread that waited on another thread's login. */
@@ -128,6 +194,7 @@ final class ErrorMapper {
     if (e instanceof UserboundException) {
       return e;
     }
-    return new DatabaseUnavailableException(db.name(), "login on database '" + db.name() + "' failed", null, e);
+    return new DatabaseUnavailableException(
+        db.name(), "login on database '" + db.name() + "' failed", null, e);
   }
 }

@@ -102,7 +102,8 @@ public final class ExitAwareSocketFactory extends SocketFactory {
   }
 
   @Override
-  public Socket createSocket(String host, int port, InetAddress localHost, int localPort) throws IOException {
+  public Socket createSocket(String host, int port, InetAddress localHost, int localPort)
+      throws IOException {
     Socket s = createSocket();
     s.bind(new InetSocketAddress(localHost, localPort));
     s.connect(new InetSocketAddress(host, port));

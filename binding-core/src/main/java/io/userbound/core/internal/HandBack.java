@@ -34,8 +34,9 @@ import java.util.concurrent.Executor;
  */
 final class HandBack {
 
-  static final String RESET_SQL = "CLOSE ALL; SET SESSION AUTHORIZATION DEFAULT; RESET ALL; UNLISTEN *; "
-      + "SELECT pg_advisory_unlock_all(); DISCARD PLANS; DISCARD TEMP; DISCARD SEQUENCES";
+  static final String RESET_SQL =
+      "CLOSE ALL; SET SESSION AUTHORIZATION DEFAULT; RESET ALL; UNLISTEN *; "
+          + "SELECT pg_advisory_unlock_all(); DISCARD PLANS; DISCARD TEMP; DISCARD SEQUENCES";
 
   private static final Executor DIRECT = Runnable::run;
 
@@ -59,7 +60,7 @@ final class HandBack {
    */
   boolean run(Connection hikari, PhysicalConnection known, int flags) throws SQLException {
     if (flags == 0 && mode != SessionReset.DISCARD_ALL) {
-      return true;  // the request did nothing on it: nothing to reset, nothing to check
+      return true; // the request did nothing on it: nothing to reset, nothing to check
     }
     PhysicalConnection p = known != null ? known : hikari.unwrap(PhysicalConnection.class);
     if ((flags & PooledConnection.TAINTED) != 0 || p.isBroken()) {
@@ -84,15 +85,17 @@ final class HandBack {
       p.afterReset();
       return true;
     }
-    boolean session = (flags & PooledConnection.SESSION) != 0
-        || ((flags & PooledConnection.USED) != 0 && p.parametersChanged());
+    boolean session =
+        (flags & PooledConnection.SESSION) != 0
+            || ((flags & PooledConnection.USED) != 0 && p.parametersChanged());
     if (!open && !session) {
       arm(hikari, flags);
       return true;
     }
     armNow(hikari);
     if (!open) {
-      autoCommit(hikari);  // or pgjdbc would send BEGIN ahead of the reset, and HikariCP roll it back
+      autoCommit(
+          hikari); // or pgjdbc would send BEGIN ahead of the reset, and HikariCP roll it back
     }
     p.execute(!session ? "ROLLBACK" : open ? "ROLLBACK; " + RESET_SQL : RESET_SQL);
     if (session) {
@@ -115,7 +118,7 @@ final class HandBack {
   /** Idle and in auto-commit, so that what runs next runs outside a transaction. */
   private static void autoCommit(Connection hikari) throws SQLException {
     if (!hikari.getAutoCommit()) {
-      hikari.setAutoCommit(true);  // idle: pgjdbc makes no round trip for this
+      hikari.setAutoCommit(true); // idle: pgjdbc makes no round trip for this
     }
   }
 }

@@ -54,16 +54,21 @@ final class LoginGuard {
    */
   void admit(String role, String client) {
     long now = ticker.read();
-    long wait = Math.max(waitNanos(roles.getIfPresent(role), now), waitNanos(clientRecord(client), now));
+    long wait =
+        Math.max(waitNanos(roles.getIfPresent(role), now), waitNanos(clientRecord(client), now));
     if (wait > 0) {
       throttled.increment();
-      throw new LoginThrottledException("too many failed logins recently for this role or from this client;"
-          + " try again later", retryAfter(wait));
+      throw new LoginThrottledException(
+          "too many failed logins recently for this role or from this client;" + " try again later",
+          retryAfter(wait));
     }
     if (!inFlight.tryAcquire()) {
       throttled.increment();
-      throw new LoginThrottledException("too many logins are being verified at once ("
-          + settings.maxConcurrentLogins() + "); try again in a moment", Duration.ofSeconds(1));
+      throw new LoginThrottledException(
+          "too many logins are being verified at once ("
+              + settings.maxConcurrentLogins()
+              + "); try again in a moment",
+          Duration.ofSeconds(1));
     }
   }
 
@@ -72,12 +77,22 @@ final class LoginGuard {
     inFlight.release();
     long now = ticker.read();
     if (failed) {
-      roles.asMap().compute(role, (k, f) -> (f == null ? new Failures() : f).fail(now,
-          settings.failuresPerRole(), settings.maxBackoffPerRole()));
+      roles
+          .asMap()
+          .compute(
+              role,
+              (k, f) ->
+                  (f == null ? new Failures() : f)
+                      .fail(now, settings.failuresPerRole(), settings.maxBackoffPerRole()));
       String key = clientKey(client);
       if (key != null) {
-        clients.asMap().compute(key, (k, f) -> (f == null ? new Failures() : f).fail(now,
-            settings.failuresPerClient(), settings.maxBackoffPerClient()));
+        clients
+            .asMap()
+            .compute(
+                key,
+                (k, f) ->
+                    (f == null ? new Failures() : f)
+                        .fail(now, settings.failuresPerClient(), settings.maxBackoffPerClient()));
       }
     } else {
       roles.invalidate(role);
@@ -92,8 +107,13 @@ final class LoginGuard {
     String key = clientKey(client);
     if (key != null) {
       long now = ticker.read();
-      clients.asMap().compute(key, (k, f) -> (f == null ? new Failures() : f).fail(now,
-          settings.failuresPerClient(), settings.maxBackoffPerClient()));
+      clients
+          .asMap()
+          .compute(
+              key,
+              (k, f) ->
+                  (f == null ? new Failures() : f)
+                      .fail(now, settings.failuresPerClient(), settings.maxBackoffPerClient()));
     }
   }
 
@@ -102,8 +122,8 @@ final class LoginGuard {
     long wait = waitNanos(clientRecord(client), ticker.read());
     if (wait > 0) {
       throttled.increment();
-      throw new LoginThrottledException("too many failed logins recently from this client; try again later",
-          retryAfter(wait));
+      throw new LoginThrottledException(
+          "too many failed logins recently from this client; try again later", retryAfter(wait));
     }
   }
 
@@ -141,7 +161,7 @@ final class LoginGuard {
 
     Failures fail(long now, int free, Duration max) {
       if (blocked && blockedUntil - now > 0) {
-        return this;  // an attempt that overlapped the back-off: not counted, not extending it
+        return this; // an attempt that overlapped the back-off: not counted, not extending it
       }
       count++;
       if (count >= free) {
@@ -156,6 +176,7 @@ final class LoginGuard {
 
   /** The wait, rounded up to whole seconds (what a Retry-After header carries). */
   private static Duration retryAfter(long waitNanos) {
-    return Duration.ofSeconds(TimeUnit.NANOSECONDS.toSeconds(waitNanos + TimeUnit.SECONDS.toNanos(1) - 1));
+    return Duration.ofSeconds(
+        TimeUnit.NANOSECONDS.toSeconds(waitNanos + TimeUnit.SECONDS.toNanos(1) - 1));
   }
 }

@@ -20,8 +20,7 @@ final class Names {
   static final int MAX_ROLE_BYTES = 63;
   static final int MAX_PASSWORD_CHARS = 4096;
 
-  private Names() {
-  }
+  private Names() {}
 
   static void checkLogin(String role, char[] password) {
     if (role == null || role.isEmpty()) {
@@ -61,8 +60,15 @@ final class Names {
    */
   static boolean preparesToNothing(char[] password) {
     for (char c : password) {
-      boolean mappedToNothing = c == '\u00AD' || c == '\u034F' || c == '\u1806' || (c >= '\u180B' && c <= '\u180D')
-          || (c >= '\u200B' && c <= '\u200D') || c == '\u2060' || (c >= '\uFE00' && c <= '\uFE0F') || c == '\uFEFF';
+      boolean mappedToNothing =
+          c == '\u00AD'
+              || c == '\u034F'
+              || c == '\u1806'
+              || (c >= '\u180B' && c <= '\u180D')
+              || (c >= '\u200B' && c <= '\u200D')
+              || c == '\u2060'
+              || (c >= '\uFE00' && c <= '\uFE0F')
+              || c == '\uFEFF';
       if (!mappedToNothing) {
         return false;
       }
@@ -76,14 +82,17 @@ final class Names {
 
   /** UTF-8 length, or -1 if the text has unpaired surrogates. */
   private static int utf8Length(CharBuffer text) {
-    CharsetEncoder encoder = StandardCharsets.UTF_8.newEncoder()
-        .onMalformedInput(CodingErrorAction.REPORT)
-        .onUnmappableCharacter(CodingErrorAction.REPORT);
+    CharsetEncoder encoder =
+        StandardCharsets.UTF_8
+            .newEncoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT);
     try {
       var bytes = encoder.encode(text);
       int n = bytes.remaining();
       if (bytes.hasArray()) {
-        Arrays.fill(bytes.array(), bytes.arrayOffset(), bytes.arrayOffset() + bytes.capacity(), (byte) 0);
+        Arrays.fill(
+            bytes.array(), bytes.arrayOffset(), bytes.arrayOffset() + bytes.capacity(), (byte) 0);
       }
       return n;
     } catch (CharacterCodingException e) {

@@ -4,7 +4,7 @@ package io.userbound.core.internal;
 interface Permit {
 
   /** A connection counted nowhere: a login being verified, under LoginGuard's own cap. */
-  Permit NONE = () -> { };
+  Permit NONE = () -> {};
 
   void release();
 }

@@ -26,9 +26,14 @@ final class PersonPool implements Lender {
   private static final AtomicInteger SEQUENCE = new AtomicInteger();
 
   /** What every pool of one database shares. */
-  record Context(DatabaseConfig config, HandBack handBack, Ticker ticker, PoolEvents events, Opener opener,
-      ScheduledExecutorService scheduler, ThreadFactory threads) {
-  }
+  record Context(
+      DatabaseConfig config,
+      HandBack handBack,
+      Ticker ticker,
+      PoolEvents events,
+      Opener opener,
+      ScheduledExecutorService scheduler,
+      ThreadFactory threads) {}
 
   final String role;
   private final Context context;
@@ -47,8 +52,14 @@ final class PersonPool implements Lender {
     this.role = role;
     this.fingerprint = fingerprint;
     DatabaseConfig config = context.config();
-    this.source = new BudgetedDataSource(context.opener(), role, password, first, this::hasConnections,
-        config.connectionTimeout());
+    this.source =
+        new BudgetedDataSource(
+            context.opener(),
+            role,
+            password,
+            first,
+            this::hasConnections,
+            config.connectionTimeout());
     this.failFastNanos = Math.min(1_000_000_000L, config.connectionTimeout().toNanos() / 2);
     // Idle expiry and the LRU order of reclaim need access times, but recording one on
     // every borrow costs a Caffeine read; a few per idle timeout are plenty.
@@ -56,15 +67,23 @@ final class PersonPool implements Lender {
     this.touchedAt = context.ticker().read();
 
     HikariConfig hc = new HikariConfig();
-    hc.setPoolName("userbound-" + config.name() + "-" + Names.forPoolName(role) + "-" + SEQUENCE.incrementAndGet());
+    hc.setPoolName(
+        "userbound-"
+            + config.name()
+            + "-"
+            + Names.forPoolName(role)
+            + "-"
+            + SEQUENCE.incrementAndGet());
     hc.setDataSource(source);
     hc.setMaximumPoolSize(config.maxConnectionsPerPerson());
     hc.setMinimumIdle(0);
     hc.setConnectionTimeout(config.connectionTimeout().toMillis());
     hc.setValidationTimeout(Math.min(5_000, config.connectionTimeout().toMillis()));
     hc.setMaxLifetime(config.maxLifetime().toMillis());
-    hc.setIdleTimeout(Math.max(10_000, Math.min(config.idleTimeout().toMillis(),
-        config.maxLifetime().toMillis() - 1_000)));
+    hc.setIdleTimeout(
+        Math.max(
+            10_000,
+            Math.min(config.idleTimeout().toMillis(), config.maxLifetime().toMillis() - 1_000)));
     hc.setKeepaliveTime(0);
     // Do not connect while building the pool: the caller already opened (and so verified)
     // the first connection, which waits in the data source's hand-off.
@@ -206,7 +225,7 @@ final class PersonPool implements Lender {
   /** Closes this pool's idle connections to make room under the budget: the reclaim. */
   boolean releaseIdle() {
     if (!state.isIdle()) {
-      return false;  // retired, closing or leased
+      return false; // retired, closing or leased
     }
     if (source.dropHandoff()) {
       return true;
@@ -240,6 +259,12 @@ final class PersonPool implements Lender {
 
   @Override
   public String toString() {
-    return "PersonPool[" + context.config().name() + ", role=" + Names.forMessage(role) + ", " + state + "]";
+    return "PersonPool["
+        + context.config().name()
+        + ", role="
+        + Names.forMessage(role)
+        + ", "
+        + state
+        + "]";
   }
 }

@@ -1,5 +1,6 @@
 package io.userbound.core.internal;
 
+import io.userbound.core.LoginPolicy;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -9,7 +10,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
-import io.userbound.core.LoginPolicy;
 import org.postgresql.core.BaseConnection;
 import org.postgresql.core.TransactionState;
 
@@ -40,8 +40,13 @@ final class PhysicalConnection extends ForwardingConnection {
   /** When a borrow last used it (System.nanoTime); written and read by borrowing threads. */
   long lastUsed = System.nanoTime();
 
-  PhysicalConnection(Connection delegate, Permit permit, ExitAwareSocketFactory.Peek socket, LoginPolicy.Role role,
-      int isolation) throws SQLException {
+  PhysicalConnection(
+      Connection delegate,
+      Permit permit,
+      ExitAwareSocketFactory.Peek socket,
+      LoginPolicy.Role role,
+      int isolation)
+      throws SQLException {
     super(delegate);
     this.permit = permit;
     this.pg = delegate.unwrap(BaseConnection.class);
@@ -143,7 +148,7 @@ final class PhysicalConnection extends ForwardingConnection {
         return true;
       }
       if (pending < 0) {
-        return false;  // the server closed its side: the backend is gone
+        return false; // the server closed its side: the backend is gone
       }
     } catch (IOException e) {
       return false;

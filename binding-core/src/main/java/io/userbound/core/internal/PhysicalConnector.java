@@ -24,12 +24,13 @@ import org.postgresql.Driver;
  */
 final class PhysicalConnector {
 
-  private static final String IDENTITY = "select session_user, current_user,"
-      + " current_setting('transaction_isolation'), r.rolsuper, r.rolbypassrls, r.rolreplication,"
-      + " array(with recursive m(id) as (select roleid from pg_catalog.pg_auth_members where member = r.oid"
-      + " union select a.roleid from pg_catalog.pg_auth_members a join m on a.member = m.id)"
-      + " select g.rolname from pg_catalog.pg_roles g join m on g.oid = m.id)"
-      + " from pg_catalog.pg_roles r where r.rolname = session_user";
+  private static final String IDENTITY =
+      "select session_user, current_user, current_setting('transaction_isolation'), r.rolsuper,"
+          + " r.rolbypassrls, r.rolreplication, array(with recursive m(id) as (select roleid from"
+          + " pg_catalog.pg_auth_members where member = r.oid union select a.roleid from"
+          + " pg_catalog.pg_auth_members a join m on a.member = m.id) select g.rolname from"
+          + " pg_catalog.pg_roles g join m on g.oid = m.id) from pg_catalog.pg_roles r where"
+          + " r.rolname = session_user";
 
   /** The connection runs as another role than the one that logged in. */
   static final class IdentityMismatch extends SQLException {
@@ -89,7 +90,8 @@ final class PhysicalConnector {
       socket = token == null ? null : ExitAwareSocketFactory.take(token);
     }
     if (c == null) {
-      throw new SQLException("pgjdbc does not accept the URL " + DatabaseConfig.maskUrl(url), "08001");
+      throw new SQLException(
+          "pgjdbc does not accept the URL " + DatabaseConfig.maskUrl(url), "08001");
     }
     try {
       Identity id = identity(c, role);
@@ -100,26 +102,34 @@ final class PhysicalConnector {
     }
   }
 
-  private record Identity(LoginPolicy.Role role, int isolation) {
-  }
+  private record Identity(LoginPolicy.Role role, int isolation) {}
 
   private static Identity identity(Connection c, String role) throws SQLException {
-    try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(IDENTITY)) {
+    try (Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery(IDENTITY)) {
       if (!rs.next()) {
-        throw new IdentityMismatch("the session user of a new connection is not a role on the server");
+        throw new IdentityMismatch(
+            "the session user of a new connection is not a role on the server");
       }
       String session = rs.getString(1);
       String current = rs.getString(2);
       if (!role.equals(session) || !role.equals(current)) {
-        throw new IdentityMismatch("a new connection that logged in as " + Names.forMessage(role)
-            + " runs as session_user " + Names.forMessage(session) + ", current_user " + Names.forMessage(current)
-            + ": check ALTER ROLE ... SET role on the server, or the user mapping of a proxy in between");
+        throw new IdentityMismatch(
+            "a new connection that logged in as "
+                + Names.forMessage(role)
+                + " runs as session_user "
+                + Names.forMessage(session)
+                + ", current_user "
+                + Names.forMessage(current)
+                + ": check ALTER ROLE ... SET role on the server, or the user mapping of a proxy in"
+                + " between");
       }
       Array groups = rs.getArray(7);
       Set<String> memberOf = Set.of((String[]) groups.getArray());
       groups.free();
-      LoginPolicy.Role info = new LoginPolicy.Role(session, rs.getBoolean(4), rs.getBoolean(5), rs.getBoolean(6),
-          memberOf);
+      LoginPolicy.Role info =
+          new LoginPolicy.Role(
+              session, rs.getBoolean(4), rs.getBoolean(5), rs.getBoolean(6), memberOf);
       return new Identity(info, isolation(rs.getString(3)));
     }
   }

@@ -77,7 +77,9 @@ final class PoolState {
     if ((s & LEASES) == LEASES) {
       throw new IllegalStateException("a lease was ended twice");
     }
-    return s == RETIRED && state.compareAndSet(RETIRED, RETIRED | CLOSING) ? Change.CLOSE : Change.NONE;
+    return s == RETIRED && state.compareAndSet(RETIRED, RETIRED | CLOSING)
+        ? Change.CLOSE
+        : Change.NONE;
   }
 
   /** Retires: no new lease unless asked evenIfRetired. NONE, RETIRED or RETIRED_AND_CLOSE. */
@@ -89,7 +91,9 @@ final class PoolState {
         return Change.NONE;
       }
     } while (!state.compareAndSet(s, s | RETIRED));
-    return s == 0 && state.compareAndSet(RETIRED, RETIRED | CLOSING) ? Change.RETIRED_AND_CLOSE : Change.RETIRED;
+    return s == 0 && state.compareAndSet(RETIRED, RETIRED | CLOSING)
+        ? Change.RETIRED_AND_CLOSE
+        : Change.RETIRED;
   }
 
   /**
@@ -123,7 +127,8 @@ final class PoolState {
   @Override
   public String toString() {
     int s = state.get();
-    return (s & CLOSING) != 0 ? "closing" : (s & RETIRED) != 0 ? "retired, " + leases() + " lease(s)"
-        : leases() + " lease(s)";
+    return (s & CLOSING) != 0
+        ? "closing"
+        : (s & RETIRED) != 0 ? "retired, " + leases() + " lease(s)" : leases() + " lease(s)";
   }
 }

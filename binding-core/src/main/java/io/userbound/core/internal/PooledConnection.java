@@ -48,8 +48,9 @@ import org.slf4j.LoggerFactory;
  * Before the first use of a borrow, a physical connection that sat idle is checked
  * locally (PhysicalConnection.looksAlive, no round trip unless the server sent something
  * unasked; after a short idle only for bytes that arrived, one system call, after a
- * longer one also for an end of stream); one that died (terminated backend, server restart) is evicted and replaced
- * before the request has done anything on it, so the request never sees it.
+ * longer one also for an end of stream); one that died (terminated backend, server
+ * restart) is evicted and replaced before the request has done anything on it, so the
+ * request never sees it.
  *
  * After close (or after Userbound itself was closed) every method throws a typed
  * SQLException (SQLSTATE 08003). Not thread-safe, like any JDBC connection, except that
@@ -102,16 +103,18 @@ final class PooledConnection implements Connection {
     }
     Connection h = hikari;
     if (h == null) {
-      throw new SQLNonTransientConnectionException("no connection: replacing a dead one failed; borrow again",
-          "08006");
+      throw new SQLNonTransientConnectionException(
+          "no connection: replacing a dead one failed; borrow again", "08006");
     }
     return h;
   }
 
   private SQLException handedBack() {
-    return new SQLNonTransientConnectionException(pool.isShutDown() && closed == 0
-        ? "this connection was closed because Userbound was closed"
-        : "this connection was handed back (closed); borrow a new one", "08003");
+    return new SQLNonTransientConnectionException(
+        pool.isShutDown() && closed == 0
+            ? "this connection was closed because Userbound was closed"
+            : "this connection was handed back (closed); borrow a new one",
+        "08003");
   }
 
   /** Whether views made from this borrow still work. */
@@ -124,8 +127,10 @@ final class PooledConnection implements Connection {
     long now = System.nanoTime();
     pool.touch();
     PhysicalConnection p = physical();
-    for (int attempt = 0; now - p.lastUsed >= CHECK_AFTER_IDLE_NANOS
-        && !p.looksAlive(now - p.lastUsed >= THOROUGH_AFTER_IDLE_NANOS); attempt++) {
+    for (int attempt = 0;
+        now - p.lastUsed >= CHECK_AFTER_IDLE_NANOS
+            && !p.looksAlive(now - p.lastUsed >= THOROUGH_AFTER_IDLE_NANOS);
+        attempt++) {
       // It died while idle (terminated, server restarted): nothing has run on it yet, so
       // take another from the pool; the request never sees this one.
       log.debug("{}: an idle connection was found dead before use; replacing it", pool);
@@ -181,7 +186,7 @@ final class PooledConnection implements Connection {
     Connection h = hikari;
     try {
       if (h == null) {
-        return;  // a replacement could not be had; nothing is held
+        return; // a replacement could not be had; nothing is held
       }
       if (pool.isShutDown() || !handBack.run(h, physical, flags)) {
         pool.evict(h);
@@ -189,7 +194,10 @@ final class PooledConnection implements Connection {
       }
       h.close();
     } catch (SQLException | RuntimeException e) {
-      log.debug("{}: hand-back failed, the connection is closed instead of reused: {}", pool, e.toString());
+      log.debug(
+          "{}: hand-back failed, the connection is closed instead of reused: {}",
+          pool,
+          e.toString());
       pool.evict(h);
     } finally {
       pool.endLease();
@@ -396,7 +404,7 @@ final class PooledConnection implements Connection {
   @Override
   public void setSchema(String a) throws SQLException {
     c().setSchema(a);
-    flags |= USED | SESSION;  // SET search_path on the server; HikariCP does not reset it
+    flags |= USED | SESSION; // SET search_path on the server; HikariCP does not reset it
   }
 
   @Override
@@ -408,7 +416,7 @@ final class PooledConnection implements Connection {
     } catch (SQLException e) {
       throw new SQLClientInfoException(e.getMessage(), e.getSQLState(), Map.of(), e);
     }
-    flags |= USED | SESSION;  // pgjdbc sends SET application_name
+    flags |= USED | SESSION; // pgjdbc sends SET application_name
   }
 
   @Override

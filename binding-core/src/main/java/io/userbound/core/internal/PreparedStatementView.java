@@ -32,7 +32,7 @@ class PreparedStatementView extends StatementView implements PreparedStatement {
     this.ps = ps;
   }
 
-@Override
+  @Override
   public void addBatch() throws SQLException {
     ps.addBatch();
   }
@@ -322,5 +322,4 @@ class PreparedStatementView extends StatementView implements PreparedStatement {
   public void setUnicodeStream(int a, InputStream b, int c) throws SQLException {
     ps.setUnicodeStream(a, b, c);
   }
-
 }

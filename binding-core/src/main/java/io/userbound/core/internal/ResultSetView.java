@@ -55,7 +55,7 @@ final class ResultSetView implements ResultSet {
     return "ResultSetView[" + owner + "]";
   }
 
-@Override
+  @Override
   public boolean absolute(int a) throws SQLException {
     return rs.absolute(a);
   }
@@ -1023,5 +1023,4 @@ final class ResultSetView implements ResultSet {
   public boolean wasNull() throws SQLException {
     return rs.wasNull();
   }
-
 }

@@ -38,7 +38,7 @@ class StatementView implements Statement {
     return getClass().getSimpleName() + "[" + owner + "]";
   }
 
-@Override
+  @Override
   public void addBatch(String a) throws SQLException {
     owner.sawSql(a);
     s.addBatch(a);
@@ -321,5 +321,4 @@ class StatementView implements Statement {
   public void setQueryTimeout(int a) throws SQLException {
     s.setQueryTimeout(a);
   }
-
 }

@@ -42,7 +42,7 @@ final class ThreadBinding implements Binding {
     }
 
     ThreadBinding bind(DefaultLogin login) {
-      current();  // drop closed ones first, so the chain never grows with dead links
+      current(); // drop closed ones first, so the chain never grows with dead links
       ThreadBinding b = new ThreadBinding(login, top);
       top = b;
       return b;

@@ -20,8 +20,7 @@ final class TlsCheck {
 
   private static final Logger log = LoggerFactory.getLogger(TlsCheck.class);
 
-  private TlsCheck() {
-  }
+  private TlsCheck() {}
 
   static void warnIfUnverified(DatabaseConfig config) {
     List<String> remote = remoteHosts(config.jdbcUrl());
@@ -29,16 +28,23 @@ final class TlsCheck {
       return;
     }
     String mode = sslmode(config);
-    if (mode.equals("verify-full") || mode.equals("verify-ca") || (mode.equals("require") && hasRootCert(config))) {
+    if (mode.equals("verify-full")
+        || mode.equals("verify-ca")
+        || (mode.equals("require") && hasRootCert(config))) {
       return;
     }
-    log.warn("database '{}' connects to {} with sslmode={}: passwords and data cross the network to a server"
-        + " that is not verified. Set sslmode=verify-full and sslrootcert (see the README, TLS)",
-        config.name(), remote, mode);
+    log.warn(
+        "database '{}' connects to {} with sslmode={}: passwords and data cross the network to a"
+            + " server that is not verified. Set sslmode=verify-full and sslrootcert (see the"
+            + " README, TLS)",
+        config.name(),
+        remote,
+        mode);
   }
 
   private static boolean hasRootCert(DatabaseConfig config) {
-    return config.driverProperties().containsKey("sslrootcert") || param(config.jdbcUrl(), "sslrootcert") != null;
+    return config.driverProperties().containsKey("sslrootcert")
+        || param(config.jdbcUrl(), "sslrootcert") != null;
   }
 
   static String sslmode(DatabaseConfig config) {
@@ -52,7 +58,9 @@ final class TlsCheck {
       return fromUrl.toLowerCase(Locale.ROOT);
     }
     String ssl = param(config.jdbcUrl(), "ssl");
-    return "true".equalsIgnoreCase(ssl) ? "verify-full" : "prefer";  // pgjdbc: ssl=true means verify-full
+    return "true".equalsIgnoreCase(ssl)
+        ? "verify-full"
+        : "prefer"; // pgjdbc: ssl=true means verify-full
   }
 
   private static String param(String url, String name) {
@@ -75,7 +83,7 @@ final class TlsCheck {
     String rest = url.substring("jdbc:postgresql:".length());
     List<String> remote = new ArrayList<>();
     if (!rest.startsWith("//")) {
-      return remote;  // jdbc:postgresql:db means localhost
+      return remote; // jdbc:postgresql:db means localhost
     }
     int end = rest.length();
     for (char stop : new char[] {'/', '?'}) {
@@ -100,6 +108,9 @@ final class TlsCheck {
 
   private static boolean isLoopback(String host) {
     String h = host.toLowerCase(Locale.ROOT);
-    return h.equals("localhost") || h.startsWith("127.") || h.equals("::1") || h.equals("0:0:0:0:0:0:0:1");
+    return h.equals("localhost")
+        || h.startsWith("127.")
+        || h.equals("::1")
+        || h.equals("0:0:0:0:0:0:0:1");
   }
 }

@@ -51,25 +51,36 @@ import org.postgresql.largeobject.LargeObjectManager;
  */
 final class Views {
 
-  private static final Set<Class<?>> VIEWED_RESULTS = Set.of(Array.class, Blob.class, Clob.class,
-      Ref.class, RowId.class, SQLXML.class, Struct.class, ResultSet.class);
-  private static final ConcurrentHashMap<Class<?>, Class<?>[]> INTERFACES = new ConcurrentHashMap<>();
+  private static final Set<Class<?>> VIEWED_RESULTS =
+      Set.of(
+          Array.class,
+          Blob.class,
+          Clob.class,
+          Ref.class,
+          RowId.class,
+          SQLXML.class,
+          Struct.class,
+          ResultSet.class);
+  private static final ConcurrentHashMap<Class<?>, Class<?>[]> INTERFACES =
+      new ConcurrentHashMap<>();
   private static final Set<String> CONNECTION_METHODS = signatures(Connection.class);
 
-  private Views() {
-  }
+  private Views() {}
 
   /** A view of a driver object that belongs to this connection's current borrow. */
   @SuppressWarnings("unchecked")
   static <T> T of(PooledConnection owner, T target) {
-    if (target == null || (target instanceof Proxy && Proxy.getInvocationHandler(target) instanceof Handler)) {
+    if (target == null
+        || (target instanceof Proxy && Proxy.getInvocationHandler(target) instanceof Handler)) {
       return target;
     }
     Class<?>[] interfaces = INTERFACES.computeIfAbsent(target.getClass(), Views::publicInterfaces);
     if (interfaces.length == 0) {
-      return target;  // a plain value object (no interface, so nothing to reach through it)
+      return target; // a plain value object (no interface, so nothing to reach through it)
     }
-    return (T) Proxy.newProxyInstance(Views.class.getClassLoader(), interfaces, new Handler(owner, target));
+    return (T)
+        Proxy.newProxyInstance(
+            Views.class.getClassLoader(), interfaces, new Handler(owner, target));
   }
 
   /**
@@ -108,7 +119,8 @@ final class Views {
   }
 
   /** Wrapper.unwrap for Userbound's own wrappers: itself, a view of an interface, or a refusal. */
-  static <T> T unwrap(Object self, Wrapper delegate, Class<T> type, PooledConnection owner) throws SQLException {
+  static <T> T unwrap(Object self, Wrapper delegate, Class<T> type, PooledConnection owner)
+      throws SQLException {
     if (type.isInstance(self)) {
       return type.cast(self);
     }
@@ -124,10 +136,14 @@ final class Views {
   }
 
   static SQLException refusal(Class<?> type) {
-    return new SQLException("Userbound does not hand out " + type.getName() + ": a driver object would outlive"
-        + " the connection's hand-back. Unwrap to an interface instead (org.postgresql.PGConnection for COPY,"
-        + " LISTEN/NOTIFY and large objects, org.postgresql.core.BaseConnection for libraries that need it):"
-        + " you get a view that works until the connection is closed", "0A000");
+    return new SQLException(
+        "Userbound does not hand out "
+            + type.getName()
+            + ": a driver object would outlive the connection's hand-back. Unwrap to an interface"
+            + " instead (org.postgresql.PGConnection for COPY, LISTEN/NOTIFY and large objects,"
+            + " org.postgresql.core.BaseConnection for libraries that need it): you get a view that"
+            + " works until the connection is closed",
+        "0A000");
   }
 
   private static boolean isViewed(Object value) {
@@ -197,10 +213,13 @@ final class Views {
       }
       if (method.getDeclaringClass() == Wrapper.class) {
         Class<?> type = (Class<?>) args[0];
-        return name.equals("unwrap") ? unwrap(proxy, type) : isWrapperFor(proxy, (Wrapper) target, type);
+        return name.equals("unwrap")
+            ? unwrap(proxy, type)
+            : isWrapperFor(proxy, (Wrapper) target, type);
       }
       if (connection && CONNECTION_METHODS.contains(signature(method))) {
-        return call(owner, method, args);  // createStatement, commit, close, ...: Userbound's connection
+        return call(
+            owner, method, args); // createStatement, commit, close, ...: Userbound's connection
       }
       if (!owner.isLive()) {
         throw handedBack(method);
@@ -221,7 +240,7 @@ final class Views {
           case "getFastpathAPI" -> {
             return new Fastpath((BaseConnection) proxy);
           }
-          default -> { }
+          default -> {}
         }
       }
       Object result = call(target, method, args);
@@ -231,8 +250,12 @@ final class Views {
       if (result instanceof Connection) {
         return owner;
       }
-      if (method.getReturnType().isPrimitive() || result instanceof String || result instanceof Number
-          || result instanceof Boolean || result instanceof Enum || result.getClass().isArray()) {
+      if (method.getReturnType().isPrimitive()
+          || result instanceof String
+          || result instanceof Number
+          || result instanceof Boolean
+          || result instanceof Enum
+          || result.getClass().isArray()) {
         return result;
       }
       return of(owner, result);
@@ -265,8 +288,11 @@ final class Views {
     }
 
     private static Exception handedBack(Method method) {
-      String message = "this " + method.getDeclaringClass().getSimpleName()
-          + " belongs to a Userbound connection that was handed back (closed); borrow a new connection";
+      String message =
+          "this "
+              + method.getDeclaringClass().getSimpleName()
+              + " belongs to a Userbound connection that was handed back (closed); borrow a new"
+              + " connection";
       for (Class<?> e : method.getExceptionTypes()) {
         if (e.isAssignableFrom(SQLException.class)) {
           return new SQLException(message, "08003");

@@ -38,11 +38,13 @@ class BudgetAccountingTest {
     Budget b = new Budget("main", 1);
     assertThat(b.tryAcquire()).isTrue();
     AtomicInteger reclaims = new AtomicInteger();
-    b.acquire(() -> {
-      reclaims.incrementAndGet();
-      b.release();  // the reclaimed connection closes and gives its permit back
-      return true;
-    }, LONG);
+    b.acquire(
+        () -> {
+          reclaims.incrementAndGet();
+          b.release(); // the reclaimed connection closes and gives its permit back
+          return true;
+        },
+        LONG);
     assertThat(reclaims.get()).isEqualTo(1);
     assertThat(b.used()).isEqualTo(1);
   }
@@ -63,13 +65,15 @@ class BudgetAccountingTest {
   void waiters_areCounted_andServedWhenAPermitComesBack() throws Exception {
     Budget b = new Budget("main", 1);
     assertThat(b.tryAcquire()).isTrue();
-    CompletableFuture<Void> waiter = CompletableFuture.runAsync(() -> {
-      try {
-        b.acquire(() -> false, LONG);
-      } catch (SQLException e) {
-        throw new AssertionError(e);
-      }
-    });
+    CompletableFuture<Void> waiter =
+        CompletableFuture.runAsync(
+            () -> {
+              try {
+                b.acquire(() -> false, LONG);
+              } catch (SQLException e) {
+                throw new AssertionError(e);
+              }
+            });
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     while (b.waiting() == 0 && System.nanoTime() < deadline) {
       Thread.onSpinWait();
@@ -89,15 +93,17 @@ class BudgetAccountingTest {
     ExecutorService threads = Executors.newFixedThreadPool(6);
     List<Future<?>> work = new ArrayList<>();
     for (int t = 0; t < 6; t++) {
-      work.add(threads.submit(() -> {
-        for (int i = 0; i < 5_000; i++) {
-          b.acquire(() -> false, LONG);
-          most.accumulateAndGet(inUse.incrementAndGet(), Math::max);
-          inUse.decrementAndGet();
-          b.release();
-        }
-        return null;
-      }));
+      work.add(
+          threads.submit(
+              () -> {
+                for (int i = 0; i < 5_000; i++) {
+                  b.acquire(() -> false, LONG);
+                  most.accumulateAndGet(inUse.incrementAndGet(), Math::max);
+                  inUse.decrementAndGet();
+                  b.release();
+                }
+                return null;
+              }));
     }
     for (Future<?> f : work) {
       f.get(120, TimeUnit.SECONDS);

@@ -16,7 +16,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 
-/** The lease and retire state machine, without a server: exactly one close, after the last lease. */
+/**
+ * The lease and retire state machine, without a server: exactly one close, after the last lease.
+ */
 class PoolStateTest {
 
   @Test
@@ -47,7 +49,9 @@ class PoolStateTest {
     assertThat(s.tryLease(false)).isTrue();
     assertThat(s.shutDown()).isEqualTo(Change.RETIRED_AND_CLOSE);
     assertThat(s.shutDown()).isEqualTo(Change.NONE);
-    assertThat(s.endLease()).as("leases ending after shutdown close nothing again").isEqualTo(Change.NONE);
+    assertThat(s.endLease())
+        .as("leases ending after shutdown close nothing again")
+        .isEqualTo(Change.NONE);
     assertThat(s.endLease()).isEqualTo(Change.NONE);
     PoolState retired = new PoolState();
     retired.retire();
@@ -73,37 +77,41 @@ class PoolStateTest {
     ExecutorService pool = Executors.newFixedThreadPool(threads + 1);
     List<Future<?>> work = new ArrayList<>();
     for (int t = 0; t < threads; t++) {
-      work.add(pool.submit(() -> {
-        start.await();
-        for (int i = 0; i < 20_000; i++) {
-          if (s.tryLease(false)) {
-            if (closed.get()) {
-              leasedAfterClose.incrementAndGet();
-            }
-            if (s.endLease().close()) {
-              closes.incrementAndGet();
-              closed.set(true);
-            }
-          }
-        }
-        return null;
-      }));
+      work.add(
+          pool.submit(
+              () -> {
+                start.await();
+                for (int i = 0; i < 20_000; i++) {
+                  if (s.tryLease(false)) {
+                    if (closed.get()) {
+                      leasedAfterClose.incrementAndGet();
+                    }
+                    if (s.endLease().close()) {
+                      closes.incrementAndGet();
+                      closed.set(true);
+                    }
+                  }
+                }
+                return null;
+              }));
     }
-    work.add(pool.submit(() -> {
-      start.await();
-      Thread.onSpinWait();
-      Change c = s.retire();
-      if (c.retired()) {
-        retirements.incrementAndGet();
-      }
-      if (c.close()) {
-        closes.incrementAndGet();
-        closed.set(true);
-      }
-      return null;
-    }));
+    work.add(
+        pool.submit(
+            () -> {
+              start.await();
+              Thread.onSpinWait();
+              Change c = s.retire();
+              if (c.retired()) {
+                retirements.incrementAndGet();
+              }
+              if (c.close()) {
+                closes.incrementAndGet();
+                closed.set(true);
+              }
+              return null;
+            }));
     start.countDown();
-    if (s.endLease().close()) {  // the creator's lease, ended while the others race
+    if (s.endLease().close()) { // the creator's lease, ended while the others race
       closes.incrementAndGet();
       closed.set(true);
     }

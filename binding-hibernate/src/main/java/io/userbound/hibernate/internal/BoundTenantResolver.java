@@ -18,9 +18,16 @@ final class BoundTenantResolver implements CurrentTenantIdentifierResolver<Strin
 
   @Override
   public String resolveCurrentTenantIdentifier() {
-    return userbound.current().map(Login::role).orElseThrow(() -> new NotBoundException(
-        "a Hibernate session on database '" + database + "' was opened without a tenant while no login is bound"
-            + " to this thread; bind the person first (userbound.bind(login)) or use a UnitOfWork"));
+    return userbound
+        .current()
+        .map(Login::role)
+        .orElseThrow(
+            () ->
+                new NotBoundException(
+                    "a Hibernate session on database '"
+                        + database
+                        + "' was opened without a tenant while no login is bound to this thread;"
+                        + " bind the person first (userbound.bind(login)) or use a UnitOfWork"));
   }
 
   @Override

@@ -55,7 +55,12 @@ final class DefaultUnitOfWork implements UnitOfWork {
     if (s != null && s.isOpen()) {
       return s;
     }
-    s = owner.sessionFactory(database).withOptions().tenantIdentifier((Object) login.role()).openSession();
+    s =
+        owner
+            .sessionFactory(database)
+            .withOptions()
+            .tenantIdentifier((Object) login.role())
+            .openSession();
     sessions.put(database, s);
     return s;
   }
@@ -65,16 +70,23 @@ final class DefaultUnitOfWork implements UnitOfWork {
       throw new IllegalStateException("this unit of work of role '" + login.role() + "' is closed");
     }
     if (Thread.currentThread() != thread) {
-      throw new IllegalStateException("a unit of work belongs to the thread that opened it (" + thread.getName()
-          + "), not " + Thread.currentThread().getName());
+      throw new IllegalStateException(
+          "a unit of work belongs to the thread that opened it ("
+              + thread.getName()
+              + "), not "
+              + Thread.currentThread().getName());
     }
     if (owner.isClosedInstance()) {
       throw new IllegalStateException("the UserboundHibernate of this unit of work is closed");
     }
     Login bound = owner.userbound().current().orElse(null);
     if (bound == null || !bound.role().equals(login.role())) {
-      throw new IllegalStateException("this unit of work runs as role '" + login.role() + "', but "
-          + (bound == null ? "no login" : "role '" + bound.role() + "'") + " is bound to this thread now");
+      throw new IllegalStateException(
+          "this unit of work runs as role '"
+              + login.role()
+              + "', but "
+              + (bound == null ? "no login" : "role '" + bound.role() + "'")
+              + " is bound to this thread now");
     }
   }
 
@@ -85,10 +97,12 @@ final class DefaultUnitOfWork implements UnitOfWork {
 
   @Override
   public void inTransaction(String database, Consumer<Session> work) {
-    fromTransaction(database, s -> {
-      work.accept(s);
-      return null;
-    });
+    fromTransaction(
+        database,
+        s -> {
+          work.accept(s);
+          return null;
+        });
   }
 
   @Override
@@ -100,8 +114,10 @@ final class DefaultUnitOfWork implements UnitOfWork {
   public <R> R fromTransaction(String database, Function<Session, R> work) {
     Session s = of(database);
     if (s.getTransaction().isActive()) {
-      throw new IllegalStateException("a transaction is already active on database '" + database
-          + "' in this unit of work; transactions do not nest");
+      throw new IllegalStateException(
+          "a transaction is already active on database '"
+              + database
+              + "' in this unit of work; transactions do not nest");
     }
     Transaction tx = s.beginTransaction();
     try {
@@ -161,11 +177,12 @@ final class DefaultUnitOfWork implements UnitOfWork {
   @Override
   public Set<String> openDatabases() {
     Set<String> open = new LinkedHashSet<>();
-    sessions.forEach((db, s) -> {
-      if (s.isOpen()) {
-        open.add(db);
-      }
-    });
+    sessions.forEach(
+        (db, s) -> {
+          if (s.isOpen()) {
+            open.add(db);
+          }
+        });
     return Collections.unmodifiableSet(open);
   }
 
@@ -181,26 +198,40 @@ final class DefaultUnitOfWork implements UnitOfWork {
     }
     closed = true;
     if (Thread.currentThread() != thread) {
-      log.warn("a unit of work of role '{}' was closed on thread {} but opened on {}", login.role(),
-          Thread.currentThread().getName(), thread.getName());
+      log.warn(
+          "a unit of work of role '{}' was closed on thread {} but opened on {}",
+          login.role(),
+          Thread.currentThread().getName(),
+          thread.getName());
     }
     for (Map.Entry<String, Session> e : sessions.entrySet()) {
       Session s = e.getValue();
       try {
         if (s.isOpen() && s.getTransaction().isActive()) {
-          log.warn("a transaction on database '{}' was still active when the unit of work of role '{}' closed;"
-              + " rolled back", e.getKey(), login.role());
+          log.warn(
+              "a transaction on database '{}' was still active when the unit of work of role '{}'"
+                  + " closed; rolled back",
+              e.getKey(),
+              login.role());
           s.getTransaction().rollback();
         }
       } catch (RuntimeException ex) {
-        log.warn("rolling back the session on database '{}' of role '{}' failed", e.getKey(), login.role(), ex);
+        log.warn(
+            "rolling back the session on database '{}' of role '{}' failed",
+            e.getKey(),
+            login.role(),
+            ex);
       } finally {
         try {
           if (s.isOpen()) {
             s.close();
           }
         } catch (RuntimeException ex) {
-          log.warn("closing the session on database '{}' of role '{}' failed", e.getKey(), login.role(), ex);
+          log.warn(
+              "closing the session on database '{}' of role '{}' failed",
+              e.getKey(),
+              login.role(),
+              ex);
         }
       }
     }
@@ -212,6 +243,11 @@ final class DefaultUnitOfWork implements UnitOfWork {
 
   @Override
   public String toString() {
-    return "UnitOfWork[" + login.role() + ", open: " + openDatabases() + (closed ? ", closed" : "") + "]";
+    return "UnitOfWork["
+        + login.role()
+        + ", open: "
+        + openDatabases()
+        + (closed ? ", closed" : "")
+        + "]";
   }
 }

@@ -49,8 +49,11 @@ public final class DefaultUserboundHibernate implements UserboundHibernate {
   private final EntityScanner.Result scan;
   private final Map<String, SessionFactory> factories;
   private final Set<String> declared;
-  @SuppressWarnings("ThreadLocalUsage")  // per instance on purpose: one open unit of work per thread and instance
+
+  @SuppressWarnings(
+      "ThreadLocalUsage") // per instance on purpose: one open unit of work per thread and instance
   private final ThreadLocal<DefaultUnitOfWork> current = new ThreadLocal<>();
+
   private final Duration cacheStaleness;
   private volatile boolean closed;
 
@@ -62,7 +65,10 @@ public final class DefaultUserboundHibernate implements UserboundHibernate {
    * @param settings the user's Hibernate settings, already checked
    * @param cacheStaleness how stale a cached row may get, or {@code null} with the caches off
    */
-  public DefaultUserboundHibernate(Userbound userbound, EntityMapping mapping, Map<String, Object> settings,
+  public DefaultUserboundHibernate(
+      Userbound userbound,
+      EntityMapping mapping,
+      Map<String, Object> settings,
       Duration cacheStaleness) {
     this.userbound = userbound;
     this.cacheStaleness = cacheStaleness;
@@ -86,7 +92,10 @@ public final class DefaultUserboundHibernate implements UserboundHibernate {
     log.info("Hibernate session factories built for {}", scan.managedClasses().keySet());
   }
 
-  private SessionFactory build(String database, List<Class<?>> classes, Map<String, Object> settings,
+  private SessionFactory build(
+      String database,
+      List<Class<?>> classes,
+      Map<String, Object> settings,
       DatabaseVersion version) {
     StandardServiceRegistryBuilder rb = new StandardServiceRegistryBuilder();
     boolean caching = cacheStaleness != null;
@@ -98,27 +107,40 @@ public final class DefaultUserboundHibernate implements UserboundHibernate {
     rb.applySetting(AvailableSettings.CONNECTION_HANDLING, "DELAYED_ACQUISITION_AND_HOLD");
     rb.applySettings(settings);
     rb.applySetting(AvailableSettings.DIALECT, new UserboundDialect(database, userbound, version));
-    rb.applySetting(AvailableSettings.MULTI_TENANT_CONNECTION_PROVIDER,
+    rb.applySetting(
+        AvailableSettings.MULTI_TENANT_CONNECTION_PROVIDER,
         new UserboundConnectionProvider(userbound, database));
     rb.applySetting(AvailableSettings.ALLOW_METADATA_ON_BOOT, "false");
     rb.applySetting(AvailableSettings.HBM2DDL_AUTO, "none");
-    rb.addInitiator(TenantKeyedRegionFactory.initiator(
-        new CachePartitions(userbound, caching ? cacheStaleness : Duration.ofMinutes(1))));
+    rb.addInitiator(
+        TenantKeyedRegionFactory.initiator(
+            new CachePartitions(userbound, caching ? cacheStaleness : Duration.ofMinutes(1))));
     StandardServiceRegistry registry = rb.build();
     try {
       MetadataSources sources = new MetadataSources(registry);
       classes.forEach(sources::addAnnotatedClass);
-      return sources.buildMetadata().getSessionFactoryBuilder()
+      return sources
+          .buildMetadata()
+          .getSessionFactoryBuilder()
           .applyCurrentTenantIdentifierResolver(new BoundTenantResolver(userbound, database))
           .build();
     } catch (RuntimeException e) {
       StandardServiceRegistryBuilder.destroy(registry);
-      throw new EntityMappingException("Hibernate refused the entities of database '" + database + "' "
-          + classes.stream().map(Class::getSimpleName).toList() + ": " + e.getMessage(), e);
+      throw new EntityMappingException(
+          "Hibernate refused the entities of database '"
+              + database
+              + "' "
+              + classes.stream().map(Class::getSimpleName).toList()
+              + ": "
+              + e.getMessage(),
+          e);
     }
   }
 
-  /** The server version the dialect assumes: Hibernate's minimum for PostgreSQL unless the user says. */
+  /**
+   * The server version the dialect assumes: Hibernate's minimum for PostgreSQL unless the user
+   * says.
+   */
   private static DatabaseVersion version(Map<String, Object> settings) {
     Object major = settings.get(AvailableSettings.JAKARTA_HBM2DDL_DB_MAJOR_VERSION);
     Object minor = settings.get(AvailableSettings.JAKARTA_HBM2DDL_DB_MINOR_VERSION);
@@ -126,11 +148,21 @@ public final class DefaultUserboundHibernate implements UserboundHibernate {
       return null;
     }
     try {
-      return DatabaseVersion.make(Integer.parseInt(major.toString().trim()),
+      return DatabaseVersion.make(
+          Integer.parseInt(major.toString().trim()),
           minor == null ? 0 : Integer.parseInt(minor.toString().trim()));
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("setting " + AvailableSettings.JAKARTA_HBM2DDL_DB_MAJOR_VERSION + " = " + major
-          + ", " + AvailableSettings.JAKARTA_HBM2DDL_DB_MINOR_VERSION + " = " + minor + ": must be whole numbers", e);
+      throw new IllegalArgumentException(
+          "setting "
+              + AvailableSettings.JAKARTA_HBM2DDL_DB_MAJOR_VERSION
+              + " = "
+              + major
+              + ", "
+              + AvailableSettings.JAKARTA_HBM2DDL_DB_MINOR_VERSION
+              + " = "
+              + minor
+              + ": must be whole numbers",
+          e);
     }
   }
 
@@ -139,8 +171,14 @@ public final class DefaultUserboundHibernate implements UserboundHibernate {
     if (closed) {
       throw new IllegalStateException("this UserboundHibernate is closed");
     }
-    Login login = userbound.current().orElseThrow(() -> new NotBoundException(
-        "openUnitOfWork() needs the person bound to this thread; bind the login first (userbound.bind(login))"));
+    Login login =
+        userbound
+            .current()
+            .orElseThrow(
+                () ->
+                    new NotBoundException(
+                        "openUnitOfWork() needs the person bound to this thread; bind the login"
+                            + " first (userbound.bind(login))"));
     DefaultUnitOfWork work = new DefaultUnitOfWork(this, login, current.get());
     current.set(work);
     return work;
@@ -199,8 +237,10 @@ public final class DefaultUserboundHibernate implements UserboundHibernate {
         return db;
       }
     }
-    throw new IllegalArgumentException(entityClass.getName() + " is not a mapped entity; mapped: "
-        + scan.entityDatabases().keySet().stream().map(Class::getName).sorted().toList());
+    throw new IllegalArgumentException(
+        entityClass.getName()
+            + " is not a mapped entity; mapped: "
+            + scan.entityDatabases().keySet().stream().map(Class::getName).sorted().toList());
   }
 
   @Override
@@ -216,10 +256,15 @@ public final class DefaultUserboundHibernate implements UserboundHibernate {
     SessionFactory f = factories.get(database);
     if (f == null) {
       if (!declared.contains(database)) {
-        userbound.config().database(database); // throws UnknownDatabaseException naming the declared ones
+        userbound
+            .config()
+            .database(database); // throws UnknownDatabaseException naming the declared ones
       }
-      throw new IllegalArgumentException("no entity is mapped to database '" + database
-          + "'; databases with entities: " + factories.keySet());
+      throw new IllegalArgumentException(
+          "no entity is mapped to database '"
+              + database
+              + "'; databases with entities: "
+              + factories.keySet());
     }
     return f;
   }
@@ -242,8 +287,9 @@ public final class DefaultUserboundHibernate implements UserboundHibernate {
       binding.close();
     }
     if (!problems.isEmpty()) {
-      throw new EntityMappingException("schema validation as role '" + login.role() + "' failed: "
-          + String.join("; ", problems), first);
+      throw new EntityMappingException(
+          "schema validation as role '" + login.role() + "' failed: " + String.join("; ", problems),
+          first);
     }
   }
 

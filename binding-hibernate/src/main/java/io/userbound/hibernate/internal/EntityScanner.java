@@ -29,11 +29,13 @@ import java.util.stream.Collectors;
 final class EntityScanner {
 
   private static final String ENTITY = "jakarta.persistence.Entity";
-  private static final List<String> OTHER_MANAGED = List.of(
-      "jakarta.persistence.Embeddable", "jakarta.persistence.MappedSuperclass", "jakarta.persistence.Converter");
+  private static final List<String> OTHER_MANAGED =
+      List.of(
+          "jakarta.persistence.Embeddable",
+          "jakarta.persistence.MappedSuperclass",
+          "jakarta.persistence.Converter");
 
-  private EntityScanner() {
-  }
+  private EntityScanner() {}
 
   /** What the scan found: for each database its managed classes, and each entity's database. */
   record Result(Map<String, List<Class<?>>> managedClasses, Map<Class<?>, String> entityDatabases) {
@@ -50,16 +52,26 @@ final class EntityScanner {
   static Result scan(EntityMapping mapping, Collection<String> declaredDatabases) {
     for (Map.Entry<String, String> e : mapping.packages().entrySet()) {
       if (!declaredDatabases.contains(e.getValue())) {
-        throw new EntityMappingException("package " + e.getKey() + " is mapped to database '" + e.getValue()
-            + "', which the Userbound configuration does not declare; declared: " + declaredDatabases, null);
+        throw new EntityMappingException(
+            "package "
+                + e.getKey()
+                + " is mapped to database '"
+                + e.getValue()
+                + "', which the Userbound configuration does not declare; declared: "
+                + declaredDatabases,
+            null);
       }
     }
     Set<String> roots = mapping.scanRoots();
     Map<String, String> entityNames = new TreeMap<>();
     Map<String, String> otherNames = new TreeMap<>();
     Map<String, Class<?>> loaded = new LinkedHashMap<>();
-    try (ScanResult scan = new ClassGraph().enableClassInfo().enableAnnotationInfo()
-        .acceptPackages(roots.toArray(String[]::new)).scan()) {
+    try (ScanResult scan =
+        new ClassGraph()
+            .enableClassInfo()
+            .enableAnnotationInfo()
+            .acceptPackages(roots.toArray(String[]::new))
+            .scan()) {
       for (ClassInfo c : scan.getClassesWithAnnotation(ENTITY)) {
         entityNames.put(c.getName(), c.getPackageName());
         loaded.put(c.getName(), c.loadClass());
@@ -83,46 +95,70 @@ final class EntityScanner {
       if (databases.isEmpty()) {
         unmapped.add(e.getKey());
       } else if (databases.size() > 1) {
-        ambiguous.add(e.getKey() + " is in " + covering.entrySet().stream()
-            .map(p -> p.getKey() + " (" + p.getValue() + ")").collect(Collectors.joining(" and ")));
+        ambiguous.add(
+            e.getKey()
+                + " is in "
+                + covering.entrySet().stream()
+                    .map(p -> p.getKey() + " (" + p.getValue() + ")")
+                    .collect(Collectors.joining(" and ")));
       } else {
         entityDatabases.put(loaded.get(e.getKey()), databases.iterator().next());
       }
     }
     if (!unmapped.isEmpty()) {
-      throw new EntityMappingException((unmapped.size() == 1 ? "entity " : "entities ") + String.join(", ", unmapped)
-          + (unmapped.size() == 1 ? " is" : " are") + " in no mapped package; map "
-          + (unmapped.size() == 1 ? "its" : "their") + " package to a database (mapped: " + describe(mapping)
-          + ", scanned: " + roots + ")", null);
+      throw new EntityMappingException(
+          (unmapped.size() == 1 ? "entity " : "entities ")
+              + String.join(", ", unmapped)
+              + (unmapped.size() == 1 ? " is" : " are")
+              + " in no mapped package; map "
+              + (unmapped.size() == 1 ? "its" : "their")
+              + " package to a database (mapped: "
+              + describe(mapping)
+              + ", scanned: "
+              + roots
+              + ")",
+          null);
     }
     if (!ambiguous.isEmpty()) {
-      throw new EntityMappingException("entity " + String.join("; entity ", ambiguous)
-          + ": packages mapped to different databases overlap; map each entity's package to one database", null);
+      throw new EntityMappingException(
+          "entity "
+              + String.join("; entity ", ambiguous)
+              + ": packages mapped to different databases overlap; map each entity's package to one"
+              + " database",
+          null);
     }
     for (Map.Entry<String, String> p : mapping.packages().entrySet()) {
       boolean any = entityNames.values().stream().anyMatch(pkg -> contains(p.getKey(), pkg));
       if (!any) {
-        throw new EntityMappingException("mapped package " + p.getKey() + " (database '" + p.getValue()
-            + "') and its sub-packages hold no @Entity class; fix the package name or remove the mapping", null);
+        throw new EntityMappingException(
+            "mapped package "
+                + p.getKey()
+                + " (database '"
+                + p.getValue()
+                + "') and its sub-packages hold no @Entity class; fix the package name or remove"
+                + " the mapping",
+            null);
       }
     }
 
     Map<String, List<Class<?>>> managed = new LinkedHashMap<>();
     for (String db : declaredDatabases) {
       List<Class<?>> classes = new ArrayList<>();
-      entityDatabases.forEach((c, d) -> {
-        if (d.equals(db)) {
-          classes.add(c);
-        }
-      });
+      entityDatabases.forEach(
+          (c, d) -> {
+            if (d.equals(db)) {
+              classes.add(c);
+            }
+          });
       if (classes.isEmpty()) {
         continue;
       }
-      otherNames.forEach((name, pkg) -> {
-        if (covering(mapping, pkg).containsValue(db)) {
-          classes.add(loaded.get(name));
-        }
-      });
+      otherNames.forEach(
+          (name, pkg) -> {
+            if (covering(mapping, pkg).containsValue(db)) {
+              classes.add(loaded.get(name));
+            }
+          });
       classes.sort(Comparator.comparing(Class::getName));
       managed.put(db, List.copyOf(classes));
     }
@@ -132,11 +168,14 @@ final class EntityScanner {
   /** The mapped packages that contain a package, with their databases. */
   private static Map<String, String> covering(EntityMapping mapping, String packageName) {
     Map<String, String> result = new TreeMap<>();
-    mapping.packages().forEach((pkg, db) -> {
-      if (contains(pkg, packageName)) {
-        result.put(pkg, db);
-      }
-    });
+    mapping
+        .packages()
+        .forEach(
+            (pkg, db) -> {
+              if (contains(pkg, packageName)) {
+                result.put(pkg, db);
+              }
+            });
     return result;
   }
 

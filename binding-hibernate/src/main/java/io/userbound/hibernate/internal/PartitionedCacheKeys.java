@@ -27,21 +27,30 @@ final class PartitionedCacheKeys implements CacheKeysFactory {
   }
 
   @Override
-  public Object createCollectionKey(Object id, CollectionPersister persister, SessionFactoryImplementor factory,
+  public Object createCollectionKey(
+      Object id,
+      CollectionPersister persister,
+      SessionFactoryImplementor factory,
       String tenantIdentifier) {
-    return new Key(keys.createCollectionKey(id, persister, factory, tenantIdentifier), partitions.current());
+    return new Key(
+        keys.createCollectionKey(id, persister, factory, tenantIdentifier), partitions.current());
   }
 
   @Override
-  public Object createEntityKey(Object id, EntityPersister persister, SessionFactoryImplementor factory,
+  public Object createEntityKey(
+      Object id,
+      EntityPersister persister,
+      SessionFactoryImplementor factory,
       String tenantIdentifier) {
-    return new Key(keys.createEntityKey(id, persister, factory, tenantIdentifier), partitions.current());
+    return new Key(
+        keys.createEntityKey(id, persister, factory, tenantIdentifier), partitions.current());
   }
 
   @Override
-  public Object createNaturalIdKey(Object naturalIdValues, EntityPersister persister,
-      SharedSessionContractImplementor session) {
-    return new Key(keys.createNaturalIdKey(naturalIdValues, persister, session), partitions.current());
+  public Object createNaturalIdKey(
+      Object naturalIdValues, EntityPersister persister, SharedSessionContractImplementor session) {
+    return new Key(
+        keys.createNaturalIdKey(naturalIdValues, persister, session), partitions.current());
   }
 
   @Override

@@ -4,17 +4,17 @@ import java.io.Serializable;
 import java.util.Map;
 import org.hibernate.boot.registry.StandardServiceInitiator;
 import org.hibernate.boot.spi.SessionFactoryOptions;
+import org.hibernate.cache.cfg.spi.DomainDataRegionBuildingContext;
+import org.hibernate.cache.cfg.spi.DomainDataRegionConfig;
 import org.hibernate.cache.internal.NoCachingRegionFactory;
 import org.hibernate.cache.internal.RegionFactoryInitiator;
 import org.hibernate.cache.spi.CacheKeysFactory;
 import org.hibernate.cache.spi.CacheTransactionSynchronization;
+import org.hibernate.cache.spi.DomainDataRegion;
 import org.hibernate.cache.spi.QueryResultsRegion;
 import org.hibernate.cache.spi.RegionFactory;
 import org.hibernate.cache.spi.TimestampsRegion;
 import org.hibernate.cache.spi.access.AccessType;
-import org.hibernate.cache.cfg.spi.DomainDataRegionBuildingContext;
-import org.hibernate.cache.cfg.spi.DomainDataRegionConfig;
-import org.hibernate.cache.spi.DomainDataRegion;
 import org.hibernate.engine.spi.SessionFactoryImplementor;
 import org.hibernate.engine.spi.SharedSessionContractImplementor;
 import org.hibernate.service.spi.Configurable;
@@ -47,7 +47,8 @@ import org.hibernate.service.spi.Startable;
  * resolves the user's choice, then the result is wrapped; the service lifecycle calls the
  * registry makes on the wrapper (service injection, configuration, start) are forwarded.
  */
-final class TenantKeyedRegionFactory implements RegionFactory, ServiceRegistryAwareService, Configurable, Startable {
+final class TenantKeyedRegionFactory
+    implements RegionFactory, ServiceRegistryAwareService, Configurable, Startable {
 
   private static final long serialVersionUID = 1L;
 
@@ -70,10 +71,12 @@ final class TenantKeyedRegionFactory implements RegionFactory, ServiceRegistryAw
       }
 
       @Override
-      public RegionFactory initiateService(Map<String, Object> values, ServiceRegistryImplementor registry) {
+      public RegionFactory initiateService(
+          Map<String, Object> values, ServiceRegistryImplementor registry) {
         RegionFactory resolved = RegionFactoryInitiator.INSTANCE.initiateService(values, registry);
         return resolved == null || resolved instanceof NoCachingRegionFactory
-            ? resolved : new TenantKeyedRegionFactory(resolved, partitions);
+            ? resolved
+            : new TenantKeyedRegionFactory(resolved, partitions);
       }
     };
   }
@@ -125,7 +128,8 @@ final class TenantKeyedRegionFactory implements RegionFactory, ServiceRegistryAw
   }
 
   @Override
-  public CacheTransactionSynchronization createTransactionContext(SharedSessionContractImplementor session) {
+  public CacheTransactionSynchronization createTransactionContext(
+      SharedSessionContractImplementor session) {
     return delegate.createTransactionContext(session);
   }
 
@@ -140,27 +144,33 @@ final class TenantKeyedRegionFactory implements RegionFactory, ServiceRegistryAw
   }
 
   @Override
-  public DomainDataRegion buildDomainDataRegion(DomainDataRegionConfig config, DomainDataRegionBuildingContext context) {
-    return delegate.buildDomainDataRegion(config, new DomainDataRegionBuildingContext() {
-      @Override
-      public CacheKeysFactory getEnforcedCacheKeysFactory() {
-        return keys;
-      }
+  public DomainDataRegion buildDomainDataRegion(
+      DomainDataRegionConfig config, DomainDataRegionBuildingContext context) {
+    return delegate.buildDomainDataRegion(
+        config,
+        new DomainDataRegionBuildingContext() {
+          @Override
+          public CacheKeysFactory getEnforcedCacheKeysFactory() {
+            return keys;
+          }
 
-      @Override
-      public SessionFactoryImplementor getSessionFactory() {
-        return context.getSessionFactory();
-      }
-    });
+          @Override
+          public SessionFactoryImplementor getSessionFactory() {
+            return context.getSessionFactory();
+          }
+        });
   }
 
   @Override
-  public QueryResultsRegion buildQueryResultsRegion(String regionName, SessionFactoryImplementor sessionFactory) {
-    return new TenantKeyedQueryResults(delegate.buildQueryResultsRegion(regionName, sessionFactory), partitions);
+  public QueryResultsRegion buildQueryResultsRegion(
+      String regionName, SessionFactoryImplementor sessionFactory) {
+    return new TenantKeyedQueryResults(
+        delegate.buildQueryResultsRegion(regionName, sessionFactory), partitions);
   }
 
   @Override
-  public TimestampsRegion buildTimestampsRegion(String regionName, SessionFactoryImplementor sessionFactory) {
+  public TimestampsRegion buildTimestampsRegion(
+      String regionName, SessionFactoryImplementor sessionFactory) {
     return delegate.buildTimestampsRegion(regionName, sessionFactory);
   }
 
@@ -170,7 +180,8 @@ final class TenantKeyedRegionFactory implements RegionFactory, ServiceRegistryAw
   }
 
   /** A cache key that belongs to one tenant, in one login's partition. */
-  record TenantKey(Object tenant, CachePartitions.Partition partition, Object key) implements Serializable {
+  record TenantKey(Object tenant, CachePartitions.Partition partition, Object key)
+      implements Serializable {
     private static final long serialVersionUID = 1L;
   }
 
@@ -198,7 +209,8 @@ final class TenantKeyedRegionFactory implements RegionFactory, ServiceRegistryAw
     private TenantKey keyOf(Object key, SharedSessionContractImplementor session) {
       Object tenant = session.getTenantIdentifierValue();
       if (tenant == null) {
-        throw new IllegalStateException("query cache used by a session without a tenant; refusing to share results");
+        throw new IllegalStateException(
+            "query cache used by a session without a tenant; refusing to share results");
       }
       return new TenantKey(tenant, partitions.current(), key);
     }

@@ -44,15 +44,21 @@ final class UserboundConnectionProvider implements MultiTenantConnectionProvider
   public Connection getConnection(String tenantIdentifier) {
     Login login = bound("a connection for tenant '" + tenantIdentifier + "'");
     if (!login.role().equals(tenantIdentifier)) {
-      throw new IllegalStateException("Hibernate asked for a connection to database '" + database + "' for tenant '"
-          + tenantIdentifier + "', but the login bound to this thread is '" + login.role()
-          + "'; a session may only be used while its own person is bound");
+      throw new IllegalStateException(
+          "Hibernate asked for a connection to database '"
+              + database
+              + "' for tenant '"
+              + tenantIdentifier
+              + "', but the login bound to this thread is '"
+              + login.role()
+              + "'; a session may only be used while its own person is bound");
     }
     return userbound.connection(login, database);
   }
 
   @Override
-  public void releaseConnection(String tenantIdentifier, Connection connection) throws SQLException {
+  public void releaseConnection(String tenantIdentifier, Connection connection)
+      throws SQLException {
     connection.close();
   }
 
@@ -71,13 +77,22 @@ final class UserboundConnectionProvider implements MultiTenantConnectionProvider
     if (unwrapType.isInstance(this)) {
       return unwrapType.cast(this);
     }
-    throw new IllegalArgumentException("cannot unwrap " + getClass().getName() + " as " + unwrapType.getName());
+    throw new IllegalArgumentException(
+        "cannot unwrap " + getClass().getName() + " as " + unwrapType.getName());
   }
 
   private Login bound(String what) {
-    return userbound.current().orElseThrow(() -> new NotBoundException("Hibernate asked for " + what
-        + " to database '" + database + "', but no login is bound to this thread; bind the person first"
-        + " (userbound.bind(login)), e.g. in the request filter"));
+    return userbound
+        .current()
+        .orElseThrow(
+            () ->
+                new NotBoundException(
+                    "Hibernate asked for "
+                        + what
+                        + " to database '"
+                        + database
+                        + "', but no login is bound to this thread; bind the person first"
+                        + " (userbound.bind(login)), e.g. in the request filter"));
   }
 
   @Override

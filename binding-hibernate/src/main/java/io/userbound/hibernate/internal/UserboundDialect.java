@@ -52,9 +52,17 @@ final class UserboundDialect extends PostgreSQLDialect {
 
   private PermissionDeniedException denied(SQLException e) {
     String role = userbound.current().map(Login::role).orElse(null);
-    return new PermissionDeniedException(database, role, "database '" + database + "' refused "
-        + (role == null ? "the bound role" : "role '" + role + "'") + ": " + serverMessage(e)
-        + " (SQLSTATE 42501)", e);
+    return new PermissionDeniedException(
+        database,
+        role,
+        "database '"
+            + database
+            + "' refused "
+            + (role == null ? "the bound role" : "role '" + role + "'")
+            + ": "
+            + serverMessage(e)
+            + " (SQLSTATE 42501)",
+        e);
   }
 
   private static String sqlState(SQLException e) {
@@ -66,7 +74,10 @@ final class UserboundDialect extends PostgreSQLDialect {
     return null;
   }
 
-  /** The server's one-line message ("permission denied for table invoice"), without position or detail. */
+  /**
+   * The server's one-line message ("permission denied for table invoice"), without position or
+   * detail.
+   */
   private static String serverMessage(SQLException e) {
     String m = e.getMessage() == null ? "permission denied" : e.getMessage();
     int nl = m.indexOf('\n');

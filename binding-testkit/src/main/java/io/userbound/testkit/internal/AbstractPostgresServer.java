@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import org.postgresql.Driver;
@@ -55,8 +56,81 @@ abstract class AbstractPostgresServer implements PostgresServer {
   /** A short label for toString: local, external, docker. */
   abstract String kind();
 
+  /**
+   * The postgres command-line settings of every server the test kit starts: throw-away data
+   * (no fsync, no synchronous commit, no full-page writes), SCRAM passwords, the given
+   * connection limit, then the caller's own settings.
+   */
+  static List<String> serverSettings(int maxConnections, Map<String, String> settings) {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "-c",
+                "fsync=off",
+                "-c",
+                "synchronous_commit=off",
+                "-c",
+                "full_page_writes=off",
+                "-c",
+                "password_encryption=scram-sha-256",
+                "-c",
+                "max_connections=" + maxConnections));
+    settings.forEach(
+        (key, value) -> {
+          args.add("-c");
+          args.add(key + "=" + value);
+        });
+    return args;
+  }
+
+  /** Whether {@link #close()} ran; set by the subclasses' close. */
+  volatile boolean closed;
+
   /** Throws if closed. */
-  abstract void checkOpen();
+  final void checkOpen() {
+    if (closed) {
+      throw new IllegalStateException("PostgreSQL server '" + name + "' is closed");
+    }
+  }
+
+  /**
+   * Why this server cannot be stopped and started by the test kit (only a local one can),
+   * for the message of {@link #stop()}, {@link #start()} and {@link #restart()}.
+   */
+  String noLifecycleReason() {
+    return "the test kit does not own its process";
+  }
+
+  @Override
+  public boolean supportsLifecycle() {
+    return false;
+  }
+
+  @Override
+  public void stop() {
+    throw noLifecycle("stop");
+  }
+
+  @Override
+  public void start() {
+    throw noLifecycle("start");
+  }
+
+  @Override
+  public void restart() {
+    throw noLifecycle("restart");
+  }
+
+  private UnsupportedOperationException noLifecycle(String what) {
+    return new UnsupportedOperationException(
+        "cannot "
+            + what
+            + " PostgreSQL server '"
+            + name
+            + "': "
+            + noLifecycleReason()
+            + "; set USERBOUND_TEST_PG=local to run fault tests");
+  }
 
   @Override
   public final String name() {
@@ -78,8 +152,13 @@ abstract class AbstractPostgresServer implements PostgresServer {
     Sql.requireName(database, "database");
     String host = host();
     String urlHost = host.indexOf(':') >= 0 && !host.startsWith("[") ? "[" + host + "]" : host;
-    return "jdbc:postgresql://" + urlHost + ":" + port() + "/"
-        + URLEncoder.encode(database, StandardCharsets.UTF_8) + urlParameters();
+    return "jdbc:postgresql://"
+        + urlHost
+        + ":"
+        + port()
+        + "/"
+        + URLEncoder.encode(database, StandardCharsets.UTF_8)
+        + urlParameters();
   }
 
   @Override
@@ -119,8 +198,8 @@ abstract class AbstractPostgresServer implements PostgresServer {
   public void createLogin(String role, char[] password) {
     String quoted = Sql.quote(role, "role");
     if (password == null) {
-      throw new IllegalArgumentException("password of role " + Sql.printable(role)
-          + " must not be null");
+      throw new IllegalArgumentException(
+          "password of role " + Sql.printable(role) + " must not be null");
     }
     String doing = "creating login role " + Sql.printable(role) + " on " + this;
     try (Connection c = adminConnection(maintenanceDatabase());
@@ -153,8 +232,8 @@ abstract class AbstractPostgresServer implements PostgresServer {
     try (Connection c = adminConnection(maintenanceDatabase())) {
       Set<String> databases = new LinkedHashSet<>();
       boolean sharedObjects = false;
-      try (PreparedStatement exists = c.prepareStatement(
-          "SELECT 1 FROM pg_roles WHERE rolname = ?")) {
+      try (PreparedStatement exists =
+          c.prepareStatement("SELECT 1 FROM pg_roles WHERE rolname = ?")) {
         exists.setString(1, role);
         try (ResultSet rs = exists.executeQuery()) {
           if (!rs.next()) {
@@ -163,22 +242,25 @@ abstract class AbstractPostgresServer implements PostgresServer {
         }
       }
       int major = c.getMetaData().getDatabaseMajorVersion();
-      try (PreparedStatement terminate = c.prepareStatement(major >= 14
-          ? "SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity"
-              + " WHERE usename = ? AND pid <> pg_backend_pid()"
-          : "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
-              + " WHERE usename = ? AND pid <> pg_backend_pid()")) {
+      try (PreparedStatement terminate =
+          c.prepareStatement(
+              major >= 14
+                  ? "SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity"
+                      + " WHERE usename = ? AND pid <> pg_backend_pid()"
+                  : "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                      + " WHERE usename = ? AND pid <> pg_backend_pid()")) {
         terminate.setString(1, role);
         terminate.executeQuery().close();
       }
       // Where the role owns objects or holds privileges; dbid 0 means shared objects
       // (databases it owns, grants on databases), handled from any database.
-      try (PreparedStatement deps = c.prepareStatement(
-          "SELECT DISTINCT d.datname, s.dbid = 0 AS shared FROM pg_shdepend s"
-              + " LEFT JOIN pg_database d ON d.oid = s.dbid"
-              + " WHERE s.refclassid = 'pg_authid'::regclass"
-              + " AND s.refobjid = (SELECT oid FROM pg_roles WHERE rolname = ?)"
-              + " AND (s.dbid = 0 OR d.datallowconn)")) {
+      try (PreparedStatement deps =
+          c.prepareStatement(
+              "SELECT DISTINCT d.datname, s.dbid = 0 AS shared FROM pg_shdepend s"
+                  + " LEFT JOIN pg_database d ON d.oid = s.dbid"
+                  + " WHERE s.refclassid = 'pg_authid'::regclass"
+                  + " AND s.refobjid = (SELECT oid FROM pg_roles WHERE rolname = ?)"
+                  + " AND (s.dbid = 0 OR d.datallowconn)")) {
         deps.setString(1, role);
         try (ResultSet rs = deps.executeQuery()) {
           while (rs.next()) {
@@ -193,8 +275,13 @@ abstract class AbstractPostgresServer implements PostgresServer {
       if (sharedObjects) {
         databases.add(maintenanceDatabase());
       }
-      String reassign = "REASSIGN OWNED BY " + quoted + " TO " + Sql.quote(adminUser, "role")
-          + "; DROP OWNED BY " + quoted;
+      String reassign =
+          "REASSIGN OWNED BY "
+              + quoted
+              + " TO "
+              + Sql.quote(adminUser, "role")
+              + "; DROP OWNED BY "
+              + quoted;
       for (String database : databases) {
         if (database.equals(maintenanceDatabase())) {
           try (Statement s = c.createStatement()) {
@@ -237,8 +324,8 @@ abstract class AbstractPostgresServer implements PostgresServer {
     } catch (IOException e) {
       throw new IllegalStateException("cannot read SQL script " + script + ": " + e, e);
     }
-    String doing = "running script " + script + " in database " + Sql.printable(database)
-        + " on " + this;
+    String doing =
+        "running script " + script + " in database " + Sql.printable(database) + " on " + this;
     try (Connection c = connect(database, true, 10);
         Statement s = c.createStatement()) {
       s.execute(sql);
@@ -249,15 +336,17 @@ abstract class AbstractPostgresServer implements PostgresServer {
 
   @Override
   public List<Backend> backends() {
-    String sql = "SELECT pid, usename, datname, state, application_name FROM pg_stat_activity"
-        + " WHERE backend_type = 'client backend' AND pid <> pg_backend_pid() ORDER BY pid";
+    String sql =
+        "SELECT pid, usename, datname, state, application_name FROM pg_stat_activity"
+            + " WHERE backend_type = 'client backend' AND pid <> pg_backend_pid() ORDER BY pid";
     List<Backend> backends = new ArrayList<>();
     try (Connection c = adminConnection(maintenanceDatabase());
         Statement s = c.createStatement();
         ResultSet rs = s.executeQuery(sql)) {
       while (rs.next()) {
-        backends.add(new Backend(rs.getInt(1), rs.getString(2), rs.getString(3),
-            rs.getString(4), rs.getString(5)));
+        backends.add(
+            new Backend(
+                rs.getInt(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5)));
       }
     } catch (SQLException e) {
       throw Sql.failure("listing backends of " + this, e);
@@ -276,10 +365,13 @@ abstract class AbstractPostgresServer implements PostgresServer {
     List<String> databases = new ArrayList<>();
     List<String> roles = new ArrayList<>();
     try (Connection c = adminConnection(maintenanceDatabase())) {
-      collect(c, "SELECT datname FROM pg_database WHERE left(datname, ?) = ? ORDER BY 1",
-          prefix, databases);
-      collect(c, "SELECT rolname FROM pg_roles WHERE left(rolname, ?) = ? ORDER BY 1",
-          prefix, roles);
+      collect(
+          c,
+          "SELECT datname FROM pg_database WHERE left(datname, ?) = ? ORDER BY 1",
+          prefix,
+          databases);
+      collect(
+          c, "SELECT rolname FROM pg_roles WHERE left(rolname, ?) = ? ORDER BY 1", prefix, roles);
     } catch (SQLException e) {
       throw Sql.failure("finding databases and roles named " + prefix + "* on " + this, e);
     }
@@ -337,8 +429,8 @@ abstract class AbstractPostgresServer implements PostgresServer {
     if (host.equalsIgnoreCase("localhost")) {
       return true;
     }
-    String bare = host.startsWith("[") && host.endsWith("]")
-        ? host.substring(1, host.length() - 1) : host;
+    String bare =
+        host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
     if (!bare.matches("[0-9.]+|[0-9a-fA-F:]+")) {
       return false; // a name: do not resolve it just to decide on sslmode
     }
@@ -351,7 +443,15 @@ abstract class AbstractPostgresServer implements PostgresServer {
 
   @Override
   public String toString() {
-    return "PostgresServer[" + name + ", " + kind() + ", " + host() + ":" + port()
-        + (isRunning() ? "" : ", stopped") + "]";
+    return "PostgresServer["
+        + name
+        + ", "
+        + kind()
+        + ", "
+        + host()
+        + ":"
+        + port()
+        + (isRunning() ? "" : ", stopped")
+        + "]";
   }
 }

@@ -24,7 +24,6 @@ final class DockerPostgresServer extends AbstractPostgresServer {
   private final PostgreSQLContainer container;
   private final String host;
   private final int port;
-  private volatile boolean closed;
 
   private DockerPostgresServer(String name, char[] password, PostgreSQLContainer container) {
     super(name, LocalPostgresServer.ADMIN_USER, password);
@@ -47,35 +46,40 @@ final class DockerPostgresServer extends AbstractPostgresServer {
           PostgresServers.installAdvice("source DOCKER was chosen but no Docker engine answers"));
     }
     long started = System.nanoTime();
-    List<String> command = new ArrayList<>(List.of("postgres",
-        "-c", "max_connections=" + options.maxConnections(),
-        "-c", "fsync=off",
-        "-c", "synchronous_commit=off",
-        "-c", "full_page_writes=off",
-        "-c", "password_encryption=scram-sha-256"));
-    options.settings().forEach((key, value) -> {
-      command.add("-c");
-      command.add(key + "=" + value);
-    });
+    List<String> command = new ArrayList<>(List.of("postgres"));
+    command.addAll(serverSettings(options.maxConnections(), options.settings()));
     char[] password = Passwords.random(24);
-    PostgreSQLContainer container = new PostgreSQLContainer(DockerImageName.parse(IMAGE))
-        .withUsername(LocalPostgresServer.ADMIN_USER)
-        .withPassword(new String(password))
-        .withDatabaseName("postgres")
-        .withEnv("POSTGRES_HOST_AUTH_METHOD", "scram-sha-256")
-        .withEnv("POSTGRES_INITDB_ARGS", "--auth-host=scram-sha-256 --auth-local=scram-sha-256");
+    PostgreSQLContainer container =
+        new PostgreSQLContainer(DockerImageName.parse(IMAGE))
+            .withUsername(LocalPostgresServer.ADMIN_USER)
+            .withPassword(new String(password))
+            .withDatabaseName("postgres")
+            .withEnv("POSTGRES_HOST_AUTH_METHOD", "scram-sha-256")
+            .withEnv(
+                "POSTGRES_INITDB_ARGS", "--auth-host=scram-sha-256 --auth-local=scram-sha-256");
     container.setCommand(command.toArray(new String[0]));
     try {
       container.start();
       DockerPostgresServer server = new DockerPostgresServer(options.name(), password, container);
-      LOG.info("PostgreSQL '{}' started in container {} ({}) on {}:{} in {} ms", options.name(),
-          container.getContainerId(), IMAGE, server.host, server.port,
+      LOG.info(
+          "PostgreSQL '{}' started in container {} ({}) on {}:{} in {} ms",
+          options.name(),
+          container.getContainerId(),
+          IMAGE,
+          server.host,
+          server.port,
           (System.nanoTime() - started) / 1_000_000);
       return server;
     } catch (RuntimeException e) {
       container.stop();
-      throw new PostgresUnavailableException("cannot start " + IMAGE + " for PostgreSQL server '"
-          + options.name() + "' with Testcontainers: " + e.getMessage(), e);
+      throw new PostgresUnavailableException(
+          "cannot start "
+              + IMAGE
+              + " for PostgreSQL server '"
+              + options.name()
+              + "' with Testcontainers: "
+              + e.getMessage(),
+          e);
     } finally {
       Arrays.fill(password, '\0');
     }
@@ -107,35 +111,8 @@ final class DockerPostgresServer extends AbstractPostgresServer {
   }
 
   @Override
-  void checkOpen() {
-    if (closed) {
-      throw new IllegalStateException("PostgreSQL server '" + name() + "' is closed");
-    }
-  }
-
-  @Override
-  public boolean supportsLifecycle() {
-    return false;
-  }
-
-  @Override
-  public void stop() {
-    throw unsupported("stop");
-  }
-
-  @Override
-  public void start() {
-    throw unsupported("start");
-  }
-
-  @Override
-  public void restart() {
-    throw unsupported("restart");
-  }
-
-  private UnsupportedOperationException unsupported(String what) {
-    return new UnsupportedOperationException("cannot " + what + " PostgreSQL server '" + name()
-        + "': it is a Testcontainers container; set USERBOUND_TEST_PG=local to run fault tests");
+  String noLifecycleReason() {
+    return "it is a Testcontainers container";
   }
 
   @Override

@@ -25,10 +25,15 @@ final class ExternalPostgresServer extends AbstractPostgresServer {
   private final int port;
   private final String maintenanceDatabase;
   private final String parameters;
-  private volatile boolean closed;
 
-  private ExternalPostgresServer(String name, String user, char[] password, String host, int port,
-      String maintenanceDatabase, String parameters) {
+  private ExternalPostgresServer(
+      String name,
+      String user,
+      char[] password,
+      String host,
+      int port,
+      String maintenanceDatabase,
+      String parameters) {
     super(name, user, password);
     this.host = host;
     this.port = port;
@@ -37,18 +42,40 @@ final class ExternalPostgresServer extends AbstractPostgresServer {
   }
 
   static ExternalPostgresServer connect(PostgresOptions options) {
-    String url = options.externalUrl().or(() -> Env.get(Env.URL)).orElseThrow(() ->
-        new PostgresUnavailableException("source EXTERNAL needs a server: set "
-            + Env.describe(Env.URL) + " to e.g. jdbc:postgresql://db.test:5432/postgres,"
-            + " with " + Env.describe(Env.USER) + " and " + Env.describe(Env.PASSWORD)
-            + ", or PostgresOptions.builder().externalUrl(...)"));
-    String user = options.externalUser().or(() -> Env.get(Env.USER)).orElseThrow(() ->
-        new PostgresUnavailableException("the external server " + maskUrl(url)
-            + " needs an admin role: set " + Env.describe(Env.USER) + " and "
-            + Env.describe(Env.PASSWORD) + ", or PostgresOptions.builder().externalUser(...)"));
-    char[] password = options.externalPassword()
-        .or(() -> Env.get(Env.PASSWORD).map(String::toCharArray))
-        .orElse(new char[0]);
+    String url =
+        options
+            .externalUrl()
+            .or(() -> Env.get(Env.URL))
+            .orElseThrow(
+                () ->
+                    new PostgresUnavailableException(
+                        "source EXTERNAL needs a server: set "
+                            + Env.describe(Env.URL)
+                            + " to e.g. jdbc:postgresql://db.test:5432/postgres,"
+                            + " with "
+                            + Env.describe(Env.USER)
+                            + " and "
+                            + Env.describe(Env.PASSWORD)
+                            + ", or PostgresOptions.builder().externalUrl(...)"));
+    String user =
+        options
+            .externalUser()
+            .or(() -> Env.get(Env.USER))
+            .orElseThrow(
+                () ->
+                    new PostgresUnavailableException(
+                        "the external server "
+                            + maskUrl(url)
+                            + " needs an admin role: set "
+                            + Env.describe(Env.USER)
+                            + " and "
+                            + Env.describe(Env.PASSWORD)
+                            + ", or PostgresOptions.builder().externalUser(...)"));
+    char[] password =
+        options
+            .externalPassword()
+            .or(() -> Env.get(Env.PASSWORD).map(String::toCharArray))
+            .orElse(new char[0]);
     ExternalPostgresServer server;
     try {
       server = parse(options.name(), url, user, password);
@@ -56,20 +83,25 @@ final class ExternalPostgresServer extends AbstractPostgresServer {
       Arrays.fill(password, '\0');
     }
     if (!options.settings().isEmpty() || options.maxConnections() != 100) {
-      LOG.warn("PostgreSQL '{}' is external: maxConnections and settings are not applied",
+      LOG.warn(
+          "PostgreSQL '{}' is external: maxConnections and settings are not applied",
           options.name());
     }
     server.verify(url);
-    LOG.info("PostgreSQL '{}' is the external server {}:{} (admin role {})", server.name(),
-        server.host, server.port, user);
+    LOG.info(
+        "PostgreSQL '{}' is the external server {}:{} (admin role {})",
+        server.name(),
+        server.host,
+        server.port,
+        user);
     return server;
   }
 
   static ExternalPostgresServer parse(String name, String url, String user, char[] password) {
     String prefix = "jdbc:postgresql://";
     if (!url.startsWith(prefix)) {
-      throw new PostgresUnavailableException("external URL must start with " + prefix
-          + ", but was " + maskUrl(url));
+      throw new PostgresUnavailableException(
+          "external URL must start with " + prefix + ", but was " + maskUrl(url));
     }
     String rest = url.substring(prefix.length());
     int query = rest.indexOf('?');
@@ -77,16 +109,20 @@ final class ExternalPostgresServer extends AbstractPostgresServer {
     String hostAndPath = query < 0 ? rest : rest.substring(0, query);
     int slash = hostAndPath.indexOf('/');
     String hostPort = slash < 0 ? hostAndPath : hostAndPath.substring(0, slash);
-    String database = slash < 0 ? "" : URLDecoder.decode(hostAndPath.substring(slash + 1),
-        StandardCharsets.UTF_8);
+    String database =
+        slash < 0
+            ? ""
+            : URLDecoder.decode(hostAndPath.substring(slash + 1), StandardCharsets.UTF_8);
     if (hostPort.isEmpty() || hostPort.contains(",")) {
-      throw new PostgresUnavailableException("external URL must name exactly one host, but was "
-          + maskUrl(url));
+      throw new PostgresUnavailableException(
+          "external URL must name exactly one host, but was " + maskUrl(url));
     }
     String host;
     int port = 5432;
-    int colon = hostPort.startsWith("[") ? hostPort.indexOf(':', hostPort.indexOf(']'))
-        : hostPort.lastIndexOf(':');
+    int colon =
+        hostPort.startsWith("[")
+            ? hostPort.indexOf(':', hostPort.indexOf(']'))
+            : hostPort.lastIndexOf(':');
     host = colon < 0 ? hostPort : hostPort.substring(0, colon);
     if (colon >= 0) {
       try {
@@ -98,25 +134,42 @@ final class ExternalPostgresServer extends AbstractPostgresServer {
     if (parameters.isEmpty() && isLoopback(host)) {
       parameters = "?sslmode=disable";
     }
-    return new ExternalPostgresServer(name, user, password, host, port,
-        database.isEmpty() ? "postgres" : database, parameters);
+    return new ExternalPostgresServer(
+        name, user, password, host, port, database.isEmpty() ? "postgres" : database, parameters);
   }
 
   private void verify(String url) {
-    String sql = "SELECT rolsuper OR (rolcreaterole AND rolcreatedb) FROM pg_roles"
-        + " WHERE rolname = current_user";
+    String sql =
+        "SELECT rolsuper OR (rolcreaterole AND rolcreatedb) FROM pg_roles"
+            + " WHERE rolname = current_user";
     try (Connection c = adminConnection(maintenanceDatabase);
         Statement s = c.createStatement();
         ResultSet rs = s.executeQuery(sql)) {
       if (!rs.next() || !rs.getBoolean(1)) {
-        throw new PostgresUnavailableException("role " + adminUser() + " on the external server "
-            + maskUrl(url) + " must be a superuser (or have CREATEROLE and CREATEDB)");
+        throw new PostgresUnavailableException(
+            "role "
+                + adminUser()
+                + " on the external server "
+                + maskUrl(url)
+                + " must be a superuser (or have CREATEROLE and CREATEDB)");
       }
     } catch (SQLException e) {
-      throw new PostgresUnavailableException("cannot log in to the external server "
-          + maskUrl(url) + " as " + adminUser() + ": " + e.getMessage() + " [SQLSTATE "
-          + e.getSQLState() + "]; check " + Env.describe(Env.URL) + ", "
-          + Env.describe(Env.USER) + " and " + Env.describe(Env.PASSWORD), e);
+      throw new PostgresUnavailableException(
+          "cannot log in to the external server "
+              + maskUrl(url)
+              + " as "
+              + adminUser()
+              + ": "
+              + e.getMessage()
+              + " [SQLSTATE "
+              + e.getSQLState()
+              + "]; check "
+              + Env.describe(Env.URL)
+              + ", "
+              + Env.describe(Env.USER)
+              + " and "
+              + Env.describe(Env.PASSWORD),
+          e);
     }
   }
 
@@ -150,35 +203,8 @@ final class ExternalPostgresServer extends AbstractPostgresServer {
   }
 
   @Override
-  void checkOpen() {
-    if (closed) {
-      throw new IllegalStateException("PostgreSQL server '" + name() + "' is closed");
-    }
-  }
-
-  @Override
-  public boolean supportsLifecycle() {
-    return false;
-  }
-
-  @Override
-  public void stop() {
-    throw unsupported("stop");
-  }
-
-  @Override
-  public void start() {
-    throw unsupported("start");
-  }
-
-  @Override
-  public void restart() {
-    throw unsupported("restart");
-  }
-
-  private UnsupportedOperationException unsupported(String what) {
-    return new UnsupportedOperationException("cannot " + what + " PostgreSQL server '" + name()
-        + "': it is an external server; set USERBOUND_TEST_PG=local to run fault tests");
+  String noLifecycleReason() {
+    return "it is an external server";
   }
 
   @Override

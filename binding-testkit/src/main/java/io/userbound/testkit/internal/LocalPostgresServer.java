@@ -79,10 +79,9 @@ final class LocalPostgresServer extends AbstractPostgresServer {
 
   private volatile int port;
   private volatile Process process; // written under the lock
-  private volatile boolean closed; // written under the lock
 
-  private LocalPostgresServer(PostgresOptions options, Path binDir, RunAs runAs, Path baseDir,
-      char[] password) {
+  private LocalPostgresServer(
+      PostgresOptions options, Path binDir, RunAs runAs, Path baseDir, char[] password) {
     super(options.name(), ADMIN_USER, password);
     this.binDir = binDir;
     this.runAs = runAs;
@@ -101,8 +100,13 @@ final class LocalPostgresServer extends AbstractPostgresServer {
     try {
       baseDir = Files.createTempDirectory(runAs.tempRoot(), "userbound-pg-" + options.name() + "-");
     } catch (IOException e) {
-      throw new PostgresUnavailableException("cannot create a temporary directory for"
-          + " PostgreSQL server '" + options.name() + "': " + e, e);
+      throw new PostgresUnavailableException(
+          "cannot create a temporary directory for"
+              + " PostgreSQL server '"
+              + options.name()
+              + "': "
+              + e,
+          e);
     }
     char[] password = Passwords.random(PASSWORD_LENGTH);
     LocalPostgresServer server;
@@ -122,9 +126,15 @@ final class LocalPostgresServer extends AbstractPostgresServer {
       server.close();
       throw e;
     }
-    LOG.info("PostgreSQL '{}' started on {}:{} in {} ms (data in {}, binaries {}{})",
-        server.name(), HOST, server.port, (System.nanoTime() - started) / 1_000_000,
-        server.dataDir, binDir, runAs.switchesUser() ? ", as OS user " + RunAs.OS_USER : "");
+    LOG.info(
+        "PostgreSQL '{}' started on {}:{} in {} ms (data in {}, binaries {}{})",
+        server.name(),
+        HOST,
+        server.port,
+        (System.nanoTime() - started) / 1_000_000,
+        server.dataDir,
+        binDir,
+        runAs.switchesUser() ? ", as OS user " + RunAs.OS_USER : "");
     return server;
   }
 
@@ -134,20 +144,34 @@ final class LocalPostgresServer extends AbstractPostgresServer {
       writePasswordFile(pwfile);
       runAs.own(pwfile);
       runAs.own(baseDir);
-      List<String> command = List.of(binDir.resolve("initdb").toString(),
-          "-D", dataDir.toString(), "-U", adminUser(), "--pwfile=" + pwfile,
-          "--auth-host=scram-sha-256", "--auth-local=scram-sha-256",
-          "-E", "UTF8", "--locale=C", "-N");
+      List<String> command =
+          List.of(
+              binDir.resolve("initdb").toString(),
+              "-D",
+              dataDir.toString(),
+              "-U",
+              adminUser(),
+              "--pwfile=" + pwfile,
+              "--auth-host=scram-sha-256",
+              "--auth-local=scram-sha-256",
+              "-E",
+              "UTF8",
+              "--locale=C",
+              "-N");
       Path initdbLog = baseDir.resolve("initdb.log");
       int exit = runTool(command, initdbLog, INITDB_TIMEOUT);
       if (exit != 0) {
-        throw new PostgresUnavailableException("initdb for PostgreSQL server '" + name()
-            + "' failed with exit code " + exit + "; its output ends with:\n"
-            + tail(initdbLog, 0));
+        throw new PostgresUnavailableException(
+            "initdb for PostgreSQL server '"
+                + name()
+                + "' failed with exit code "
+                + exit
+                + "; its output ends with:\n"
+                + tail(initdbLog, 0));
       }
     } catch (IOException e) {
-      throw new PostgresUnavailableException("cannot prepare PostgreSQL server '" + name()
-          + "' in " + baseDir + ": " + e, e);
+      throw new PostgresUnavailableException(
+          "cannot prepare PostgreSQL server '" + name() + "' in " + baseDir + ": " + e, e);
     } finally {
       try {
         Files.deleteIfExists(pwfile);
@@ -168,7 +192,8 @@ final class LocalPostgresServer extends AbstractPostgresServer {
       }
       Files.write(hba, lines, StandardCharsets.UTF_8);
     } catch (IOException e) {
-      throw new PostgresUnavailableException("cannot make server '" + name() + "' TLS-only: " + e, e);
+      throw new PostgresUnavailableException(
+          "cannot make server '" + name() + "' TLS-only: " + e, e);
     }
   }
 
@@ -179,8 +204,9 @@ final class LocalPostgresServer extends AbstractPostgresServer {
 
   private void writePasswordFile(Path pwfile) throws IOException {
     try {
-      Files.createFile(pwfile, PosixFilePermissions.asFileAttribute(
-          PosixFilePermissions.fromString("rw-------")));
+      Files.createFile(
+          pwfile,
+          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
     } catch (UnsupportedOperationException e) {
       Files.createFile(pwfile);
     }
@@ -221,34 +247,39 @@ final class LocalPostgresServer extends AbstractPostgresServer {
   }
 
   private Process launch(int onPort) {
-    List<String> command = new ArrayList<>(List.of(binDir.resolve("postgres").toString(),
-        "-D", dataDir.toString(), "-p", Integer.toString(onPort),
-        "-c", "listen_addresses=" + HOST,
-        "-c", "unix_socket_directories=",
-        "-c", "fsync=off",
-        "-c", "synchronous_commit=off",
-        "-c", "full_page_writes=off",
-        "-c", "max_connections=" + maxConnections,
-        "-c", "password_encryption=scram-sha-256"));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                binDir.resolve("postgres").toString(),
+                "-D",
+                dataDir.toString(),
+                "-p",
+                Integer.toString(onPort),
+                "-c",
+                "listen_addresses=" + HOST,
+                "-c",
+                "unix_socket_directories="));
     if (tlsFiles != null) {
-      command.addAll(List.of("-c", "ssl=on", "-c", "ssl_cert_file=" + tlsFiles.serverCertificate,
-          "-c", "ssl_key_file=" + tlsFiles.serverKey));
+      command.addAll(
+          List.of(
+              "-c",
+              "ssl=on",
+              "-c",
+              "ssl_cert_file=" + tlsFiles.serverCertificate,
+              "-c",
+              "ssl_key_file=" + tlsFiles.serverKey));
     }
-    settings.forEach((key, value) -> {
-      command.add("-c");
-      command.add(key + "=" + value);
-    });
+    command.addAll(serverSettings(maxConnections, settings));
     try {
-      Process started = processBuilder(command)
-          .redirectOutput(Redirect.appendTo(logFile.toFile()))
-          .start();
+      Process started =
+          processBuilder(command).redirectOutput(Redirect.appendTo(logFile.toFile())).start();
       started.getOutputStream().close();
       this.port = onPort;
       this.process = started;
       return started;
     } catch (IOException e) {
-      throw new PostgresUnavailableException("cannot run " + binDir.resolve("postgres")
-          + " for server '" + name() + "': " + e, e);
+      throw new PostgresUnavailableException(
+          "cannot run " + binDir.resolve("postgres") + " for server '" + name() + "': " + e, e);
     }
   }
 
@@ -279,22 +310,32 @@ final class LocalPostgresServer extends AbstractPostgresServer {
   }
 
   private String failureMessage(Readiness readiness, boolean alive, int triedPort, String log) {
-    String what = alive
-        ? "did not accept connections within " + START_TIMEOUT.toSeconds() + " s"
-        : "exited";
-    return "PostgreSQL server '" + name() + "' on port " + triedPort + " " + what
-        + (readiness.lastError() == null ? "" : " (last connection error: "
-            + readiness.lastError().getMessage() + ")")
-        + "; data in " + dataDir + "; the server log ends with:\n" + log;
+    String what =
+        alive ? "did not accept connections within " + START_TIMEOUT.toSeconds() + " s" : "exited";
+    return "PostgreSQL server '"
+        + name()
+        + "' on port "
+        + triedPort
+        + " "
+        + what
+        + (readiness.lastError() == null
+            ? ""
+            : " (last connection error: " + readiness.lastError().getMessage() + ")")
+        + "; data in "
+        + dataDir
+        + "; the server log ends with:\n"
+        + log;
   }
 
   private static boolean isBindFailure(String log) {
-    return log.contains("could not bind") || log.contains("Address already in use")
+    return log.contains("could not bind")
+        || log.contains("Address already in use")
         || log.contains("could not create any TCP/IP sockets");
   }
 
   private static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByAddress(HOST, new byte[] {127, 0, 0, 1}))) {
+    try (ServerSocket socket =
+        new ServerSocket(0, 1, InetAddress.getByAddress(HOST, new byte[] {127, 0, 0, 1}))) {
       return socket.getLocalPort();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot find a free port on " + HOST, e);
@@ -317,9 +358,11 @@ final class LocalPostgresServer extends AbstractPostgresServer {
       String log = tail(logFile, logOffset);
       killTree(started);
       process = null;
-      throw new IllegalStateException(failureMessage(readiness, alive, samePort, log)
-          + (isBindFailure(log) ? "\nAnother process took port " + samePort
-              + " while the server was stopped." : ""));
+      throw new IllegalStateException(
+          failureMessage(readiness, alive, samePort, log)
+              + (isBindFailure(log)
+                  ? "\nAnother process took port " + samePort + " while the server was stopped."
+                  : ""));
     }
     LOG.info("PostgreSQL '{}' started again on port {}", name(), samePort);
   }
@@ -355,23 +398,35 @@ final class LocalPostgresServer extends AbstractPostgresServer {
     }
     try {
       if (p.isAlive()) {
-        List<String> command = List.of(binDir.resolve("pg_ctl").toString(), "stop",
-            "-D", dataDir.toString(), "-m", "fast", "-w",
-            "-t", Long.toString(STOP_TIMEOUT.toSeconds()));
+        List<String> command =
+            List.of(
+                binDir.resolve("pg_ctl").toString(),
+                "stop",
+                "-D",
+                dataDir.toString(),
+                "-m",
+                "fast",
+                "-w",
+                "-t",
+                Long.toString(STOP_TIMEOUT.toSeconds()));
         int exit = runTool(command, baseDir.resolve("pg_ctl.log"), STOP_TIMEOUT.plusSeconds(10));
         if (exit != 0 && p.isAlive()) {
-          LOG.warn("PostgreSQL '{}': pg_ctl stop exited with {}; see {}", name(), exit,
+          LOG.warn(
+              "PostgreSQL '{}': pg_ctl stop exited with {}; see {}",
+              name(),
+              exit,
               baseDir.resolve("pg_ctl.log"));
         }
       }
       if (!p.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-        LOG.warn("PostgreSQL '{}' did not stop within {} s; killing it", name(),
+        LOG.warn(
+            "PostgreSQL '{}' did not stop within {} s; killing it",
+            name(),
             STOP_TIMEOUT.toSeconds());
         killTree(p);
       }
     } catch (IOException e) {
-      LOG.warn("PostgreSQL '{}': cannot run pg_ctl ({}); killing the server", name(),
-          e.toString());
+      LOG.warn("PostgreSQL '{}': cannot run pg_ctl ({}); killing the server", name(), e.toString());
       killTree(p);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -383,7 +438,8 @@ final class LocalPostgresServer extends AbstractPostgresServer {
 
   /** Last resort: kill the child, everything under it, and the postmaster named in its pid file. */
   private void killTree(Process p) {
-    postmasterPid().flatMap(ProcessHandle::of)
+    postmasterPid()
+        .flatMap(ProcessHandle::of)
         .filter(h -> h.info().commandLine().map(c -> c.contains(dataDir.toString())).orElse(true))
         .ifPresent(ProcessHandle::destroyForcibly);
     p.descendants().forEach(ProcessHandle::destroyForcibly);
@@ -418,17 +474,16 @@ final class LocalPostgresServer extends AbstractPostgresServer {
     ShutdownHooks.unregister(this);
   }
 
-  private int runTool(List<String> command, Path output, Duration timeout)
-      throws IOException {
-    Process tool = processBuilder(command).redirectOutput(Redirect.appendTo(output.toFile()))
-        .start();
+  private int runTool(List<String> command, Path output, Duration timeout) throws IOException {
+    Process tool =
+        processBuilder(command).redirectOutput(Redirect.appendTo(output.toFile())).start();
     tool.getOutputStream().close();
     try {
       if (!tool.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
         tool.descendants().forEach(ProcessHandle::destroyForcibly);
         tool.destroyForcibly();
-        throw new IOException(command.get(0) + " did not finish within " + timeout.toSeconds()
-            + " s");
+        throw new IOException(
+            command.get(0) + " did not finish within " + timeout.toSeconds() + " s");
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -440,9 +495,10 @@ final class LocalPostgresServer extends AbstractPostgresServer {
   }
 
   private ProcessBuilder processBuilder(List<String> command) {
-    ProcessBuilder builder = new ProcessBuilder(runAs.command(command))
-        .directory(baseDir.toFile())
-        .redirectErrorStream(true);
+    ProcessBuilder builder =
+        new ProcessBuilder(runAs.command(command))
+            .directory(baseDir.toFile())
+            .redirectErrorStream(true);
     // Settings meant for clients (PGPORT, PGDATA, PGOPTIONS, ...) must not steer our server.
     builder.environment().keySet().removeIf(k -> k.startsWith("PG"));
     return builder;
@@ -464,7 +520,8 @@ final class LocalPostgresServer extends AbstractPostgresServer {
       byte[] bytes = new byte[(int) (in.length() - in.getFilePointer())];
       in.readFully(bytes);
       String[] lines = new String(bytes, StandardCharsets.UTF_8).split("\n");
-      return String.join("\n",
+      return String.join(
+          "\n",
           Arrays.asList(lines).subList(Math.max(0, lines.length - LOG_TAIL_LINES), lines.length));
     } catch (IOException e) {
       return "(no log: " + e + ")";
@@ -484,7 +541,9 @@ final class LocalPostgresServer extends AbstractPostgresServer {
     if (!Files.exists(root)) {
       return;
     }
-    Files.walkFileTree(root, new SimpleFileVisitor<>() {
+    Files.walkFileTree(
+        root,
+        new SimpleFileVisitor<>() {
           @Override
           public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
               throws IOException {
@@ -528,13 +587,6 @@ final class LocalPostgresServer extends AbstractPostgresServer {
   @Override
   String kind() {
     return "local";
-  }
-
-  @Override
-  void checkOpen() {
-    if (closed) {
-      throw new IllegalStateException("PostgreSQL server '" + name() + "' is closed");
-    }
   }
 
   @Override

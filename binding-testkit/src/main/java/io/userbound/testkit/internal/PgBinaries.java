@@ -27,12 +27,18 @@ final class PgBinaries {
 
   private PgBinaries() {}
 
-  /** Returns the directory, or throws with what to install or set. */
+  /** {@return the directory, or throws with what to install or set} */
   static Path require() {
-    return find().orElseThrow(() -> new PostgresUnavailableException(
-        PostgresServers.installAdvice("no PostgreSQL server binaries (initdb, postgres, pg_ctl)"
-            + " were found in " + Env.describe(Env.PG_BIN) + ", pg_config --bindir,"
-            + " /usr/lib/postgresql/*/bin, /usr/pgsql-*/bin or PATH")));
+    return find()
+        .orElseThrow(
+            () ->
+                new PostgresUnavailableException(
+                    PostgresServers.installAdvice(
+                        "no PostgreSQL server binaries (initdb, postgres, pg_ctl)"
+                            + " were found in "
+                            + Env.describe(Env.PG_BIN)
+                            + ", pg_config --bindir,"
+                            + " /usr/lib/postgresql/*/bin, /usr/pgsql-*/bin or PATH")));
   }
 
   /**
@@ -46,9 +52,13 @@ final class PgBinaries {
     if (explicit.isPresent()) {
       Path dir = Path.of(explicit.get());
       if (!isBinDir(dir)) {
-        throw new PostgresUnavailableException(PostgresServers.installAdvice(
-            Env.describe(Env.PG_BIN) + " is " + dir + ", which does not contain executable"
-                + " initdb, postgres and pg_ctl"));
+        throw new PostgresUnavailableException(
+            PostgresServers.installAdvice(
+                Env.describe(Env.PG_BIN)
+                    + " is "
+                    + dir
+                    + ", which does not contain executable"
+                    + " initdb, postgres and pg_ctl"));
       }
       return Optional.of(dir);
     }
@@ -73,7 +83,8 @@ final class PgBinaries {
   }
 
   static boolean isBinDir(Path dir) {
-    return Files.isExecutable(dir.resolve("initdb")) && Files.isExecutable(dir.resolve("postgres"))
+    return Files.isExecutable(dir.resolve("initdb"))
+        && Files.isExecutable(dir.resolve("postgres"))
         && Files.isExecutable(dir.resolve("pg_ctl"));
   }
 
@@ -93,9 +104,11 @@ final class PgBinaries {
     } catch (IOException e) {
       return found;
     }
-    Comparator<Path> byVersion = (a, b) -> compareVersions(
-        a.getParent().getFileName().toString().substring(prefix.length()),
-        b.getParent().getFileName().toString().substring(prefix.length()));
+    Comparator<Path> byVersion =
+        (a, b) ->
+            compareVersions(
+                a.getParent().getFileName().toString().substring(prefix.length()),
+                b.getParent().getFileName().toString().substring(prefix.length()));
     found.sort(byVersion.reversed());
     return found;
   }
@@ -128,7 +141,8 @@ final class PgBinaries {
       }
       String dir = new String(out.readAllBytes(), StandardCharsets.UTF_8).trim();
       return process.exitValue() == 0 && !dir.isEmpty() && !dir.contains("\n")
-          ? Optional.of(Path.of(dir)) : Optional.empty();
+          ? Optional.of(Path.of(dir))
+          : Optional.empty();
     } catch (IOException | RuntimeException e) {
       return Optional.empty();
     } catch (InterruptedException e) {

@@ -30,9 +30,10 @@ public final class PostgresServers {
     }
     Source source = chooseSource(options);
     if (source == Source.DOCKER && !testcontainersPresent()) {
-      throw new PostgresUnavailableException("source DOCKER was chosen but Testcontainers is"
-          + " not on the classpath: add org.testcontainers:testcontainers-postgresql as a"
-          + " test dependency, or choose another source");
+      throw new PostgresUnavailableException(
+          "source DOCKER was chosen but Testcontainers is"
+              + " not on the classpath: add org.testcontainers:testcontainers-postgresql as a"
+              + " test dependency, or choose another source");
     }
     return switch (source) {
       case LOCAL -> LocalPostgresServer.create(options, PgBinaries.require());
@@ -53,8 +54,12 @@ public final class PostgresServers {
         case "local" -> Source.LOCAL;
         case "external" -> Source.EXTERNAL;
         case "docker" -> Source.DOCKER;
-        default -> throw new PostgresUnavailableException(Env.describe(Env.SOURCE)
-            + " must be local, external or docker, but was '" + forced.get() + "'");
+        default ->
+            throw new PostgresUnavailableException(
+                Env.describe(Env.SOURCE)
+                    + " must be local, external or docker, but was '"
+                    + forced.get()
+                    + "'");
       };
     }
     if (options.externalUrl().isPresent() || Env.get(Env.URL).isPresent()) {
@@ -67,10 +72,15 @@ public final class PostgresServers {
     if (dockerAvailable()) {
       return Source.DOCKER;
     }
-    throw new PostgresUnavailableException(installAdvice("no PostgreSQL server binaries were"
-        + " found, " + Env.URL + " is not set, and "
-        + (testcontainersPresent() ? "no Docker engine answers"
-            : "Testcontainers is not on the classpath")));
+    throw new PostgresUnavailableException(
+        installAdvice(
+            "no PostgreSQL server binaries were"
+                + " found, "
+                + Env.URL
+                + " is not set, and "
+                + (testcontainersPresent()
+                    ? "no Docker engine answers"
+                    : "Testcontainers is not on the classpath")));
   }
 
   /**
@@ -96,16 +106,25 @@ public final class PostgresServers {
 
   /** The one message that says what to install or set. */
   static String installAdvice(String problem) {
-    return "No PostgreSQL server for tests: " + problem + ". Do one of:\n"
+    return "No PostgreSQL server for tests: "
+        + problem
+        + ". Do one of:\n"
         + "  1. install the PostgreSQL server binaries: 'apt-get install postgresql-15' on"
         + " Debian/Ubuntu, 'dnf install postgresql-server' on Fedora/RHEL, 'brew install"
-        + " postgresql@15' on macOS; or point " + Env.describe(Env.PG_BIN)
+        + " postgresql@15' on macOS; or point "
+        + Env.describe(Env.PG_BIN)
         + " at the directory holding initdb, postgres and pg_ctl;\n"
-        + "  2. set " + Env.URL + "=jdbc:postgresql://HOST:PORT/postgres with " + Env.USER
-        + " and " + Env.PASSWORD + " of a superuser, to use an existing server;\n"
+        + "  2. set "
+        + Env.URL
+        + "=jdbc:postgresql://HOST:PORT/postgres with "
+        + Env.USER
+        + " and "
+        + Env.PASSWORD
+        + " of a superuser, to use an existing server;\n"
         + "  3. start a Docker engine, with org.testcontainers:testcontainers-postgresql on the"
         + " test classpath.\n"
-        + Env.SOURCE + "=local|external|docker forces one of these.";
+        + Env.SOURCE
+        + "=local|external|docker forces one of these.";
   }
 
   /**

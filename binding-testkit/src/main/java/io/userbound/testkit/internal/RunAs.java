@@ -35,19 +35,30 @@ final class RunAs {
     }
     UserPrincipal user;
     try {
-      user = FileSystems.getDefault().getUserPrincipalLookupService()
-          .lookupPrincipalByName(OS_USER);
+      user =
+          FileSystems.getDefault().getUserPrincipalLookupService().lookupPrincipalByName(OS_USER);
     } catch (IOException | UnsupportedOperationException e) {
-      throw new PostgresUnavailableException("the JVM runs as root, which PostgreSQL refuses,"
-          + " and there is no OS user '" + OS_USER + "' to run it as: create one"
-          + " (useradd --system " + OS_USER + ") or run the tests as a non-root user", e);
+      throw new PostgresUnavailableException(
+          "the JVM runs as root, which PostgreSQL refuses,"
+              + " and there is no OS user '"
+              + OS_USER
+              + "' to run it as: create one"
+              + " (useradd --system "
+              + OS_USER
+              + ") or run the tests as a non-root user",
+          e);
     }
-    String runuser = Stream.of("/usr/sbin/runuser", "/sbin/runuser", "/usr/bin/runuser",
-            "/bin/runuser")
-        .filter(p -> Files.isExecutable(Path.of(p))).findFirst()
-        .orElseThrow(() -> new PostgresUnavailableException("the JVM runs as root, which"
-            + " PostgreSQL refuses, and 'runuser' (util-linux) was not found to run it as '"
-            + OS_USER + "': install util-linux or run the tests as a non-root user"));
+    String runuser =
+        Stream.of("/usr/sbin/runuser", "/sbin/runuser", "/usr/bin/runuser", "/bin/runuser")
+            .filter(p -> Files.isExecutable(Path.of(p)))
+            .findFirst()
+            .orElseThrow(
+                () ->
+                    new PostgresUnavailableException(
+                        "the JVM runs as root, which PostgreSQL refuses, and 'runuser' (util-linux)"
+                            + " was not found to run it as '"
+                            + OS_USER
+                            + "': install util-linux or run the tests as a non-root user"));
     return new RunAs(runuser, user);
   }
 
@@ -97,9 +108,14 @@ final class RunAs {
     if (traversableByOthers(fallback)) {
       return fallback;
     }
-    throw new PostgresUnavailableException("neither " + tmp + " nor /tmp can be reached by the"
-        + " OS user '" + OS_USER + "' that must run PostgreSQL; set -Djava.io.tmpdir to a"
-        + " directory it can reach");
+    throw new PostgresUnavailableException(
+        "neither "
+            + tmp
+            + " nor /tmp can be reached by the"
+            + " OS user '"
+            + OS_USER
+            + "' that must run PostgreSQL; set -Djava.io.tmpdir to a"
+            + " directory it can reach");
   }
 
   private static boolean traversableByOthers(Path dir) {

@@ -33,8 +33,8 @@ final class ShutdownHooks {
       return;
     }
     try {
-      Runtime.getRuntime().addShutdownHook(
-          new Thread(ShutdownHooks::closeAll, "userbound-testkit-shutdown"));
+      Runtime.getRuntime()
+          .addShutdownHook(new Thread(ShutdownHooks::closeAll, "userbound-testkit-shutdown"));
       installed = true;
     } catch (IllegalStateException e) {
       LOG.warn("JVM is shutting down; a PostgreSQL server started now is not closed on exit");

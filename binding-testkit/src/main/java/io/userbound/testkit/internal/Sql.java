@@ -15,16 +15,22 @@ final class Sql {
    */
   static String requireName(String name, String what) {
     if (name == null || name.isEmpty()) {
-      throw new IllegalArgumentException(what + " name must not be empty, but was "
-          + (name == null ? "null" : "''"));
+      throw new IllegalArgumentException(
+          what + " name must not be empty, but was " + (name == null ? "null" : "''"));
     }
     if (name.indexOf('\0') >= 0) {
       throw new IllegalArgumentException(what + " name must not contain NUL: " + printable(name));
     }
     int bytes = name.getBytes(StandardCharsets.UTF_8).length;
     if (bytes > MAX_IDENTIFIER_BYTES) {
-      throw new IllegalArgumentException(what + " name must be at most " + MAX_IDENTIFIER_BYTES
-          + " bytes, but " + printable(name) + " has " + bytes);
+      throw new IllegalArgumentException(
+          what
+              + " name must be at most "
+              + MAX_IDENTIFIER_BYTES
+              + " bytes, but "
+              + printable(name)
+              + " has "
+              + bytes);
     }
     return name;
   }
@@ -40,7 +46,7 @@ final class Sql {
 
   /** Wraps a failure with what was being done and the SQLSTATE; never includes SQL text. */
   static IllegalStateException failure(String doing, SQLException e) {
-    return new IllegalStateException(doing + " failed: " + e.getMessage()
-        + " [SQLSTATE " + e.getSQLState() + "]", e);
+    return new IllegalStateException(
+        doing + " failed: " + e.getMessage() + " [SQLSTATE " + e.getSQLState() + "]", e);
   }
 }

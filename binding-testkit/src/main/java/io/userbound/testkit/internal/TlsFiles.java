@@ -35,16 +35,65 @@ final class TlsFiles {
       Files.createDirectories(dir);
       Path log = dir.resolve("openssl.log");
       Path ext = dir.resolve("server.ext");
-      Files.writeString(ext, "subjectAltName=IP:127.0.0.1,DNS:localhost\n", StandardCharsets.US_ASCII);
-      openssl(log, dir, "req", "-x509", "-new", "-nodes", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
-          "-keyout", "root.key", "-out", "root.crt", "-days", "3", "-subj", "/CN=Userbound test CA");
-      openssl(log, dir, "req", "-new", "-nodes", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
-          "-keyout", "server.key", "-out", "server.csr", "-subj", "/CN=localhost");
-      openssl(log, dir, "x509", "-req", "-in", "server.csr", "-CA", "root.crt", "-CAkey", "root.key",
-          "-CAcreateserial", "-out", "server.crt", "-days", "3", "-extfile", "server.ext");
-      Files.delete(dir.resolve("root.key"));  // nothing else is ever signed with it
+      Files.writeString(
+          ext, "subjectAltName=IP:127.0.0.1,DNS:localhost\n", StandardCharsets.US_ASCII);
+      openssl(
+          log,
+          dir,
+          "req",
+          "-x509",
+          "-new",
+          "-nodes",
+          "-newkey",
+          "ec",
+          "-pkeyopt",
+          "ec_paramgen_curve:prime256v1",
+          "-keyout",
+          "root.key",
+          "-out",
+          "root.crt",
+          "-days",
+          "3",
+          "-subj",
+          "/CN=Userbound test CA");
+      openssl(
+          log,
+          dir,
+          "req",
+          "-new",
+          "-nodes",
+          "-newkey",
+          "ec",
+          "-pkeyopt",
+          "ec_paramgen_curve:prime256v1",
+          "-keyout",
+          "server.key",
+          "-out",
+          "server.csr",
+          "-subj",
+          "/CN=localhost");
+      openssl(
+          log,
+          dir,
+          "x509",
+          "-req",
+          "-in",
+          "server.csr",
+          "-CA",
+          "root.crt",
+          "-CAkey",
+          "root.key",
+          "-CAcreateserial",
+          "-out",
+          "server.crt",
+          "-days",
+          "3",
+          "-extfile",
+          "server.ext");
+      Files.delete(dir.resolve("root.key")); // nothing else is ever signed with it
       try {
-        Files.setPosixFilePermissions(files.serverKey, PosixFilePermissions.fromString("rw-------"));
+        Files.setPosixFilePermissions(
+            files.serverKey, PosixFilePermissions.fromString("rw-------"));
       } catch (UnsupportedOperationException e) {
         // not POSIX: the server checks nothing there either
       }
@@ -53,8 +102,13 @@ final class TlsFiles {
       runAs.own(files.serverCertificate);
       return files;
     } catch (IOException e) {
-      throw new PostgresUnavailableException("cannot make TLS certificates with openssl in " + dir + ": " + e
-          + " (install openssl: apt-get install openssl)", e);
+      throw new PostgresUnavailableException(
+          "cannot make TLS certificates with openssl in "
+              + dir
+              + ": "
+              + e
+              + " (install openssl: apt-get install openssl)",
+          e);
     }
   }
 
@@ -62,8 +116,12 @@ final class TlsFiles {
     List<String> command = new ArrayList<>();
     command.add("openssl");
     command.addAll(List.of(args));
-    Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
-        .redirectOutput(Redirect.appendTo(log.toFile())).start();
+    Process p =
+        new ProcessBuilder(command)
+            .directory(dir.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(Redirect.appendTo(log.toFile()))
+            .start();
     p.getOutputStream().close();
     try {
       if (!p.waitFor(60, TimeUnit.SECONDS)) {
@@ -76,8 +134,13 @@ final class TlsFiles {
       throw new IOException("interrupted while waiting for openssl", e);
     }
     if (p.exitValue() != 0) {
-      throw new IOException("openssl " + args[0] + " failed with exit code " + p.exitValue() + ": "
-          + Files.readString(log, StandardCharsets.UTF_8).strip());
+      throw new IOException(
+          "openssl "
+              + args[0]
+              + " failed with exit code "
+              + p.exitValue()
+              + ": "
+              + Files.readString(log, StandardCharsets.UTF_8).strip());
     }
   }
 }

@@ -17,15 +17,23 @@ class DockerServerTest {
   void docker_wrongPasswordRefusedWith28P01() {
     Assumptions.assumeTrue(PostgresServers.dockerAvailable(), "no Docker engine");
 
-    try (PostgresServer server = PostgresServer.start(
-        PostgresOptions.builder().name("docker").source(Source.DOCKER).maxConnections(30).build())) {
+    try (PostgresServer server =
+        PostgresServer.start(
+            PostgresOptions.builder()
+                .name("docker")
+                .source(Source.DOCKER)
+                .maxConnections(30)
+                .build())) {
       assertThat(server.supportsLifecycle()).isFalse();
       assertThatThrownBy(server::restart).isInstanceOf(UnsupportedOperationException.class);
       assertThat(Jdbc.adminQuery(server, "postgres", "SHOW max_connections")).isEqualTo("30");
-      assertThatThrownBy(() -> Jdbc.connect(server.jdbcUrl("postgres"), server.adminUser(),
-          "wrong".toCharArray()).close())
-          .isInstanceOfSatisfying(SQLException.class,
-              e -> assertThat(e.getSQLState()).isEqualTo("28P01"));
+      assertThatThrownBy(
+              () ->
+                  Jdbc.connect(
+                          server.jdbcUrl("postgres"), server.adminUser(), "wrong".toCharArray())
+                      .close())
+          .isInstanceOfSatisfying(
+              SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("28P01"));
     }
   }
 }

@@ -43,13 +43,15 @@ class LocalServerLifecycleTest {
   }
 
   private static LocalPostgresServer start(String name) {
-    return (LocalPostgresServer) PostgresServer.start(
-        PostgresOptions.builder().name(name).source(Source.LOCAL).maxConnections(20).build());
+    return (LocalPostgresServer)
+        PostgresServer.start(
+            PostgresOptions.builder().name(name).source(Source.LOCAL).maxConnections(20).build());
   }
 
   private static boolean accepts(int port) {
     try (Socket socket = new Socket()) {
-      socket.connect(new InetSocketAddress(InetAddress.getByAddress(new byte[] {127, 0, 0, 1}), port), 1000);
+      socket.connect(
+          new InetSocketAddress(InetAddress.getByAddress(new byte[] {127, 0, 0, 1}), port), 1000);
       return true;
     } catch (ConnectException e) {
       return false;
@@ -62,9 +64,13 @@ class LocalServerLifecycleTest {
   private static List<ProcessHandle> processesMentioning(Path path) {
     String needle = path.toString();
     return ProcessHandle.allProcesses()
-        .filter(p -> p.info().commandLine()
-            .or(() -> p.info().arguments().map(a -> String.join(" ", a)))
-            .map(c -> c.contains(needle)).orElse(false))
+        .filter(
+            p ->
+                p.info()
+                    .commandLine()
+                    .or(() -> p.info().arguments().map(a -> String.join(" ", a)))
+                    .map(c -> c.contains(needle))
+                    .orElse(false))
         .collect(Collectors.toList());
   }
 
@@ -74,7 +80,8 @@ class LocalServerLifecycleTest {
     assertThat(server.isRunning()).isTrue();
     assertThat(server.supportsLifecycle()).isTrue();
     assertThat(server.name()).isEqualTo("lifecycle");
-    assertThat(server.baseDirectory().getFileName().toString()).startsWith("userbound-pg-lifecycle");
+    assertThat(server.baseDirectory().getFileName().toString())
+        .startsWith("userbound-pg-lifecycle");
     try (Connection c = server.adminConnection("postgres")) {
       assertThat(Jdbc.queryString(c, "SHOW max_connections")).isEqualTo("20");
       assertThat(Jdbc.queryString(c, "SHOW fsync")).isEqualTo("off");
@@ -88,11 +95,14 @@ class LocalServerLifecycleTest {
     try (LocalPostgresServer other = start("second")) {
       assertThat(other.port()).isNotEqualTo(server.port());
       assertThat(other.dataDirectory()).isNotEqualTo(server.dataDirectory());
-      assertThat(new String(other.adminPassword())).isNotEqualTo(new String(server.adminPassword()));
+      assertThat(new String(other.adminPassword()))
+          .isNotEqualTo(new String(server.adminPassword()));
       other.createDatabase("only_on_second");
       try (Connection c = server.adminConnection("postgres")) {
-        assertThat(Jdbc.queryString(c,
-            "SELECT count(*) FROM pg_database WHERE datname = 'only_on_second'")).isEqualTo("0");
+        assertThat(
+                Jdbc.queryString(
+                    c, "SELECT count(*) FROM pg_database WHERE datname = 'only_on_second'"))
+            .isEqualTo("0");
       }
       try (Connection c = other.adminConnection("only_on_second")) {
         assertThat(Jdbc.queryString(c, "SELECT 1")).isEqualTo("1");
@@ -103,16 +113,19 @@ class LocalServerLifecycleTest {
   @Test
   void restart_keepsPortAndDataAndBreaksOldConnections() throws SQLException {
     int port = server.port();
-    server.execute("postgres", "CREATE TABLE IF NOT EXISTS kept (x int); INSERT INTO kept VALUES (7)");
+    server.execute(
+        "postgres", "CREATE TABLE IF NOT EXISTS kept (x int); INSERT INTO kept VALUES (7)");
     try (Connection before = server.adminConnection("postgres")) {
       server.restart();
 
       assertThat(server.port()).isEqualTo(port);
       assertThat(server.isRunning()).isTrue();
-      assertThatThrownBy(() -> Jdbc.queryString(before, "SELECT 1")).isInstanceOf(SQLException.class);
+      assertThatThrownBy(() -> Jdbc.queryString(before, "SELECT 1"))
+          .isInstanceOf(SQLException.class);
     }
     try (Connection after = server.adminConnection("postgres")) {
-      assertThat(Jdbc.queryString(after, "SELECT count(*) FROM kept WHERE x = 7")).isNotEqualTo("0");
+      assertThat(Jdbc.queryString(after, "SELECT count(*) FROM kept WHERE x = 7"))
+          .isNotEqualTo("0");
     }
   }
 
@@ -152,7 +165,9 @@ class LocalServerLifecycleTest {
     assertThat(doomed.isRunning()).isFalse();
     Await.until("port " + port + " refuses connections", DEADLINE, () -> !accepts(port));
     Await.until("no process mentions " + data, DEADLINE, () -> processesMentioning(data).isEmpty());
-    Await.until("postmaster " + pid + " is gone", DEADLINE,
+    Await.until(
+        "postmaster " + pid + " is gone",
+        DEADLINE,
         () -> ProcessHandle.of(pid).map(h -> !h.isAlive()).orElse(true));
   }
 
@@ -162,10 +177,12 @@ class LocalServerLifecycleTest {
     closed.close();
     closed.close();
 
-    assertThatThrownBy(closed::start).isInstanceOf(IllegalStateException.class)
+    assertThatThrownBy(closed::start)
+        .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("closed");
     assertThatThrownBy(closed::stop).isInstanceOf(IllegalStateException.class);
-    assertThatThrownBy(() -> closed.createDatabase("x")).isInstanceOf(IllegalStateException.class)
+    assertThatThrownBy(() -> closed.createDatabase("x"))
+        .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("closed");
   }
 }

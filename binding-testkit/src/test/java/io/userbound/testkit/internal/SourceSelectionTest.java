@@ -36,8 +36,10 @@ class SourceSelectionTest {
   void local_withMissingBinDirSaysWhatToInstall() {
     PostgresOptions options = PostgresOptions.builder().source(Source.LOCAL).build();
 
-    assertThatThrownBy(() -> withProperty("userbound.pg.bin", "/nonexistent/pg/bin",
-        () -> PostgresServer.start(options)))
+    assertThatThrownBy(
+            () ->
+                withProperty(
+                    "userbound.pg.bin", "/nonexistent/pg/bin", () -> PostgresServer.start(options)))
         .isInstanceOf(PostgresUnavailableException.class)
         .hasMessageContaining("/nonexistent/pg/bin")
         .hasMessageContaining("apt-get install postgresql-15")
@@ -48,8 +50,12 @@ class SourceSelectionTest {
 
   @Test
   void auto_withUnknownForcedSourceIsRefused() {
-    assertThatThrownBy(() -> withProperty("userbound.test.pg", "mainframe",
-        () -> PostgresServers.chooseSource(PostgresOptions.defaults())))
+    assertThatThrownBy(
+            () ->
+                withProperty(
+                    "userbound.test.pg",
+                    "mainframe",
+                    () -> PostgresServers.chooseSource(PostgresOptions.defaults())))
         .isInstanceOf(PostgresUnavailableException.class)
         .hasMessageContaining("local, external or docker")
         .hasMessageContaining("mainframe");
@@ -57,8 +63,12 @@ class SourceSelectionTest {
 
   @Test
   void auto_forcedSourceWins() throws Exception {
-    assertThat(withProperty("userbound.test.pg", "docker",
-        () -> PostgresServers.chooseSource(PostgresOptions.defaults()))).isEqualTo(Source.DOCKER);
+    assertThat(
+            withProperty(
+                "userbound.test.pg",
+                "docker",
+                () -> PostgresServers.chooseSource(PostgresOptions.defaults())))
+        .isEqualTo(Source.DOCKER);
   }
 
   @Test
@@ -68,8 +78,11 @@ class SourceSelectionTest {
         PostgresOptions.builder().externalUrl("jdbc:postgresql://db.test/postgres").build();
 
     assertThat(PostgresServers.chooseSource(options)).isEqualTo(Source.EXTERNAL);
-    assertThat(withProperty("userbound.test.pg.url", "jdbc:postgresql://db.test/postgres",
-        () -> PostgresServers.chooseSource(PostgresOptions.defaults())))
+    assertThat(
+            withProperty(
+                "userbound.test.pg.url",
+                "jdbc:postgresql://db.test/postgres",
+                () -> PostgresServers.chooseSource(PostgresOptions.defaults())))
         .isEqualTo(Source.EXTERNAL);
   }
 
@@ -93,8 +106,8 @@ class SourceSelectionTest {
 
   @Test
   void pgBinaries_foundOnThisMachine() {
-    Assumptions.assumeTrue(Env.get(Env.SOURCE).map("local"::equals).orElse(true),
-        "another source is forced");
+    Assumptions.assumeTrue(
+        Env.get(Env.SOURCE).map("local"::equals).orElse(true), "another source is forced");
     Path bin = PgBinaries.require();
 
     assertThat(PgBinaries.isBinDir(bin)).isTrue();
@@ -102,18 +115,26 @@ class SourceSelectionTest {
 
   @Test
   void externalUrl_isParsedAndKeepsParameters() {
-    ExternalPostgresServer server = ExternalPostgresServer.parse("x",
-        "jdbc:postgresql://db.test:6543/maint?ssl=true&sslmode=require", "admin", new char[0]);
+    ExternalPostgresServer server =
+        ExternalPostgresServer.parse(
+            "x",
+            "jdbc:postgresql://db.test:6543/maint?ssl=true&sslmode=require",
+            "admin",
+            new char[0]);
 
     assertThat(server.host()).isEqualTo("db.test");
     assertThat(server.port()).isEqualTo(6543);
     assertThat(server.maintenanceDatabase()).isEqualTo("maint");
-    assertThat(server.jdbcUrl("a b")).isEqualTo(
-        "jdbc:postgresql://db.test:6543/a+b?ssl=true&sslmode=require");
-    assertThat(ExternalPostgresServer.parse("x", "jdbc:postgresql://[::1]/", "a", new char[0])
-        .jdbcUrl("d")).isEqualTo("jdbc:postgresql://[::1]:5432/d?sslmode=disable");
-    assertThatThrownBy(() -> ExternalPostgresServer.parse("x",
-        "jdbc:postgresql://h1,h2/db?password=pw", "a", new char[0]))
+    assertThat(server.jdbcUrl("a b"))
+        .isEqualTo("jdbc:postgresql://db.test:6543/a+b?ssl=true&sslmode=require");
+    assertThat(
+            ExternalPostgresServer.parse("x", "jdbc:postgresql://[::1]/", "a", new char[0])
+                .jdbcUrl("d"))
+        .isEqualTo("jdbc:postgresql://[::1]:5432/d?sslmode=disable");
+    assertThatThrownBy(
+            () ->
+                ExternalPostgresServer.parse(
+                    "x", "jdbc:postgresql://h1,h2/db?password=pw", "a", new char[0]))
         .isInstanceOf(PostgresUnavailableException.class)
         .hasMessageContaining("one host")
         .hasMessageNotContaining("=pw");

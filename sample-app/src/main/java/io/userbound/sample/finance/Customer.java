@@ -9,26 +9,24 @@ import jakarta.persistence.Table;
 @Table(name = "customer")
 public class Customer {
 
-  @Id
-  private Long id;
+  @Id private Long id;
   private String name;
   private String country;
 
   /** For Hibernate. */
-  protected Customer() {
-  }
+  protected Customer() {}
 
-  /** Returns the primary key. */
+  /** {@return the primary key} */
   public Long getId() {
     return id;
   }
 
-  /** Returns the company name. */
+  /** {@return the company name} */
   public String getName() {
     return name;
   }
 
-  /** Returns the ISO 3166 country code. */
+  /** {@return the ISO 3166 country code} */
   public String getCountry() {
     return country;
   }

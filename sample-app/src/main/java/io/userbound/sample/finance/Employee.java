@@ -9,32 +9,30 @@ import jakarta.persistence.Table;
 @Table(name = "employee")
 public class Employee {
 
-  @Id
-  private Long id;
+  @Id private Long id;
   private String name;
   private String email;
   private String department;
 
   /** For Hibernate. */
-  protected Employee() {
-  }
+  protected Employee() {}
 
-  /** Returns the primary key. */
+  /** {@return the primary key} */
   public Long getId() {
     return id;
   }
 
-  /** Returns the full name. */
+  /** {@return the full name} */
   public String getName() {
     return name;
   }
 
-  /** Returns the e-mail address. */
+  /** {@return the e-mail address} */
   public String getEmail() {
     return email;
   }
 
-  /** Returns the department. */
+  /** {@return the department} */
   public String getDepartment() {
     return department;
   }

@@ -44,8 +44,7 @@ public class Invoice {
   private String createdBy;
 
   /** For Hibernate. */
-  protected Invoice() {
-  }
+  protected Invoice() {}
 
   /**
    * Creates a new invoice, to persist.
@@ -58,27 +57,27 @@ public class Invoice {
     this.amount = Objects.requireNonNull(amount, "amount");
   }
 
-  /** Returns the primary key; {@code null} until persisted. */
+  /** {@return the primary key; {@code null} until persisted} */
   public Long getId() {
     return id;
   }
 
-  /** Returns the customer (a lazy reference: its id is free, its fields cost a query). */
+  /** {@return the customer (a lazy reference: its id is free, its fields cost a query)} */
   public Customer getCustomer() {
     return customer;
   }
 
-  /** Returns the amount. */
+  /** {@return the amount} */
   public BigDecimal getAmount() {
     return amount;
   }
 
-  /** Returns the day it was issued, set by PostgreSQL. */
+  /** {@return the day it was issued, set by PostgreSQL} */
   public LocalDate getIssuedOn() {
     return issuedOn;
   }
 
-  /** Returns the role that created it, set by PostgreSQL. */
+  /** {@return the role that created it, set by PostgreSQL} */
   public String getCreatedBy() {
     return createdBy;
   }

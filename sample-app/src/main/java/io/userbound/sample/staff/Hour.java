@@ -44,8 +44,7 @@ public class Hour {
   private String note;
 
   /** For Hibernate. */
-  protected Hour() {
-  }
+  protected Hour() {}
 
   /**
    * Creates a new entry, to persist; the person is whoever PostgreSQL says inserted it.
@@ -62,32 +61,32 @@ public class Hour {
     this.note = Objects.requireNonNull(note, "note");
   }
 
-  /** Returns the primary key; {@code null} until persisted. */
+  /** {@return the primary key; {@code null} until persisted} */
   public Long getId() {
     return id;
   }
 
-  /** Returns the project (a lazy reference: its id is free, its fields cost a query). */
+  /** {@return the project (a lazy reference: its id is free, its fields cost a query)} */
   public Project getProject() {
     return project;
   }
 
-  /** Returns the role that logged the hours, set by PostgreSQL. */
+  /** {@return the role that logged the hours, set by PostgreSQL} */
   public String getPerson() {
     return person;
   }
 
-  /** Returns the day worked. */
+  /** {@return the day worked} */
   public LocalDate getWorkDate() {
     return workDate;
   }
 
-  /** Returns the hours worked. */
+  /** {@return the hours worked} */
   public BigDecimal getHours() {
     return hours;
   }
 
-  /** Returns the note, possibly empty. */
+  /** {@return the note, possibly empty} */
   public String getNote() {
     return note;
   }

@@ -9,26 +9,24 @@ import jakarta.persistence.Table;
 @Table(name = "project")
 public class Project {
 
-  @Id
-  private Long id;
+  @Id private Long id;
   private String code;
   private String name;
 
   /** For Hibernate. */
-  protected Project() {
-  }
+  protected Project() {}
 
-  /** Returns the primary key. */
+  /** {@return the primary key} */
   public Long getId() {
     return id;
   }
 
-  /** Returns the short code, e.g. {@code APOLLO}. */
+  /** {@return the short code, e.g. {@code APOLLO}} */
   public String getCode() {
     return code;
   }
 
-  /** Returns the name. */
+  /** {@return the name} */
   public String getName() {
     return name;
   }

@@ -7,11 +7,9 @@ import jakarta.persistence.Id;
 @Entity
 public class Thing {
 
-  @Id
-  private Long id;
+  @Id private Long id;
 
-  protected Thing() {
-  }
+  protected Thing() {}
 
   public Long getId() {
     return id;

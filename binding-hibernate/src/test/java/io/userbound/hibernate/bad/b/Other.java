@@ -7,11 +7,9 @@ import jakarta.persistence.Id;
 @Entity
 public class Other {
 
-  @Id
-  private Long id;
+  @Id private Long id;
 
-  protected Other() {
-  }
+  protected Other() {}
 
   public Long getId() {
     return id;

@@ -7,11 +7,9 @@ import jakarta.persistence.Id;
 @Entity
 public class Stray {
 
-  @Id
-  private Long id;
+  @Id private Long id;
 
-  protected Stray() {
-  }
+  protected Stray() {}
 
   public Long getId() {
     return id;

@@ -11,13 +11,11 @@ import jakarta.persistence.Table;
 @Cacheable
 public class Customer {
 
-  @Id
-  private Long id;
+  @Id private Long id;
 
   private String name;
 
-  protected Customer() {
-  }
+  protected Customer() {}
 
   public Customer(Long id, String name) {
     this.id = id;

@@ -11,15 +11,13 @@ import jakarta.persistence.Table;
 @Cacheable
 public class Employee {
 
-  @Id
-  private Long id;
+  @Id private Long id;
 
   private String name;
 
   private String owner;
 
-  protected Employee() {
-  }
+  protected Employee() {}
 
   public Long getId() {
     return id;

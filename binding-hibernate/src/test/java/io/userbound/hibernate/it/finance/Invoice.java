@@ -27,8 +27,7 @@ public class Invoice {
 
   private BigDecimal amount;
 
-  protected Invoice() {
-  }
+  protected Invoice() {}
 
   public Invoice(Customer customer, BigDecimal amount) {
     this.customer = customer;

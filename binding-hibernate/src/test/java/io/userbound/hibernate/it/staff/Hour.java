@@ -15,8 +15,7 @@ import java.math.BigDecimal;
 @Cacheable
 public class Hour {
 
-  @Id
-  private Long id;
+  @Id private Long id;
 
   @ManyToOne(fetch = FetchType.LAZY, optional = false)
   @JoinColumn(name = "project_id")
@@ -26,8 +25,7 @@ public class Hour {
 
   private BigDecimal hours;
 
-  protected Hour() {
-  }
+  protected Hour() {}
 
   public Hour(Long id, Project project, String person, BigDecimal hours) {
     this.id = id;

@@ -9,13 +9,11 @@ import jakarta.persistence.Table;
 @Table(name = "project")
 public class Project {
 
-  @Id
-  private Long id;
+  @Id private Long id;
 
   private String name;
 
-  protected Project() {
-  }
+  protected Project() {}
 
   public Long getId() {
     return id;

@@ -10,13 +10,11 @@ import java.math.BigDecimal;
 @Table(name = "invoice")
 public class Invoice {
 
-  @Id
-  private Long id;
+  @Id private Long id;
 
   private BigDecimal amount;
 
-  protected Invoice() {
-  }
+  protected Invoice() {}
 
   public Long id() {
     return id;

@@ -10,13 +10,11 @@ import java.math.BigDecimal;
 @Table(name = "hour")
 public class Hour {
 
-  @Id
-  private Long id;
+  @Id private Long id;
 
   private BigDecimal hours;
 
-  protected Hour() {
-  }
+  protected Hour() {}
 
   public Long id() {
     return id;

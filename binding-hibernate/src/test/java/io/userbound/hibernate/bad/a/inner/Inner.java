@@ -7,11 +7,9 @@ import jakarta.persistence.Id;
 @Entity
 public class Inner {
 
-  @Id
-  private Long id;
+  @Id private Long id;
 
-  protected Inner() {
-  }
+  protected Inner() {}
 
   public Long getId() {
     return id;
