@@ -138,10 +138,16 @@ final class Fixture implements AutoCloseable {
 
   /** Opens a new physical connection as a person, without any pool. */
   Connection open(String role) throws SQLException {
+    return open(role, "bench");
+  }
+
+  /** Opens a new physical connection as a person, with this application_name. */
+  Connection open(String role, String applicationName) throws SQLException {
     Properties props = new Properties();
     props.setProperty("user", role);
     props.setProperty("password", PASSWORD);
-    props.setProperty("ApplicationName", "bench");
+    props.setProperty("ApplicationName", applicationName);
+    props.setProperty("assumeMinServerVersion", "10");
     return DRIVER.connect(url, props);
   }
 

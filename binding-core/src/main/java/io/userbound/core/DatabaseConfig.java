@@ -1,5 +1,6 @@
 package io.userbound.core;
 
+import io.userbound.core.internal.ConfigSecrets;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -38,6 +39,14 @@ public final class DatabaseConfig {
   private final int maxPools;
   private final SessionReset sessionReset;
   private final Map<String, String> driverProperties;
+  private final int reclaimAhead;
+  private final IsolationStrategy strategy;
+  private final String gatewayRole;
+  private final char[] gatewayPassword;
+
+  static {
+    ConfigSecrets.register(DatabaseConfig::gatewayPasswordCopy);
+  }
 
   private DatabaseConfig(Builder b) {
     this.name = b.name;
@@ -51,6 +60,13 @@ public final class DatabaseConfig {
     this.maxPools = b.maxPools;
     this.sessionReset = b.sessionReset;
     this.driverProperties = Collections.unmodifiableMap(new LinkedHashMap<>(b.driverProperties));
+    this.reclaimAhead = b.reclaimAhead == null ? Math.min(8, budget / 16) : b.reclaimAhead;
+    this.strategy =
+        b.gatewayRole == null
+            ? IsolationStrategy.DEDICATED_POOLS
+            : IsolationStrategy.ROLE_SWITCHING;
+    this.gatewayRole = b.gatewayRole;
+    this.gatewayPassword = b.gatewayPassword == null ? null : b.gatewayPassword.clone();
   }
 
   /**
@@ -119,6 +135,32 @@ public final class DatabaseConfig {
     return sessionReset;
   }
 
+  /**
+   * {@return how many budget permits are kept free ahead of demand, by closing the least
+   * recently used idle connections, once the budget is nearly spent}
+   */
+  public int reclaimAhead() {
+    return reclaimAhead;
+  }
+
+  /** {@return how requests share this database's connections} */
+  public IsolationStrategy strategy() {
+    return strategy;
+  }
+
+  /** {@return the gateway role of {@link IsolationStrategy#ROLE_SWITCHING}, or {@code null}} */
+  public String gatewayRole() {
+    return gatewayRole;
+  }
+
+  /*
+   * A copy of the gateway's password, for opening gateway connections; the caller wipes it.
+   * Not public: the password leaves the configuration only towards the driver.
+   */
+  private char[] gatewayPasswordCopy() {
+    return gatewayPassword == null ? null : gatewayPassword.clone();
+  }
+
   /** {@return extra pgjdbc connection properties (never {@code user} or {@code password})} */
   public Map<String, String> driverProperties() {
     return driverProperties;
@@ -157,6 +199,11 @@ public final class DatabaseConfig {
         + maxPools
         + ", sessionReset="
         + sessionReset
+        + ", reclaimAhead="
+        + reclaimAhead
+        + ", strategy="
+        + strategy
+        + (gatewayRole == null ? "" : ", gatewayRole=" + gatewayRole)
         + ", driverProperties="
         + driverProperties.keySet()
         + "}";
@@ -180,6 +227,9 @@ public final class DatabaseConfig {
     private int maxPools = 10_000;
     private SessionReset sessionReset = SessionReset.TRACKED;
     private final Map<String, String> driverProperties = new LinkedHashMap<>();
+    private String gatewayRole;
+    private char[] gatewayPassword;
+    private Integer reclaimAhead;
 
     private Builder(String name, String jdbcUrl) {
       Objects.requireNonNull(name, "name");
@@ -333,6 +383,52 @@ public final class DatabaseConfig {
     }
 
     /**
+     * How many budget permits to keep free ahead of demand. When fewer are free, the
+     * housekeeping closes the idle connections of the least recently used people (on its own
+     * thread, not a request's), so that a person whose connection is gone gets a new one
+     * without waiting for someone else's to close. Costs that many warm connections; 0 turns
+     * it off (a request then closes someone's idle connection itself, and waits for its
+     * backend to exit). Default: a sixteenth of the budget, at most 8 (so 0 below a budget
+     * of 16).
+     *
+     * @param permits at least 0, and less than the budget
+     * @return this builder
+     */
+    public Builder reclaimAhead(int permits) {
+      require(permits >= 0, "reclaimAhead", permits, "must be at least 0");
+      this.reclaimAhead = permits;
+      return this;
+    }
+
+    /**
+     * Chooses {@link IsolationStrategy#ROLE_SWITCHING}: one pool logs in as the gateway role,
+     * and each request runs under {@code SET ROLE <person>} on one of its connections. The
+     * gateway must be {@code NOINHERIT}, not a superuser, without {@code BYPASSRLS} or
+     * {@code CREATEROLE}, own no objects and hold no privileges of its own; it must be a
+     * member of each person's role ({@code GRANT alice TO gateway}). Userbound checks this at
+     * the first gateway connection and refuses to go on otherwise. Only for applications that
+     * never run SQL their users wrote (see {@link IsolationStrategy#ROLE_SWITCHING}).
+     *
+     * @param role the gateway role's name
+     * @param password its password; copied (wipe yours), kept for the life of the
+     *     configuration, never shown
+     * @return this builder
+     */
+    public Builder roleSwitching(String role, char[] password) {
+      Objects.requireNonNull(role, "gateway role");
+      Objects.requireNonNull(password, "gateway password");
+      require(
+          !role.isEmpty() && role.length() <= 63 && role.indexOf('\0') < 0,
+          "roleSwitching role",
+          role,
+          "must be a PostgreSQL role name (1 to 63 characters, no NUL)");
+      require(password.length > 0, "roleSwitching password", "(empty)", "must not be empty");
+      this.gatewayRole = role;
+      this.gatewayPassword = password.clone();
+      return this;
+    }
+
+    /**
      * Checks the combination of settings and builds the configuration.
      *
      * @return the immutable configuration
@@ -347,6 +443,17 @@ public final class DatabaseConfig {
                 + budget
                 + ") must be at least maxConnectionsPerPerson ("
                 + maxConnectionsPerPerson
+                + ")");
+      }
+      int effectiveBudget = budget == null ? Math.max(50, maxConnectionsPerPerson) : budget;
+      if (reclaimAhead != null && reclaimAhead >= effectiveBudget) {
+        throw new IllegalArgumentException(
+            "database '"
+                + name
+                + "': reclaimAhead ("
+                + reclaimAhead
+                + ") must be less than the budget ("
+                + effectiveBudget
                 + ")");
       }
       return new DatabaseConfig(this);

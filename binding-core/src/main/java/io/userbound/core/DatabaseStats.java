@@ -5,7 +5,9 @@ package io.userbound.core;
  * after another without a lock, so under load they may not add up exactly.
  *
  * @param database the database's logical name
- * @param pools per-person pools currently open (including ones draining after retirement)
+ * @param pools per-person pools currently open (including ones draining after retirement);
+ *     under {@link IsolationStrategy#ROLE_SWITCHING} 1 while the gateway pool holds
+ *     connections
  * @param activeConnections physical connections lent to requests now
  * @param idleConnections physical connections open and waiting in a pool
  * @param budget the most physical connections allowed
@@ -18,6 +20,12 @@ package io.userbound.core;
  *     too many in flight), counted on the first login database
  * @param poolsEvicted pools closed for idleness, the size cap, logout or a password change
  * @param connectionsReclaimed idle connections of other people closed to make room under the budget
+ * @param connectionsOpened physical connections opened under the budget since start (each
+ *     one a real login to the server; a request served by a connection already open opens
+ *     none, so {@code 1 - opened / requests} is the share served warm)
+ * @param roleSwitches under {@link IsolationStrategy#ROLE_SWITCHING}, requests that found no
+ *     idle connection set to their person and paid a {@code SET ROLE} round trip (so {@code
+ *     1 - switches / requests} is the share served warm); 0 otherwise
  */
 public record DatabaseStats(
     String database,
@@ -31,4 +39,6 @@ public record DatabaseStats(
     long loginsRefused,
     long loginsThrottled,
     long poolsEvicted,
-    long connectionsReclaimed) {}
+    long connectionsReclaimed,
+    long connectionsOpened,
+    long roleSwitches) {}

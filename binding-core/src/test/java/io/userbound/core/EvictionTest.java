@@ -188,7 +188,10 @@ class EvictionTest {
       threads.shutdownNow();
       threads.awaitTermination(10, TimeUnit.SECONDS);
     }
-    assertThat(ub.stats("main").pools()).isEqualTo(people);
+    // Everyone was served; a pool whose connections were reclaimed is gone, so the map
+    // holds at most one pool per budget permit, not one per person logged in.
+    assertThat(ub.stats("main").pools()).isLessThanOrEqualTo(20);
+    assertThat(ub.stats("main").connectionsReclaimed()).isGreaterThanOrEqualTo(people - 20);
     // HikariCP's per-pool adder and closer threads die after 5 s idle, Userbound's closer
     // threads after 10 s; only the instance's housekeeper stays.
     Await.until(

@@ -22,7 +22,8 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.postgresql.PGConnection;
 
 /**
@@ -35,7 +36,10 @@ class IsolationStressTest {
   private static final int WORKERS = 8;
   private static final int BORROWS_PER_WORKER = 7_000;
 
+  private static final String GATEWAY = "stress_gateway";
+
   private static PostgresServer server;
+  private static char[] gatewayPassword;
   private static final List<String> roles = new ArrayList<>();
   private static final AtomicReferenceArray<char[]> passwords = new AtomicReferenceArray<>(PEOPLE);
 
@@ -50,6 +54,10 @@ class IsolationStressTest {
       roles.add(role);
       passwords.set(i, pw);
     }
+    gatewayPassword = TestPasswords.fresh();
+    server.createLogin(GATEWAY, gatewayPassword);
+    server.execute("postgres", "ALTER ROLE " + GATEWAY + " NOINHERIT");
+    server.execute("postgres", "GRANT " + String.join(", ", roles) + " TO " + GATEWAY);
   }
 
   @AfterAll
@@ -59,20 +67,22 @@ class IsolationStressTest {
     }
   }
 
-  @Test
-  void isolation_underLoadWithLogoutsEvictionsAndPasswordChanges() throws Exception {
+  @ParameterizedTest
+  @EnumSource(IsolationStrategy.class)
+  void isolation_underLoadWithLogoutsEvictionsAndPasswordChanges(IsolationStrategy strategy)
+      throws Exception {
+    boolean switching = strategy == IsolationStrategy.ROLE_SWITCHING;
+    DatabaseConfig.Builder db =
+        DatabaseConfig.builder("main", server.jdbcUrl("postgres"))
+            .budget(switching ? 24 : 250)
+            .maxConnectionsPerPerson(2)
+            .maxPools(185)
+            .connectionTimeout(Duration.ofSeconds(20));
+    if (switching) {
+      db.roleSwitching(GATEWAY, gatewayPassword); // few connections: nearly every borrow switches
+    }
     Userbound ub =
-        Fixtures.track(
-            Userbound.create(
-                UserboundConfig.builder()
-                    .database(
-                        DatabaseConfig.builder("main", server.jdbcUrl("postgres"))
-                            .budget(250)
-                            .maxConnectionsPerPerson(2)
-                            .maxPools(185)
-                            .connectionTimeout(Duration.ofSeconds(20))
-                            .build())
-                    .build()));
+        Fixtures.track(Userbound.create(UserboundConfig.builder().database(db.build()).build()));
     AtomicReferenceArray<Login> logins = new AtomicReferenceArray<>(PEOPLE);
     for (int i = 0; i < PEOPLE; i++) {
       logins.set(i, ub.login(roles.get(i), passwords.get(i)));
@@ -95,14 +105,24 @@ class IsolationStressTest {
                   for (int n = 0; n < BORROWS_PER_WORKER; n++) {
                     int i = random.nextInt(PEOPLE);
                     Login login = logins.get(i);
+                    String session = switching ? GATEWAY : login.role();
                     try (Binding b = ub.bind(login);
                         Connection c = ub.connection("main");
-                        Statement st = c.createStatement();
-                        ResultSet rs = st.executeQuery("select current_user, session_user")) {
-                      rs.next();
-                      if (!login.role().equals(rs.getString(1))
-                          || !login.role().equals(rs.getString(2))) {
-                        mismatches.incrementAndGet();
+                        Statement st = c.createStatement()) {
+                      try (ResultSet rs =
+                          st.executeQuery(
+                              "select current_user, session_user,"
+                                  + " coalesce(current_setting('stress.marker', true), '')")) {
+                        rs.next();
+                        if (!login.role().equals(rs.getString(1))
+                            || !session.equals(rs.getString(2))
+                            || !rs.getString(3).isEmpty()) {
+                          mismatches.incrementAndGet();
+                        }
+                      }
+                      if (random.nextInt(4) == 0) {
+                        // session state the next request, whoever it is, must not see
+                        st.execute("select set_config('stress.marker', '" + i + "', false)");
                       }
                       borrows.incrementAndGet();
                     } catch (LoginFailedException e) {
@@ -151,8 +171,11 @@ class IsolationStressTest {
     }
     DatabaseStats s = ub.stats("main");
     System.out.printf(
-        "isolation: %d threads, %d roles, %d borrows, %d mismatches, %d refusals of stale logins,"
-            + " %d logouts, %d password changes, %d pools evicted, %d logins accepted%n",
+        "isolation ("
+            + strategy
+            + "): %d threads, %d roles, %d borrows, %d mismatches, %d refusals of stale logins,"
+            + " %d logouts, %d password changes, %d pools evicted, %d logins accepted, %d role"
+            + " switches%n",
         WORKERS,
         PEOPLE,
         borrows.get(),
@@ -161,11 +184,17 @@ class IsolationStressTest {
         logouts.get(),
         passwordChanges.get(),
         s.poolsEvicted(),
-        s.loginsAccepted());
+        s.loginsAccepted(),
+        s.roleSwitches());
     assertThat(mismatches.get()).isZero();
     assertThat(borrows.get()).isGreaterThanOrEqualTo(50_000);
     assertThat(logouts.get()).isPositive();
     assertThat(passwordChanges.get()).isPositive();
-    assertThat(s.poolsEvicted()).isGreaterThan(logouts.get() + passwordChanges.get());
+    if (switching) {
+      assertThat(s.roleSwitches()).isPositive();
+      assertThat(s.budgetUsed()).isLessThanOrEqualTo(24);
+    } else {
+      assertThat(s.poolsEvicted()).isGreaterThan(logouts.get() + passwordChanges.get());
+    }
   }
 }

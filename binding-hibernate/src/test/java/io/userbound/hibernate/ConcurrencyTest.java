@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.userbound.core.AccessDeniedException;
 import io.userbound.core.Binding;
+import io.userbound.core.IsolationStrategy;
 import io.userbound.core.Login;
 import io.userbound.core.Userbound;
 import io.userbound.hibernate.TestDatabases.Person;
@@ -23,7 +24,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Many people on many threads, both databases: every row a person gets through Hibernate is
@@ -75,10 +77,11 @@ class ConcurrencyTest {
     }
   }
 
-  @Test
-  void isolation_manyPeopleManyThreadsBothDatabases_everyRowBelongsToTheBoundPerson()
-      throws Exception {
-    try (Userbound userbound = dbs.userbound();
+  @ParameterizedTest
+  @EnumSource(IsolationStrategy.class)
+  void isolation_manyPeopleManyThreadsBothDatabases_everyRowBelongsToTheBoundPerson(
+      IsolationStrategy strategy) throws Exception {
+    try (Userbound userbound = dbs.userbound(strategy);
         UserboundHibernate hibernate =
             UserboundHibernate.builder(userbound, TestDatabases.MAPPING).build()) {
       List<Login> logins = new ArrayList<>();
@@ -180,7 +183,9 @@ class ConcurrencyTest {
       }
       long millis = (System.nanoTime() - t0) / 1_000_000;
       System.out.printf(
-          "[hibernate concurrency] %d threads, %d people, %d units of work in %d ms: %d finance"
+          "[hibernate concurrency, "
+              + strategy
+              + "] %d threads, %d people, %d units of work in %d ms: %d finance"
               + " reads, %d staff reads, %d rows checked, %d invoice denials, %d mismatches%n",
           THREADS,
           PEOPLE,

@@ -3,6 +3,7 @@ package io.userbound.hibernate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.userbound.core.DatabaseConfig;
+import io.userbound.core.IsolationStrategy;
 import io.userbound.core.Userbound;
 import io.userbound.core.UserboundConfig;
 import io.userbound.core.UserboundLeaks;
@@ -30,15 +31,20 @@ final class TestDatabases implements AutoCloseable {
           .map("io.userbound.hibernate.it.staff", "staff")
           .build();
 
+  /** The gateway role of ROLE_SWITCHING on both servers: LOGIN, NOINHERIT, nothing else. */
+  static final String GATEWAY = "hibernate_gateway";
+
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final AtomicInteger PEOPLE = new AtomicInteger();
 
   final PostgresServer finance;
   final PostgresServer staff;
+  private final char[] gatewayPassword;
 
-  private TestDatabases(PostgresServer finance, PostgresServer staff) {
+  private TestDatabases(PostgresServer finance, PostgresServer staff, char[] gatewayPassword) {
     this.finance = finance;
     this.staff = staff;
+    this.gatewayPassword = gatewayPassword;
   }
 
   /** A person with a login role on both servers. */
@@ -86,7 +92,12 @@ final class TestDatabases implements AutoCloseable {
           grant select, insert on hour to staff_member;
           insert into project values (1, 'Apollo'), (2, 'Gemini');
           """);
-      return new TestDatabases(finance, staff);
+      char[] gatewayPassword = password();
+      for (PostgresServer server : new PostgresServer[] {finance, staff}) {
+        server.createLogin(GATEWAY, gatewayPassword);
+        server.execute("postgres", "alter role " + GATEWAY + " noinherit");
+      }
+      return new TestDatabases(finance, staff, gatewayPassword);
     } catch (RuntimeException e) {
       finance.close();
       if (staff != null) {
@@ -102,12 +113,11 @@ final class TestDatabases implements AutoCloseable {
    */
   Person person(String prefix, String... groups) {
     String role = prefix + "_" + PEOPLE.incrementAndGet();
-    char[] password = new char[20];
-    for (int i = 0; i < password.length; i++) {
-      password[i] = (char) ('a' + RANDOM.nextInt(26));
-    }
+    char[] password = password();
     finance.createLogin(role, password);
     staff.createLogin(role, password);
+    finance.execute("postgres", "grant " + role + " to " + GATEWAY);
+    staff.execute("postgres", "grant " + role + " to " + GATEWAY);
     for (String g : groups) {
       PostgresServer server = g.equals("staff_member") ? staff : finance;
       server.execute("postgres", "grant " + g + " to " + role);
@@ -115,21 +125,38 @@ final class TestDatabases implements AutoCloseable {
     return new Person(role, password);
   }
 
+  private static char[] password() {
+    char[] password = new char[20];
+    for (int i = 0; i < password.length; i++) {
+      password[i] = (char) ('a' + RANDOM.nextInt(26));
+    }
+    return password;
+  }
+
   Userbound userbound() {
+    return userbound(IsolationStrategy.DEDICATED_POOLS);
+  }
+
+  /** Both databases with this strategy (ROLE_SWITCHING through {@link #GATEWAY}). */
+  Userbound userbound(IsolationStrategy strategy) {
     return Userbound.create(
         UserboundConfig.builder()
-            .database(
-                DatabaseConfig.builder("finance", finance.jdbcUrl("finance"))
-                    .connectionTimeout(Duration.ofSeconds(5))
-                    .budget(80)
-                    .build())
-            .database(
-                DatabaseConfig.builder("staff", staff.jdbcUrl("staff"))
-                    .connectionTimeout(Duration.ofSeconds(5))
-                    .budget(80)
-                    .build())
+            .database(database("finance", finance, strategy, 80))
+            .database(database("staff", staff, strategy, 80))
             .verifyLoginsOn("finance")
             .build());
+  }
+
+  private DatabaseConfig database(
+      String name, PostgresServer server, IsolationStrategy strategy, int budget) {
+    DatabaseConfig.Builder b =
+        DatabaseConfig.builder(name, server.jdbcUrl(name))
+            .connectionTimeout(Duration.ofSeconds(5))
+            .budget(budget);
+    if (strategy == IsolationStrategy.ROLE_SWITCHING) {
+      b.roleSwitching(GATEWAY, gatewayPassword);
+    }
+    return b.build();
   }
 
   /** No connection stays lent out on either database. */

@@ -26,11 +26,53 @@ final class Budget implements Permit {
   final int size;
   private final Semaphore permits;
   private final AtomicInteger waiting = new AtomicInteger();
+  private final AtomicInteger releasing = new AtomicInteger();
+  private final int reserve;
+  private final Runnable lowWater;
 
-  Budget(String database, int size) {
+  /**
+   * Creates a budget.
+   *
+   * @param reserve how many permits to keep free: when fewer are free (and not coming back
+   *     from connections that are closing), lowWater runs, on the thread that took a permit
+   * @param lowWater asks for idle connections to be closed ahead of demand; must not block
+   */
+  Budget(String database, int size, int reserve, Runnable lowWater) {
     this.database = database;
     this.size = size;
     this.permits = new Semaphore(size, true);
+    this.reserve = reserve;
+    this.lowWater = lowWater;
+  }
+
+  Budget(String database, int size) {
+    this(database, size, 0, () -> {});
+  }
+
+  /** Whether fewer permits than the reserve are free or on their way back. */
+  boolean belowReserve() {
+    return reserveDeficit() > 0;
+  }
+
+  /** How many permits short of the reserve the budget is, counting those on their way back. */
+  int reserveDeficit() {
+    return reserve - permits.availablePermits() - releasing.get();
+  }
+
+  private void taken() {
+    if (reserve > 0 && belowReserve()) {
+      lowWater.run();
+    }
+  }
+
+  @Override
+  public void releasing() {
+    releasing.incrementAndGet();
+  }
+
+  @Override
+  public void released() {
+    releasing.decrementAndGet();
   }
 
   /**
@@ -41,6 +83,7 @@ final class Budget implements Permit {
    */
   void acquire(BooleanSupplier reclaimer, long timeoutNanos) throws SQLException {
     if (permits.tryAcquire()) {
+      taken();
       return;
     }
     long deadline = System.nanoTime() + timeoutNanos;
@@ -48,10 +91,12 @@ final class Budget implements Permit {
     try {
       while (true) {
         if (permits.tryAcquire()) {
+          taken();
           return;
         }
         boolean reclaimed = reclaimer.getAsBoolean();
         if (reclaimed && permits.tryAcquire()) {
+          taken();
           return;
         }
         long left = deadline - System.nanoTime();
@@ -59,6 +104,7 @@ final class Budget implements Permit {
           throw new BudgetSQLException(database);
         }
         if (permits.tryAcquire(Math.min(left, SLICE_NANOS), TimeUnit.NANOSECONDS)) {
+          taken();
           return;
         }
       }
@@ -75,7 +121,11 @@ final class Budget implements Permit {
 
   /** Takes a free permit if there is one, without reclaiming or waiting. */
   boolean tryAcquire() {
-    return permits.tryAcquire();
+    if (permits.tryAcquire()) {
+      taken();
+      return true;
+    }
+    return false;
   }
 
   @Override
@@ -89,6 +139,11 @@ final class Budget implements Permit {
 
   int waiting() {
     return waiting.get();
+  }
+
+  /** Permits of connections that are closing now (waiting for their backend to exit). */
+  int closingNow() {
+    return releasing.get();
   }
 
   /** Thrown on a HikariCP or caller thread when the budget stayed spent until the timeout. */

@@ -9,6 +9,7 @@ import io.userbound.core.AccessDeniedException;
 import io.userbound.core.DatabaseConfig;
 import io.userbound.core.DatabaseStats;
 import io.userbound.core.DatabaseUnavailableException;
+import io.userbound.core.IsolationStrategy;
 import io.userbound.core.LoginFailedException;
 import io.userbound.core.LoginPolicy;
 import io.userbound.core.Ticker;
@@ -27,6 +28,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
@@ -78,13 +80,21 @@ import org.slf4j.LoggerFactory;
  * typed and immediate) and left in BudgetedDataSource's hand-off; HikariCP's first request
  * for a connection takes it, after a local liveness check. Reclaim may drop it instead.
  *
- * THE RECLAIM RULE. When the budget is spent, a person's FIRST connection may close idle
- * connections of the least recently used other person (Caffeine's access order), then
- * waits in short slices up to the connection timeout. A FURTHER connection of a person
- * who has one only takes free budget: otherwise two requests of one person would close
- * another person's only connection, who would reclaim someone else's, and so on. A login
- * never reclaims (see PERMITS). Victims are chosen under Caffeine's lock and closed
- * outside it: closing waits for the backend to exit.
+ * THE RECLAIM RULE. When the budget is spent, a person's FIRST connection may close the
+ * pool of the least recently used other person whose connections are all idle (Caffeine's
+ * access order), then waits in short slices up to the connection timeout. A FURTHER
+ * connection of a person who has one only takes free budget: otherwise two requests of one
+ * person would close another person's only connection, who would reclaim someone else's,
+ * and so on. A login never reclaims (see PERMITS). Victims are chosen under Caffeine's lock
+ * and closed outside it, on the closer thread: closing waits for the backend to exit. The
+ * whole pool goes, not just its connections, so the map holds only pools with connections
+ * (and the search for a victim stays short however many people are logged in).
+ *
+ * RECLAIM AHEAD. Waiting for a victim's backend to exit would cost the request that needs
+ * the permit. So when a permit is taken and fewer than reclaimAhead permits are free or on
+ * their way back (Budget.reserveDeficit), the closer thread closes least recently used idle
+ * pools until the deficit is covered; the next person to need a connection finds a free
+ * permit. It costs reclaimAhead warm connections, and only runs while others sit idle.
  *
  * WHERE THE RESET RUNS. On the request thread, inside PooledConnection.close(), before
  * HikariCP sees the connection again and under a deadline (HandBack): a connection is
@@ -108,6 +118,7 @@ final class Database {
   final Budget budget;
   final HandBack handBack;
   private final PhysicalConnector connector;
+  private final GatewayPool gateway; // ROLE_SWITCHING only, else null
   private final Cache<String, PersonPool> pools;
   private final ConcurrentHashMap<String, Opening> opening = new ConcurrentHashMap<>();
   private final Set<PersonPool> retired = ConcurrentHashMap.newKeySet();
@@ -120,6 +131,8 @@ final class Database {
   private final LongAdder loginsRefused = new LongAdder();
   private final LongAdder poolsEvicted = new LongAdder();
   private final LongAdder reclaimed = new LongAdder();
+  private final LongAdder opened = new LongAdder();
+  private final AtomicBoolean reclaimAheadQueued = new AtomicBoolean();
   private volatile LongSupplier throttled = () -> 0;
 
   Database(
@@ -132,11 +145,26 @@ final class Database {
     this.config = config;
     this.index = index;
 
-    this.budget = new Budget(config.name(), config.budget());
+    boolean switching = config.strategy() == IsolationStrategy.ROLE_SWITCHING;
+    this.budget =
+        new Budget(
+            config.name(),
+            config.budget(),
+            switching ? 0 : config.reclaimAhead(),
+            this::reclaimAheadSoon);
     this.handBack = new HandBack(config);
     TlsCheck.warnIfUnverified(config);
     this.connector = new PhysicalConnector(config);
     this.closer = closer;
+    if (switching) {
+      this.gateway = new GatewayPool(config, budget, connector, handBack, closer);
+      long every = Math.max(1_000, Math.min(30_000, config.idleTimeout().toMillis() / 4));
+      var unused =
+          scheduler.scheduleWithFixedDelay(
+              gateway::housekeep, every, every, TimeUnit.MILLISECONDS); // ends at shutdown
+    } else {
+      this.gateway = null;
+    }
     this.poolContext =
         new PersonPool.Context(
             config, handBack, ticker, new Events(), this::openPhysical, scheduler, hikariThreads);
@@ -213,12 +241,27 @@ final class Database {
           refusal);
       return new Verification(Verdict.REFUSED, errors.refusedLogin(login.role, "28000", null));
     }
+    if (gateway != null && login.role.equals(gateway.gatewayRole())) {
+      closeQuietly(c);
+      loginsRefused.increment();
+      log.info(
+          "database '{}': refused a login as its ROLE_SWITCHING gateway {}",
+          name(),
+          Names.forMessage(login.role));
+      return new Verification(Verdict.REFUSED, errors.refusedLogin(login.role, "28000", null));
+    }
     loginsAccepted.increment();
     log.debug("database '{}' accepted the login of {}", name(), Names.forMessage(login.role));
+    if (gateway != null) {
+      closeQuietly(c); // requests run on gateway connections; this one proved the password
+      login.verified(index);
+      return new Verification(Verdict.ACCEPTED, null);
+    }
     PersonPool existing = pools.getIfPresent(login.role);
     if (existing != null && existing.accepts(login) && !existing.isRetired()) {
       closeQuietly(c); // a login again with the same password: the pool stays as it is
     } else if (c.moveTo(budget)) {
+      opened.increment();
       install(login, c).endLease();
     } else {
       closeQuietly(c); // no free budget without reclaim: the pool opens at the first request
@@ -262,6 +305,9 @@ final class Database {
     if (login.isDenied(index)) {
       throw errors.noConnect(login.role);
     }
+    if (gateway != null) {
+      return switched(login);
+    }
     PersonPool pool = login.pool(index);
     if (pool == null || !pool.tryLease(false)) {
       pool = lease(login);
@@ -283,6 +329,48 @@ final class Database {
       } catch (SQLException again) {
         throw errors.onBorrow(login.role, again);
       }
+    }
+  }
+
+  /*
+   * ROLE_SWITCHING: a gateway connection set to the person. A login that this database has
+   * not verified yet (it is not a login database, or the login was made before it) logs in
+   * here once, with a real login under the budget: PostgreSQL decides here too.
+   */
+  private Connection switched(DefaultLogin login) {
+    if (!login.isVerified(index)) {
+      try {
+        closeQuietly(openVerified(login.role, login.passwordCopyForOpen()));
+      } catch (AccessDeniedException e) {
+        login.denied(index);
+        throw e;
+      }
+      login.verified(index);
+    }
+    try {
+      return gateway.borrow(login.role);
+    } catch (SQLException e) {
+      throw errors.onBorrow(login.role, e);
+    }
+  }
+
+  /**
+   * ROLE_SWITCHING: opens the first gateway connection now, which checks the gateway. An
+   * unsafe gateway fails the start; an unreachable server does not (the check then runs on
+   * the first connection that can be opened).
+   */
+  void warmUp() {
+    if (gateway == null) {
+      return;
+    }
+    try {
+      gateway.warmUp();
+    } catch (SQLException e) {
+      log.warn(
+          "database '{}': no gateway connection at start-up ({}); the gateway is checked on its"
+              + " first connection",
+          name(),
+          e.toString());
     }
   }
 
@@ -390,10 +478,12 @@ final class Database {
         throw new Budget.BudgetSQLException(name());
       }
     } else {
-      budget.acquire(() -> reclaimIdle(role), timeoutNanos);
+      budget.acquire(() -> reclaimIdle(role) > 0, timeoutNanos);
     }
     try {
-      return connector.open(role, password, budget);
+      PhysicalConnection c = connector.open(role, password, budget);
+      opened.increment();
+      return c;
     } catch (SQLException | RuntimeException e) {
       budget.release();
       throw e;
@@ -448,12 +538,55 @@ final class Database {
     return winner;
   }
 
-  /** Closes the idle connections of the least recently used other person. */
-  boolean reclaimIdle(String requester) {
+  /** The budget ran low: close idle connections ahead of demand, on the closer thread. */
+  private void reclaimAheadSoon() {
+    if (reclaimAheadQueued.compareAndSet(false, true)) {
+      try {
+        closer.execute(this::reclaimAhead);
+      } catch (RejectedExecutionException e) {
+        reclaimAheadQueued.set(false); // shutting down
+      }
+    }
+  }
+
+  /**
+   * Closes the least recently used idle pools until the reserve is free or coming back. The
+   * deficit is taken once: permits of the pools closed here count as coming back only once
+   * their connections start closing, so looking again would close too many.
+   */
+  private void reclaimAhead() {
+    reclaimAheadQueued.set(false);
+    int deficit = budget.reserveDeficit();
+    while (deficit > 0) {
+      int closed = reclaimIdle(null);
+      if (closed == 0) {
+        return; // nobody idle: everything open is in use
+      }
+      deficit -= closed;
+    }
+  }
+
+  /**
+   * Closes the pool of the least recently used other person whose connections are all idle:
+   * their permits come back when the backends have exited. The pool goes too (its person's
+   * next request opens a new one with a real login), so the pools kept are those that hold
+   * connections, and the search for the next victim stays short.
+   *
+   * @param requester the role asking, never chosen; null for the reclaim ahead of demand
+   * @return how many connections are closing for it (0: nobody idle to reclaim)
+   */
+  int reclaimIdle(String requester) {
+    if (gateway != null) {
+      if (gateway.closeOldestIdle()) {
+        reclaimed.increment();
+        return 1;
+      }
+      return 0;
+    }
     Optional<Policy.FixedExpiration<String, PersonPool>> byAccess =
         pools.policy().expireAfterAccess();
     if (byAccess.isEmpty()) {
-      return false;
+      return 0;
     }
     // Pick under Caffeine's lock, close outside it: closing waits for the backend to exit.
     PersonPool victim =
@@ -471,15 +604,24 @@ final class Database {
                                     && p.idle() > 0)
                         .findFirst()
                         .orElse(null));
-    if (victim != null && victim.releaseIdle()) {
-      reclaimed.increment();
-      return true;
+    if (victim == null) {
+      return 0;
     }
-    return false;
+    int connections = victim.idle();
+    if (!pools.asMap().remove(victim.role, victim)) {
+      return 0; // replaced or removed meanwhile; the caller looks again
+    }
+    // The removal listener retired it; with no lease it closes now, on the closer thread.
+    reclaimed.add(connections);
+    return connections;
   }
 
   /** Logout: retires this role's pool at once. */
   void evict(String role) {
+    if (gateway != null) {
+      gateway.forget(role);
+      return;
+    }
     PersonPool pool = pools.asMap().remove(role);
     if (pool != null) {
       pool.retire("logout");
@@ -525,6 +667,13 @@ final class Database {
     int active = 0;
     int idle = 0;
     int count = 0;
+    long switches = 0;
+    if (gateway != null) {
+      active = gateway.active();
+      idle = gateway.idle();
+      count = active + idle > 0 ? 1 : 0;
+      switches = gateway.switches();
+    }
     for (PersonPool p : pools.asMap().values()) {
       active += p.active();
       idle += p.idle();
@@ -547,11 +696,16 @@ final class Database {
         loginsRefused.sum(),
         throttled.getAsLong(),
         poolsEvicted.sum(),
-        reclaimed.sum());
+        reclaimed.sum(),
+        opened.sum(),
+        switches);
   }
 
   /** Shutdown: every pool closes now, connections in use included. */
   void close() {
+    if (gateway != null) {
+      gateway.shutDown();
+    }
     for (PersonPool p : pools.asMap().values()) {
       p.shutDown();
     }

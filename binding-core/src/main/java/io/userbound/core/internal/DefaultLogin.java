@@ -5,6 +5,7 @@ import io.userbound.core.Ticker;
 import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
@@ -30,6 +31,7 @@ final class DefaultLogin implements Login {
   private final char[] password;
   private final AtomicReferenceArray<PersonPool> pools;
   private final AtomicLongArray deniedUntil;
+  private final AtomicIntegerArray verified; // ROLE_SWITCHING: databases that checked it
   private final Ticker ticker;
   private volatile boolean loggedOut;
 
@@ -47,6 +49,7 @@ final class DefaultLogin implements Login {
     this.fingerprint = fingerprint;
     this.pools = new AtomicReferenceArray<>(databases);
     this.deniedUntil = new AtomicLongArray(databases);
+    this.verified = new AtomicIntegerArray(databases);
   }
 
   @Override
@@ -74,6 +77,15 @@ final class DefaultLogin implements Login {
 
   void remember(int database, PersonPool pool) {
     pools.setRelease(database, pool);
+  }
+
+  /** A database verified the password with a real login (ROLE_SWITCHING keeps no pool). */
+  void verified(int database) {
+    verified.set(database, 1);
+  }
+
+  boolean isVerified(int database) {
+    return verified.get(database) != 0;
   }
 
   /** A database proved the password but refused CONNECT: do not ask it again for a while. */

@@ -89,6 +89,14 @@ public final class DefaultUserbound implements Userbound {
     }
     this.guard = new LoginGuard(config.loginThrottling(), config.ticker()::read);
     loginDatabases.get(0).reportThrottled(guard.throttled::sum);
+    try {
+      for (Database db : databases.values()) {
+        db.warmUp(); // ROLE_SWITCHING: the gateway is checked now; an unsafe one stops here
+      }
+    } catch (RuntimeException e) {
+      close();
+      throw e;
+    }
     log.info(
         "Userbound started with databases {} (logins verified on {})",
         databases.keySet(),

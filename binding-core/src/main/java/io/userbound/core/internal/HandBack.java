@@ -1,6 +1,7 @@
 package io.userbound.core.internal;
 
 import io.userbound.core.DatabaseConfig;
+import io.userbound.core.IsolationStrategy;
 import io.userbound.core.SessionReset;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -28,6 +29,11 @@ import java.util.concurrent.Executor;
  * answering makes the reset fail within the deadline; the caller then evicts the
  * connection, ends the lease and the budget permit comes back.
  *
+ * Under ROLE_SWITCHING a reset also resets the role (RESET ALL, SET SESSION AUTHORIZATION
+ * DEFAULT, DISCARD ALL): the statement that sets the connection's role again is appended
+ * to it (PhysicalConnection.roleAgain), in the same round trip, so the connection keeps its
+ * tag and the person's next request on it costs no switch.
+ *
  * The reset runs on the request thread, before HikariCP sees the connection again: an
  * asynchronous reset was measured slower on these machines (see the 0.1 notes), and a
  * connection must never be lent with the last request's state on it.
@@ -42,11 +48,20 @@ final class HandBack {
 
   final SessionReset mode;
   final boolean tracksSql;
+
+  /** ROLE_SWITCHING: statements that could change the role are refused (PooledConnection). */
+  final boolean refusesRoleChanges;
+
+  /** Whether statement text is classified at all (TRACKED, or ROLE_SWITCHING). */
+  final boolean classifies;
+
   private final int deadlineMillis;
 
   HandBack(DatabaseConfig config) {
     this.mode = config.sessionReset();
     this.tracksSql = mode == SessionReset.TRACKED;
+    this.refusesRoleChanges = config.strategy() == IsolationStrategy.ROLE_SWITCHING;
+    this.classifies = tracksSql || refusesRoleChanges;
     this.deadlineMillis = (int) Math.min(Integer.MAX_VALUE, config.handBackTimeout().toMillis());
   }
 
@@ -81,7 +96,7 @@ final class HandBack {
         p.execute("ROLLBACK");
       }
       autoCommit(hikari);
-      p.execute("DISCARD ALL");
+      p.execute("DISCARD ALL" + p.roleAgain);
       p.afterReset();
       return true;
     }
@@ -97,7 +112,7 @@ final class HandBack {
       autoCommit(
           hikari); // or pgjdbc would send BEGIN ahead of the reset, and HikariCP roll it back
     }
-    p.execute(!session ? "ROLLBACK" : open ? "ROLLBACK; " + RESET_SQL : RESET_SQL);
+    p.execute(!session ? "ROLLBACK" : (open ? "ROLLBACK; " + RESET_SQL : RESET_SQL) + p.roleAgain);
     if (session) {
       p.afterReset();
     }

@@ -116,6 +116,18 @@ final class Names {
     return sb.append('\'').toString();
   }
 
+  /**
+   * A role name as an SQL identifier: in double quotes, each double quote doubled, so that
+   * any name (spaces, quotes, semicolons, upper case) stands for exactly that role. Role
+   * names with NUL never get here (checkLogin refuses them).
+   */
+  static String quoteIdentifier(String role) {
+    if (role.indexOf('\0') >= 0) {
+      throw new IllegalArgumentException("a role name with NUL cannot be quoted");
+    }
+    return '"' + role.replace("\"", "\"\"") + '"';
+  }
+
   /** A role name made safe for a HikariCP pool or thread name. */
   static String forPoolName(String role) {
     StringBuilder sb = new StringBuilder();

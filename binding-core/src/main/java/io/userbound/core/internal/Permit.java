@@ -7,4 +7,10 @@ interface Permit {
   Permit NONE = () -> {};
 
   void release();
+
+  /** The connection started closing: its permit comes back soon (when the backend exited). */
+  default void releasing() {}
+
+  /** A connection that said {@link #releasing()} closed; called just before release(). */
+  default void released() {}
 }

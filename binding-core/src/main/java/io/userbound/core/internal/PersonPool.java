@@ -1,6 +1,7 @@
 package io.userbound.core.internal;
 
 import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariConfigMXBean;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.HikariPoolMXBean;
 import io.userbound.core.DatabaseConfig;
@@ -76,26 +77,50 @@ final class PersonPool implements Lender {
             + SEQUENCE.incrementAndGet());
     hc.setDataSource(source);
     hc.setMaximumPoolSize(config.maxConnectionsPerPerson());
-    hc.setMinimumIdle(0);
+    // The first connection goes into HikariCP's pool while it is built, on this thread: with
+    // a minimum of one idle connection and an initialization check, HikariCP's constructor
+    // takes the hand-off itself. Otherwise the first borrow would wait for HikariCP's adder
+    // thread to be started and scheduled, which on a busy machine costs milliseconds. The
+    // minimum goes back to 0 right after (no connection is kept open for its own sake).
+    boolean firstNow = first != null && isAlive(first);
+    hc.setMinimumIdle(firstNow ? 1 : 0);
     hc.setConnectionTimeout(config.connectionTimeout().toMillis());
     hc.setValidationTimeout(Math.min(5_000, config.connectionTimeout().toMillis()));
     hc.setMaxLifetime(config.maxLifetime().toMillis());
-    hc.setIdleTimeout(
+    long idleMillis =
         Math.max(
             10_000,
-            Math.min(config.idleTimeout().toMillis(), config.maxLifetime().toMillis() - 1_000)));
+            Math.min(config.idleTimeout().toMillis(), config.maxLifetime().toMillis() - 1_000));
+    // With one connection at most and a minimum of one, HikariCP would warn that the idle
+    // timeout has no effect; it is set once the minimum is back to 0.
+    boolean idleLater = firstNow && config.maxConnectionsPerPerson() == 1;
+    hc.setIdleTimeout(idleLater ? 0 : idleMillis);
     hc.setKeepaliveTime(0);
-    // Do not connect while building the pool: the caller already opened (and so verified)
-    // the first connection, which waits in the data source's hand-off.
-    hc.setInitializationFailTimeout(-1);
+    // Connect while building the pool only to take the hand-off (see above); never fail it.
+    hc.setInitializationFailTimeout(firstNow ? 0 : -1);
     hc.setAutoCommit(true);
     hc.setScheduledExecutor(context.scheduler());
     hc.setThreadFactory(context.threads());
     try {
       this.hikari = new HikariDataSource(hc);
+      if (firstNow) {
+        HikariConfigMXBean live = hikari.getHikariConfigMXBean();
+        live.setMinimumIdle(0);
+        if (idleLater) {
+          live.setIdleTimeout(idleMillis);
+        }
+      }
     } catch (RuntimeException e) {
       source.close();
       throw e;
+    }
+  }
+
+  private static boolean isAlive(Connection c) {
+    try {
+      return c.isValid(2); // local: PhysicalConnection looks at its socket
+    } catch (SQLException e) {
+      return false;
     }
   }
 
@@ -220,22 +245,6 @@ final class PersonPool implements Lender {
 
   int leases() {
     return state.leases();
-  }
-
-  /** Closes this pool's idle connections to make room under the budget: the reclaim. */
-  boolean releaseIdle() {
-    if (!state.isIdle()) {
-      return false; // retired, closing or leased
-    }
-    if (source.dropHandoff()) {
-      return true;
-    }
-    HikariPoolMXBean mx = hikari.getHikariPoolMXBean();
-    if (mx == null || mx.getIdleConnections() == 0) {
-      return false;
-    }
-    mx.softEvictConnections();
-    return true;
   }
 
   boolean hasConnections() {

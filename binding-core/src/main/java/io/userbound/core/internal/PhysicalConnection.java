@@ -30,12 +30,19 @@ import org.postgresql.core.TransactionState;
 final class PhysicalConnection extends ForwardingConnection {
 
   private final AtomicBoolean released = new AtomicBoolean();
+  private final AtomicBoolean closing = new AtomicBoolean();
   private final BaseConnection pg;
   private final ExitAwareSocketFactory.Peek socket;
   private final LoginPolicy.Role role;
   private volatile Permit permit;
   private String[] baseline;
   private int isolationAtOpen;
+
+  /**
+   * ROLE_SWITCHING: "; SET ROLE <person>", appended to every reset that would reset the role
+   * too (see HandBack); empty otherwise. Written by the borrowing thread after a switch.
+   */
+  String roleAgain = "";
 
   /** When a borrow last used it (System.nanoTime); written and read by borrowing threads. */
   long lastUsed = System.nanoTime();
@@ -93,6 +100,7 @@ final class PhysicalConnection extends ForwardingConnection {
 
   @Override
   public void close() throws SQLException {
+    markClosing();
     try {
       delegate.close();
     } finally {
@@ -102,6 +110,7 @@ final class PhysicalConnection extends ForwardingConnection {
 
   @Override
   public void abort(Executor executor) throws SQLException {
+    markClosing();
     try {
       delegate.abort(executor);
     } finally {
@@ -109,8 +118,17 @@ final class PhysicalConnection extends ForwardingConnection {
     }
   }
 
+  private void markClosing() {
+    if (!released.get() && closing.compareAndSet(false, true)) {
+      permit.releasing();
+    }
+  }
+
   private void release() {
     if (released.compareAndSet(false, true)) {
+      if (closing.get()) {
+        permit.released();
+      }
       permit.release();
     }
   }

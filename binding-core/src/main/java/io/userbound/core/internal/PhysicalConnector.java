@@ -44,17 +44,31 @@ final class PhysicalConnector {
   private final String url;
   private final Properties base;
   private final boolean ownSocketFactory;
+  private final int socketTimeoutMillis; // what the connection keeps after its login, or -1
   private final Driver driver = new Driver();
 
   PhysicalConnector(DatabaseConfig config) {
     this.url = config.jdbcUrl();
     this.base = new Properties();
     base.putAll(config.driverProperties());
-    // Without a login timeout, a server that accepts TCP and never answers would hold the
-    // caller forever.
-    if (!base.containsKey("loginTimeout")) {
-      long seconds = Math.max(1, (config.connectionTimeout().toMillis() + 999) / 1000);
-      base.setProperty("loginTimeout", Long.toString(seconds));
+    // A server that accepts TCP and never answers must not hold the caller forever. pgjdbc's
+    // loginTimeout runs each connect on another thread and waits for it: a thread hop per
+    // connect, which on a busy machine costs milliseconds. Unless loginTimeout is set, the
+    // login is bounded on the caller's thread instead: connectTimeout for the TCP connect,
+    // and socketTimeout (which pgjdbc applies before the startup packet) for every read of
+    // the login, put back to the configured value once the connection is open.
+    long seconds = Math.max(1, (config.connectionTimeout().toMillis() + 999) / 1000);
+    if (base.containsKey("loginTimeout")) {
+      // pgjdbc runs such a connect on a pooled thread, not a new thread per connect.
+      base.putIfAbsent("connectExecutor", ConnectExecutor.class.getName());
+      this.socketTimeoutMillis = -1;
+    } else {
+      base.putIfAbsent("connectTimeout", Long.toString(seconds));
+      long configured = seconds(base.getProperty("socketTimeout", "0"));
+      this.socketTimeoutMillis = (int) Math.min(Integer.MAX_VALUE, configured * 1000);
+      if (configured == 0 || configured > seconds) {
+        base.setProperty("socketTimeout", Long.toString(seconds)); // for the login only
+      }
     }
     base.putIfAbsent("ApplicationName", "userbound");
     // PostgreSQL 10 or newer: pgjdbc then sends application_name in the startup packet
@@ -64,6 +78,14 @@ final class PhysicalConnector {
     // too; and the socket can be looked at for the local liveness check.
     this.ownSocketFactory = !base.containsKey("socketFactory");
     base.putIfAbsent("socketFactory", ExitAwareSocketFactory.class.getName());
+  }
+
+  private static long seconds(String value) {
+    try {
+      return Math.max(0, Long.parseLong(value.trim()));
+    } catch (NumberFormatException e) {
+      return 0; // pgjdbc reports it
+    }
   }
 
   /**
@@ -95,6 +117,9 @@ final class PhysicalConnector {
     }
     try {
       Identity id = identity(c, role);
+      if (socketTimeoutMillis >= 0) {
+        c.setNetworkTimeout(Runnable::run, socketTimeoutMillis); // the login is over
+      }
       return new PhysicalConnection(c, permit, socket, id.role, id.isolation);
     } catch (SQLException | RuntimeException e) {
       c.close();

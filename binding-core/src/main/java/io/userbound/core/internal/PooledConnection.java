@@ -12,6 +12,7 @@ import java.sql.ResultSet;
 import java.sql.SQLClientInfoException;
 import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
+import java.sql.SQLNonTransientException;
 import java.sql.SQLWarning;
 import java.sql.SQLXML;
 import java.sql.Savepoint;
@@ -117,6 +118,11 @@ final class PooledConnection implements Connection {
         "08003");
   }
 
+  /** Whether the driver's interfaces are refused (ROLE_SWITCHING), see Views. */
+  boolean refusesDriverViews() {
+    return handBack.refusesRoleChanges;
+  }
+
   /** Whether views made from this borrow still work. */
   boolean isLive() {
     return closed == 0 && !pool.isShutDown();
@@ -157,9 +163,28 @@ final class PooledConnection implements Connection {
     return p;
   }
 
-  /** Statement text on its way to the driver: for the TRACKED reset. */
-  void sawSql(String sql) {
-    flags |= handBack.tracksSql ? USED | SqlClassifier.classify(sql) << 1 : USED;
+  /**
+   * Statement text on its way to the driver: for the TRACKED reset, and under ROLE_SWITCHING
+   * to refuse what could change the role the connection runs as.
+   */
+  void sawSql(String sql) throws SQLException {
+    if (!handBack.classifies) {
+      flags |= USED;
+      return;
+    }
+    int kind = SqlClassifier.classify(sql);
+    if ((kind & SqlClassifier.ROLE) != 0 && handBack.refusesRoleChanges) {
+      throw roleChangeRefused();
+    }
+    flags |= handBack.tracksSql ? USED | (kind & SqlClassifier.SESSION_OR_PREPARED) << 1 : USED;
+  }
+
+  private static SQLException roleChangeRefused() {
+    return new SQLNonTransientException(
+        "refused: under ROLE_SWITCHING a request may not run SQL that could change the role it"
+            + " runs as (SET/RESET ROLE, SET SESSION AUTHORIZATION, RESET ALL, DISCARD ALL, DO,"
+            + " set_config of role); the statement was not sent",
+        "42501");
   }
 
   /** An unwrapped view was handed out: what runs through it is not seen, so reset. */
@@ -382,6 +407,9 @@ final class PooledConnection implements Connection {
     }
     Connection h = c();
     if (type.isInterface() && h.isWrapperFor(type)) {
+      if (handBack.refusesRoleChanges) {
+        throw Views.switchingRefusal(type);
+      }
       if (view == null) {
         view = Views.of(this, h.unwrap(PhysicalConnection.class).delegate);
       }

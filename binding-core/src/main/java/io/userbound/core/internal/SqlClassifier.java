@@ -27,6 +27,13 @@ import java.util.concurrent.ConcurrentHashMap;
  * changes session state. Applications whose server-side code does that choose
  * SessionReset.DISCARD_ALL.
  *
+ * ROLE marks what could change the role a ROLE_SWITCHING connection runs as, which such a
+ * database refuses: SET or RESET of role or session_authorization (SET ROLE, SET SESSION
+ * AUTHORIZATION, SET LOCAL ..., RESET ROLE), RESET ALL and DISCARD ALL (both reset the
+ * role), SET or RESET of a quoted parameter name (not judged), DO (its body is not
+ * looked into), and a call of set_config whose first argument is not a plain string
+ * literal naming another parameter.
+ *
  * The scanner understands comments (-- and nested slash-star), string literals ('..',
  * E'..' with backslash escapes), dollar-quoted bodies and quoted identifiers, so a word
  * inside them is never mistaken for a command or a call. Results are cached by SQL text
@@ -41,6 +48,17 @@ final class SqlClassifier {
 
   /** Creates SQL-level prepared statements: only DISCARD ALL (or DEALLOCATE) removes them. */
   static final int PREPARED = 2;
+
+  /** May change the role the session runs as (always with SESSION). */
+  static final int ROLE = 4;
+
+  /** The flags the TRACKED reset acts on. */
+  static final int SESSION_OR_PREPARED = SESSION | PREPARED;
+
+  private static final int ALL = SESSION | PREPARED | ROLE;
+
+  /* Parameters whose change is a change of role. */
+  private static final Set<String> ROLE_PARAMETERS = Set.of("role", "session_authorization");
 
   private static final int CACHE_LIMIT = 4_096;
   private static final ConcurrentHashMap<String, Integer> CACHE = new ConcurrentHashMap<>();
@@ -690,6 +708,12 @@ final class SqlClassifier {
     private String command;
     private String second;
     private int words;
+    private final String[] head = new String[4]; // the first tokens; "\"" for a quoted name
+    private int heads;
+    // set_config's first argument: 1 = expected next, 2 = a plain literal naming another
+    // parameter was seen and a comma must follow; 0 = not in one
+    private int configArgument;
+    private String quotedName; // the text of the last quoted identifier
     private String previousWord; // the last word, if it was the last token
     private String beforePrevious; // the word before a "schema." qualifier
     private char previousToken; // 'w' word, 'q' quoted identifier, '.' dot, other punctuation
@@ -701,7 +725,7 @@ final class SqlClassifier {
 
     int run() {
       startStatement();
-      while (i < n && result != (SESSION | PREPARED)) {
+      while (i < n && result != ALL) {
         char c = s.charAt(i);
         if (Character.isWhitespace(c)) {
           i++;
@@ -710,17 +734,23 @@ final class SqlClassifier {
         } else if (c == '/' && peek(1) == '*') {
           skipBlockComment();
         } else if (c == '\'') {
+          int start = i;
           skipString(false);
+          literal(s.substring(start + 1, Math.max(start + 1, i - 1)).replace("''", "'"));
           token('\'');
         } else if ((c == 'e' || c == 'E') && peek(1) == '\'') {
           i++;
           skipString(true);
+          literal(null);
           token('\'');
         } else if (c == '"') {
+          int start = i;
           skipQuotedIdentifier();
+          quotedName = s.substring(start + 1, Math.max(start + 1, i - 1)).replace("\"\"", "\"");
           token('q');
         } else if (c == '$' && dollarTag() > 0) {
           skipDollarQuoted();
+          literal(null);
           token('\'');
         } else if (isWordStart(c)) {
           word();
@@ -750,6 +780,8 @@ final class SqlClassifier {
       command = null;
       second = null;
       words = 0;
+      heads = 0;
+      configArgument = 0;
       previousWord = null;
       beforePrevious = null;
       previousToken = 0;
@@ -766,8 +798,14 @@ final class SqlClassifier {
               && !"constraints".equals(second)) {
             result |= SESSION;
           }
+          if (setsRole(false)) {
+            result |= SESSION | ROLE;
+          }
         }
+        case "reset" -> result |= setsRole(true) ? SESSION | ROLE : SESSION;
         case "prepare" -> result |= "transaction".equals(second) ? SESSION : SESSION | PREPARED;
+        case "discard" -> result |= "all".equals(second) ? SESSION | ROLE : SESSION;
+        case "do" -> result |= SESSION | ROLE;
         case "rollback", "commit" -> {} // also ROLLBACK PREPARED / COMMIT PREPARED
         default -> {
           if (!CLEAN_COMMANDS.contains(command)) {
@@ -777,18 +815,60 @@ final class SqlClassifier {
       }
     }
 
+    /*
+     * Whether SET or RESET names the role: the first token after SESSION / LOCAL is role,
+     * session_authorization, AUTHORIZATION (of SET SESSION AUTHORIZATION), a quoted name
+     * (not judged), or for RESET also ALL.
+     */
+    private boolean setsRole(boolean reset) {
+      for (int k = 1; k < heads; k++) {
+        String t = head[k];
+        if (t.equals("session") || t.equals("local")) {
+          continue;
+        }
+        return t.equals("\"")
+            || ROLE_PARAMETERS.contains(t)
+            || t.equals("authorization")
+            || (reset && t.equals("all"));
+      }
+      return false;
+    }
+
+    /* A string literal (its text, or null when it has escapes or dollar quotes). */
+    private void literal(String text) {
+      if (configArgument == 1
+          && text != null
+          && !ROLE_PARAMETERS.contains(text.toLowerCase(Locale.ROOT))) {
+        configArgument = 2; // a plain literal naming another parameter, if a comma follows
+      } else {
+        notConfigArgument();
+      }
+    }
+
+    /* Anything but the expected in set_config's first argument: it may name the role. */
+    private void notConfigArgument() {
+      if (configArgument != 0) {
+        configArgument = 0;
+        result |= SESSION | ROLE;
+      }
+    }
+
     private void word() {
       int start = i;
       while (i < n && isWordPart(s.charAt(i))) {
         i++;
       }
       String w = s.substring(start, i).toLowerCase(Locale.ROOT);
+      notConfigArgument();
       if (words == 0) {
         command = w;
       } else if (words == 1) {
         second = w;
       }
       words++;
+      if (heads < head.length) {
+        head[heads++] = w;
+      }
       if (w.equals("temp") || w.equals("temporary") || w.equals("pg_temp")) {
         result |= SESSION;
       }
@@ -803,12 +883,19 @@ final class SqlClassifier {
     }
 
     private void openParen() {
+      boolean setConfig =
+          (previousToken == 'w' && "set_config".equals(previousWord))
+              || (previousToken == 'q' && "set_config".equals(quotedName));
+      notConfigArgument(); // set_config((...)): not a plain literal
       if (previousToken == 'q' && !afterInto()) {
         result |= SESSION; // a call of a quoted (so user-defined) function name
       } else if (previousToken == 'w' && !isAllowedBeforeParen()) {
         result |= SESSION;
       }
       token('(');
+      if (setConfig) {
+        configArgument = 1; // judged by what comes next: a plain literal and a comma, or not
+      }
     }
 
     private boolean isAllowedBeforeParen() {
@@ -881,6 +968,14 @@ final class SqlClassifier {
     }
 
     private void token(char kind) {
+      if (kind == 'q' && heads < head.length) {
+        head[heads++] = "\"";
+      }
+      if (configArgument == 2 && kind == ',') {
+        configArgument = 0; // set_config('other_parameter', ...): not a change of role
+      } else if (kind != '\'') {
+        notConfigArgument();
+      }
       if (kind != '.') {
         beforePrevious = null;
       }

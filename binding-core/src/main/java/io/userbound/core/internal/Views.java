@@ -13,6 +13,7 @@ import java.sql.Ref;
 import java.sql.ResultSet;
 import java.sql.RowId;
 import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
 import java.sql.SQLXML;
 import java.sql.Struct;
 import java.sql.Wrapper;
@@ -125,6 +126,9 @@ final class Views {
       return type.cast(self);
     }
     if (type.isInterface() && delegate.isWrapperFor(type)) {
+      if (owner.refusesDriverViews()) {
+        throw switchingRefusal(type);
+      }
       owner.viewed();
       return type.cast(of(owner, delegate.unwrap(type)));
     }
@@ -133,6 +137,21 @@ final class Views {
 
   static boolean isWrapperFor(Object self, Wrapper delegate, Class<?> type) throws SQLException {
     return type.isInstance(self) || (type.isInterface() && delegate.isWrapperFor(type));
+  }
+
+  /*
+   * Under ROLE_SWITCHING the driver's own interfaces are not handed out at all: several
+   * (BaseConnection, BaseStatement, CopyManager) run SQL text that Userbound's wrappers never
+   * see, so a change of role could not be refused.
+   */
+  static SQLException switchingRefusal(Class<?> type) {
+    return new SQLFeatureNotSupportedException(
+        "Userbound does not hand out "
+            + type.getName()
+            + " under ROLE_SWITCHING: the driver's interfaces can run SQL that Userbound does not"
+            + " see, so a change of role could not be refused. Use DEDICATED_POOLS for COPY,"
+            + " LISTEN, large objects and other pgjdbc extensions",
+        "0A000");
   }
 
   static SQLException refusal(Class<?> type) {

@@ -1,0 +1,868 @@
+package io.userbound.core.internal;
+
+import io.userbound.core.AccessDeniedException;
+import io.userbound.core.DatabaseConfig;
+import io.userbound.core.LoginFailedException;
+import io.userbound.core.UnsafeGatewayException;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
+import java.sql.SQLTransientConnectionException;
+import java.sql.Statement;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.postgresql.core.BaseConnection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/*
+ * The one pool of a ROLE_SWITCHING database: physical connections logged in as the gateway
+ * role, each tagged with the person's role it is SET to. A request of alice takes, in this
+ * order: an idle connection already set to alice (no round trip: the common case for
+ * people who come back), the least recently returned idle connection (one round trip:
+ * SET ROLE and the check below), a new gateway connection under the budget, or it waits
+ * for one to come back, up to the connection timeout.
+ *
+ * Why not HikariCP, as for DEDICATED_POOLS: HikariCP hands out whichever idle connection
+ * its bag finds first (the one this thread used last, if idle) and has no way to ask for a
+ * connection by a label (what Oracle UCP calls connection labeling). Alice would then
+ * almost never find a connection already set to her, and would pay the switch on nearly
+ * every request. What this pool needs of a pool is small: a lock, two maps and a list.
+ *
+ * THE SWITCH runs "SET ROLE <quoted>; SELECT current_user, session_user, <allowed>" in one
+ * round trip and asserts the answer: current_user is the person, session_user the gateway,
+ * and the person may still log in and connect (LOGIN, VALID UNTIL, CONNECT on this
+ * database: revoked, the next switch refuses). A connection already set to the person is
+ * not asked again, as a person's own pool keeps its connections under DEDICATED_POOLS.
+ * A reset at hand-back that would reset the role sets it again in the same round trip
+ * (PhysicalConnection.roleAgain), so a tag always tells the truth.
+ *
+ * BUDGET. Every gateway connection holds a budget permit, as a person's connection does
+ * under DEDICATED_POOLS; so do the connections that verify a person's password on this
+ * database, for a moment. The pool never holds more connections than the budget.
+ *
+ * THE GATEWAY is checked on each new connection (GATEWAY_CHECK): not a superuser, NOINHERIT,
+ * without CREATEROLE, BYPASSRLS or REPLICATION, owning nothing, holding no privilege of
+ * its own and no membership of a privileged role. A gateway that fails is never used: the
+ * connection is closed and UnsafeGatewayException says what to fix.
+ *
+ * Thread-safety: one lock guards the maps, the LRU list and the counts; network I/O (open,
+ * switch, close) always runs outside it.
+ */
+final class GatewayPool {
+
+  private static final Logger log = LoggerFactory.getLogger(GatewayPool.class);
+
+  /** Waits for a connection in slices: permits held by verifying logins do not signal. */
+  private static final long SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+
+  private static final long CHECK_AFTER_IDLE_NANOS = TimeUnit.MICROSECONDS.toNanos(100);
+  private static final long THOROUGH_AFTER_IDLE_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
+
+  /* After SET ROLE: who the session now runs as, and whether that person may still log in. */
+  private static final String AFTER_SWITCH =
+      "select current_user, session_user, r.rolcanlogin and (r.rolvaliduntil is null or"
+          + " r.rolvaliduntil > now()) and pg_catalog.has_database_privilege(current_user,"
+          + " pg_catalog.current_database(), 'CONNECT') from pg_catalog.pg_roles r where"
+          + " r.rolname = current_user";
+
+  /* What a gateway must not have; see the class comment. One row, for session_user. */
+  private static final String GATEWAY_CHECK =
+      "select r.rolsuper, r.rolinherit, r.rolcreaterole, r.rolbypassrls, r.rolreplication,"
+          + " (select count(*) from pg_catalog.pg_class c where c.relowner = r.oid)"
+          + " + (select count(*) from pg_catalog.pg_namespace n where n.nspowner = r.oid)"
+          + " + (select count(*) from pg_catalog.pg_proc p where p.proowner = r.oid)"
+          + " + (select count(*) from pg_catalog.pg_type t where t.typowner = r.oid)"
+          + " + (select count(*) from pg_catalog.pg_database d where d.datdba = r.oid),"
+          + " (select count(*) from pg_catalog.pg_class c, pg_catalog.aclexplode(c.relacl) a"
+          + " where a.grantee = r.oid)"
+          + " + (select count(*) from pg_catalog.pg_attribute t, pg_catalog.aclexplode(t.attacl)"
+          + " a where a.grantee = r.oid)"
+          + " + (select count(*) from pg_catalog.pg_namespace n, pg_catalog.aclexplode(n.nspacl)"
+          + " a where a.grantee = r.oid)"
+          + " + (select count(*) from pg_catalog.pg_proc p, pg_catalog.aclexplode(p.proacl) a"
+          + " where a.grantee = r.oid),"
+          + " pg_catalog.has_database_privilege(r.oid, pg_catalog.current_database(), 'CREATE'),"
+          + " array(with recursive m(id) as (select roleid from pg_catalog.pg_auth_members"
+          + " where member = r.oid union select a.roleid from pg_catalog.pg_auth_members a join"
+          + " m on a.member = m.id) select g.rolname::text from pg_catalog.pg_roles g join m on"
+          + " g.oid = m.id where g.rolsuper or g.rolbypassrls or g.rolcreaterole or"
+          + " g.rolreplication or g.rolname like 'pg\\_%' order by 1),"
+          + " (select count(*) from pg_catalog.pg_auth_members a where a.member = r.oid and"
+          + " a.admin_option)"
+          + " from pg_catalog.pg_roles r where r.rolname = session_user";
+
+  /* PostgreSQL 16+: memberships that inherit, whatever the role's own INHERIT says. */
+  private static final String INHERITING_GRANTS =
+      "select count(*) from pg_catalog.pg_auth_members a join pg_catalog.pg_roles r on r.oid ="
+          + " a.member where r.rolname = session_user and a.inherit_option";
+
+  /** One gateway connection. Fields other than the final ones are guarded by the lock. */
+  static final class Slot {
+    final PhysicalConnection physical;
+    final long openedAt = System.nanoTime();
+    final int isolation;
+    String tag; // the role it is set to; null: unknown or the gateway itself
+    long returnedAt;
+    Slot older;
+    Slot newer;
+    boolean idle;
+
+    Slot(PhysicalConnection physical, int isolation) {
+      this.physical = physical;
+      this.isolation = isolation;
+    }
+
+    @Override
+    public String toString() {
+      return "slot[" + (tag == null ? "no role set" : "set to " + Names.forMessage(tag)) + "]";
+    }
+  }
+
+  /** A person with connections lent now: the per-person cap, and the Lender of a borrow. */
+  final class Person implements Lender {
+    final String role;
+    int active; // guarded by the lock
+
+    Person(String role) {
+      this.role = role;
+    }
+
+    @Override
+    public HandBack handBack() {
+      return handBack;
+    }
+
+    @Override
+    public boolean isShutDown() {
+      return shutDown;
+    }
+
+    @Override
+    public void touch() {}
+
+    @Override
+    public void evict(Connection connection) {
+      discard(((GatewayConnection) connection).slot);
+    }
+
+    @Override
+    public Connection another() throws SQLException {
+      return take(this, System.nanoTime() + timeoutNanos);
+    }
+
+    @Override
+    public int maxConnections() {
+      return budget.size;
+    }
+
+    @Override
+    public void endLease() {
+      lock.lock();
+      try {
+        if (--active == 0) {
+          people.remove(role, this);
+        }
+        changed.signalAll();
+      } finally {
+        lock.unlock();
+      }
+    }
+
+    @Override
+    public String toString() {
+      return "gateway pool of database '" + config.name() + "' for " + Names.forMessage(role);
+    }
+  }
+
+  private final DatabaseConfig config;
+  private final Budget budget;
+  private final PhysicalConnector connector;
+  private final HandBack handBack;
+  private final Executor closer;
+  private final String gateway;
+  private final char[] password;
+  private final long timeoutNanos;
+  private final LongAdder switches = new LongAdder();
+
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition changed = lock.newCondition();
+  private final HashMap<String, Person> people = new HashMap<>();
+  private final HashMap<String, ArrayDeque<Slot>> idleByTag = new HashMap<>();
+  private final Set<Slot> lent = new HashSet<>();
+  private Slot oldest; // the idle slots, least recently returned first
+  private Slot newest;
+  private int idle;
+  private int opening;
+  private volatile boolean shutDown;
+
+  GatewayPool(
+      DatabaseConfig config,
+      Budget budget,
+      PhysicalConnector connector,
+      HandBack handBack,
+      Executor closer) {
+    this.config = config;
+    this.budget = budget;
+    this.connector = connector;
+    this.handBack = handBack;
+    this.closer = closer;
+    this.gateway = config.gatewayRole();
+    this.password = ConfigSecrets.gatewayPassword(config);
+    this.timeoutNanos = config.connectionTimeout().toNanos();
+  }
+
+  String gatewayRole() {
+    return gateway;
+  }
+
+  // ---- borrow -------------------------------------------------------------------------
+
+  /** A connection set to this person's role; waits up to the connection timeout. */
+  PooledConnection borrow(String role) throws SQLException {
+    long deadline = System.nanoTime() + timeoutNanos;
+    Person person;
+    lock.lock();
+    try {
+      person = people.computeIfAbsent(role, Person::new);
+      while (person.active >= config.maxConnectionsPerPerson()) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          throw new SQLTransientConnectionException(
+              Names.forMessage(role)
+                  + " has "
+                  + person.active
+                  + " connections in use on database '"
+                  + config.name()
+                  + "' (maxConnectionsPerPerson); none came back in time",
+              "08001");
+        }
+        awaitNanos(left);
+        person = people.computeIfAbsent(role, Person::new);
+      }
+      person.active++;
+    } finally {
+      lock.unlock();
+    }
+    boolean ok = false;
+    try {
+      PooledConnection c = new PooledConnection(take(person, deadline), person);
+      ok = true;
+      return c;
+    } finally {
+      if (!ok) {
+        person.endLease();
+      }
+    }
+  }
+
+  /* Takes a slot for a lease the person holds: set to them, or switched, or new. */
+  private GatewayConnection take(Person person, long deadline) throws SQLException {
+    for (int attempt = 0; ; attempt++) {
+      Slot s = null;
+      boolean fresh = false;
+      lock.lock();
+      try {
+        while (true) {
+          if (shutDown) {
+            throw new SQLNonTransientConnectionException(
+                "Userbound was closed; no connection for " + person, "08003");
+          }
+          s = takeIdle(person.role);
+          if (s != null) {
+            lent.add(s);
+            break;
+          }
+          if (lent.size() + idle + opening < budget.size && budget.tryAcquire()) {
+            opening++;
+            fresh = true;
+            break;
+          }
+          long left = deadline - System.nanoTime();
+          if (left <= 0) {
+            throw new Budget.BudgetSQLException(config.name());
+          }
+          awaitNanos(Math.min(left, SLICE_NANOS));
+        }
+      } finally {
+        lock.unlock();
+      }
+      if (fresh) {
+        s = open(); // the permit now belongs to the connection, or came back on failure
+      }
+      if (person.role.equals(s.tag)) {
+        return new GatewayConnection(this, s); // PooledConnection checks it before first use
+      }
+      if (!fresh) {
+        long idleFor = System.nanoTime() - s.physical.lastUsed;
+        if (idleFor >= CHECK_AFTER_IDLE_NANOS
+            && !s.physical.looksAlive(idleFor >= THOROUGH_AFTER_IDLE_NANOS)) {
+          discard(s);
+          if (attempt > budget.size) {
+            throw new SQLNonTransientConnectionException("no live gateway connection", "08006");
+          }
+          continue;
+        }
+      }
+      try {
+        switchTo(s, person.role);
+      } catch (SQLException e) {
+        if (s.physical.isBroken() && attempt <= budget.size) {
+          discard(s); // died while idle: nothing ran for the request yet, take another
+          continue;
+        }
+        giveBackAfterFailure(s);
+        throw e;
+      } catch (RuntimeException e) {
+        giveBackAfterFailure(s);
+        throw e;
+      }
+      return new GatewayConnection(this, s);
+    }
+  }
+
+  /* Under the lock: an idle slot set to this role, else the least recently returned one. */
+  private Slot takeIdle(String role) {
+    ArrayDeque<Slot> mine = idleByTag.get(role);
+    Slot s = mine == null ? null : mine.pollLast();
+    if (s == null) {
+      s = oldest;
+      if (s == null) {
+        return null;
+      }
+      if (s.tag != null) {
+        ArrayDeque<Slot> theirs = idleByTag.get(s.tag);
+        theirs.remove(s);
+        if (theirs.isEmpty()) {
+          idleByTag.remove(s.tag);
+        }
+      }
+    } else if (mine.isEmpty()) {
+      idleByTag.remove(role);
+    }
+    unlink(s);
+    return s;
+  }
+
+  private void switchTo(Slot s, String role) throws SQLException {
+    PhysicalConnection p = s.physical;
+    String setRole = "; SET ROLE " + Names.quoteIdentifier(role);
+    s.tag = null; // until the answer says otherwise
+    try (Statement st = p.delegate.createStatement()) {
+      st.execute(setRole.substring(2) + "; " + AFTER_SWITCH);
+      if (!st.getMoreResults()) {
+        throw new SQLException("the role switch returned no row", "XX000");
+      }
+      try (ResultSet rs = st.getResultSet()) {
+        if (!rs.next()) {
+          throw new SQLException("the role switch returned no row", "XX000");
+        }
+        String current = rs.getString(1);
+        String session = rs.getString(2);
+        if (!role.equals(current) || !gateway.equals(session)) {
+          p.abort(Runnable::run); // the session is not what it should be: never reuse it
+          throw new PhysicalConnector.IdentityMismatch(
+              "a gateway connection set to "
+                  + Names.forMessage(role)
+                  + " runs as current_user "
+                  + Names.forMessage(current)
+                  + ", session_user "
+                  + Names.forMessage(session));
+        }
+        s.tag = role;
+        p.roleAgain = setRole;
+        p.lastUsed = System.nanoTime();
+        p.afterReset(); // the parameters the server reported are the new baseline
+        switches.increment();
+        if (!rs.getBoolean(3)) {
+          s.tag = null; // nor this one: every request of this person switches, and is refused
+          p.roleAgain = "";
+          forget(role);
+          throw new LoginFailedException(
+              config.name(),
+              "database '"
+                  + config.name()
+                  + "' no longer lets "
+                  + Names.forMessage(role)
+                  + " log in or connect (LOGIN, VALID UNTIL or CONNECT was revoked); log in"
+                  + " again",
+              "28000",
+              null);
+        }
+      }
+    } catch (SQLException e) {
+      String state = e.getSQLState() == null ? "" : e.getSQLState();
+      if (state.equals("42501")) {
+        throw new AccessDeniedException(
+            config.name(),
+            "the gateway role "
+                + Names.forMessage(gateway)
+                + " of database '"
+                + config.name()
+                + "' may not SET ROLE "
+                + Names.forMessage(role)
+                + ": make it a member (GRANT <person> TO <gateway>; on PostgreSQL 16+ WITH"
+                + " INHERIT FALSE, SET TRUE)",
+            state,
+            e);
+      }
+      if (state.equals("22023") || state.equals("42704")) {
+        throw new LoginFailedException(
+            config.name(),
+            "database '"
+                + config.name()
+                + "' has no role "
+                + Names.forMessage(role)
+                + " any more; log in again",
+            state,
+            e);
+      }
+      throw e;
+    }
+  }
+
+  /** A new gateway connection, checked; the caller took a permit and counted it opening. */
+  private Slot open() throws SQLException {
+    PhysicalConnection p;
+    try {
+      p = connector.open(gateway, password, budget);
+    } catch (SQLException | RuntimeException e) {
+      budget.release(); // the connect failed: the permit never passed to a connection
+      opened(null);
+      if (e instanceof SQLException s) {
+        String state = s.getSQLState() == null ? "" : s.getSQLState();
+        if (state.equals("28P01") || state.equals("28000")) {
+          throw new SQLException(
+              "database '"
+                  + config.name()
+                  + "' refused the login of the gateway role "
+                  + Names.forMessage(gateway)
+                  + " (SQLSTATE "
+                  + state
+                  + "): check the credentials given to roleSwitching(...)",
+              "08004",
+              s);
+        }
+      }
+      throw e;
+    }
+    try {
+      checkGateway(p);
+      Slot s = new Slot(p, p.getTransactionIsolation());
+      opened(s);
+      return s;
+    } catch (SQLException | RuntimeException e) {
+      closeLater(p); // its permit comes back when it has closed
+      throw e;
+    }
+  }
+
+  /* The open in flight ended: lent from now on (s), or failed (null). */
+  private void opened(Slot s) throws SQLException {
+    lock.lock();
+    try {
+      opening--;
+      changed.signalAll();
+      if (s != null) {
+        if (shutDown) {
+          throw new SQLNonTransientConnectionException("Userbound was closed", "08003");
+        }
+        lent.add(s);
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Checks the gateway on a new connection; refuses it with what to fix. */
+  private void checkGateway(PhysicalConnection p) throws SQLException {
+    List<String> problems = new ArrayList<>();
+    String q = Names.quoteIdentifier(gateway);
+    try (Statement st = p.delegate.createStatement();
+        ResultSet rs = st.executeQuery(GATEWAY_CHECK)) {
+      if (!rs.next()) {
+        throw new SQLException("the gateway role is not in pg_roles", "28000");
+      }
+      if (rs.getBoolean(1)) {
+        problems.add("it is a superuser (ALTER ROLE " + q + " NOSUPERUSER)");
+      }
+      if (rs.getBoolean(2)) {
+        problems.add(
+            "it inherits the privileges of every person it is a member of (ALTER ROLE "
+                + q
+                + " NOINHERIT)");
+      }
+      if (rs.getBoolean(3)) {
+        problems.add("it may create roles (ALTER ROLE " + q + " NOCREATEROLE)");
+      }
+      if (rs.getBoolean(4)) {
+        problems.add("it bypasses row-level security (ALTER ROLE " + q + " NOBYPASSRLS)");
+      }
+      if (rs.getBoolean(5)) {
+        problems.add("it has REPLICATION (ALTER ROLE " + q + " NOREPLICATION)");
+      }
+      long owned = rs.getLong(6);
+      if (owned > 0) {
+        problems.add(
+            "it owns "
+                + owned
+                + " objects in this database, or the database (REASSIGN OWNED BY "
+                + q
+                + " TO <owner>)");
+      }
+      long granted = rs.getLong(7);
+      if (granted > 0) {
+        problems.add(
+            "it holds "
+                + granted
+                + " privileges of its own on tables, columns, schemas or functions (REVOKE ALL"
+                + " ... FROM "
+                + q
+                + ")");
+      }
+      if (rs.getBoolean(8)) {
+        problems.add(
+            "it may create schemas in this database (REVOKE CREATE ON DATABASE ... FROM "
+                + q
+                + ")");
+      }
+      Array a = rs.getArray(9);
+      String[] privileged = (String[]) a.getArray();
+      a.free();
+      if (privileged.length > 0) {
+        problems.add(
+            "it is a member of privileged roles "
+                + Arrays.toString(privileged)
+                + ", which it could SET ROLE to (REVOKE <role> FROM "
+                + q
+                + ")");
+      }
+      long admin = rs.getLong(10);
+      if (admin > 0) {
+        problems.add(
+            "it holds "
+                + admin
+                + " memberships WITH ADMIN OPTION, so it could grant persons' roles to anyone"
+                + " (REVOKE ADMIN OPTION FOR <person> FROM "
+                + q
+                + ")");
+      }
+    }
+    if (p.delegate.unwrap(BaseConnection.class).haveMinimumServerVersion(160000)) {
+      try (Statement st = p.delegate.createStatement();
+          ResultSet rs = st.executeQuery(INHERITING_GRANTS)) {
+        long inheriting = rs.next() ? rs.getLong(1) : 0;
+        if (inheriting > 0) {
+          problems.add(
+              inheriting
+                  + " of its memberships inherit privileges (GRANT <person> TO "
+                  + q
+                  + " WITH INHERIT FALSE, SET TRUE)");
+        }
+      }
+    }
+    if (!problems.isEmpty()) {
+      throw new UnsafeGatewayException(
+          config.name(),
+          "the gateway role "
+              + Names.forMessage(gateway)
+              + " of database '"
+              + config.name()
+              + "' is refused for ROLE_SWITCHING: "
+              + String.join("; ", problems)
+              + ". A gateway needs nothing but LOGIN and membership of each person's role");
+    }
+  }
+
+  /** Opens one gateway connection now and keeps it: the start-up check. */
+  void warmUp() throws SQLException {
+    if (!budget.tryAcquire()) {
+      return;
+    }
+    lock.lock();
+    try {
+      opening++;
+    } finally {
+      lock.unlock();
+    }
+    Slot s = open();
+    ready(s);
+  }
+
+  // ---- hand-back ----------------------------------------------------------------------
+
+  /** GatewayConnection.close(): the session was reset; the slot becomes idle again. */
+  void giveBack(GatewayConnection c) {
+    Slot s = c.slot;
+    try {
+      c.restore();
+    } catch (SQLException | RuntimeException e) {
+      log.debug("{}: restoring a gateway connection failed: {}", this, e.toString());
+      discard(s);
+      return;
+    }
+    if (System.nanoTime() - s.openedAt >= config.maxLifetime().toNanos()) {
+      discard(s);
+      return;
+    }
+    ready(s);
+  }
+
+  private void giveBackAfterFailure(Slot s) {
+    if (s.physical.isBroken()) {
+      discard(s);
+    } else {
+      ready(s);
+    }
+  }
+
+  private void ready(Slot s) {
+    boolean close = false;
+    lock.lock();
+    try {
+      if (!lent.remove(s) || s.idle) {
+        return; // discarded meanwhile (shutdown)
+      }
+      if (shutDown) {
+        close = true;
+      } else {
+        s.returnedAt = System.nanoTime();
+        linkNewest(s);
+        if (s.tag != null) {
+          idleByTag.computeIfAbsent(s.tag, t -> new ArrayDeque<>(2)).addLast(s);
+        }
+        changed.signalAll();
+      }
+    } finally {
+      lock.unlock();
+    }
+    if (close) {
+      closeLater(s.physical);
+    }
+  }
+
+  /** Closes a slot instead of reusing it (dead, reset failed, shutdown, evicted). */
+  void discard(Slot s) {
+    boolean was;
+    lock.lock();
+    try {
+      was = lent.remove(s);
+      if (s.idle) {
+        removeIdle(s);
+        was = true;
+      }
+      changed.signalAll();
+    } finally {
+      lock.unlock();
+    }
+    if (was) {
+      closeLater(s.physical);
+    }
+  }
+
+  // ---- housekeeping -------------------------------------------------------------------
+
+  /** Closes the least recently returned idle connection (a reclaim); false if none. */
+  boolean closeOldestIdle() {
+    Slot s;
+    lock.lock();
+    try {
+      s = oldest;
+      if (s == null) {
+        return false;
+      }
+      removeIdle(s);
+    } finally {
+      lock.unlock();
+    }
+    closeLater(s.physical);
+    return true;
+  }
+
+  /** Closes connections idle longer than the idle timeout or older than the max lifetime. */
+  void housekeep() {
+    try {
+      expire();
+    } catch (RuntimeException e) {
+      log.warn("{}: housekeeping failed: {}", this, e.toString()); // runs again next time
+    }
+  }
+
+  private void expire() {
+    long now = System.nanoTime();
+    long idleNanos = config.idleTimeout().toNanos();
+    long lifeNanos = config.maxLifetime().toNanos();
+    List<Slot> expired = new ArrayList<>();
+    lock.lock();
+    try {
+      for (Slot s = oldest; s != null; ) {
+        Slot next = s.newer;
+        if (now - s.returnedAt >= idleNanos || now - s.openedAt >= lifeNanos) {
+          removeIdle(s);
+          expired.add(s);
+        }
+        s = next;
+      }
+    } finally {
+      lock.unlock();
+    }
+    for (Slot s : expired) {
+      closeLater(s.physical);
+    }
+  }
+
+  /** Logout: nothing stays set to this person (the next request of anyone switches). */
+  void forget(String role) {
+    lock.lock();
+    try {
+      ArrayDeque<Slot> mine = idleByTag.remove(role);
+      if (mine != null) {
+        for (Slot s : mine) {
+          s.tag = null;
+        }
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Userbound.close(): every connection closes now, lent ones included. */
+  void shutDown() {
+    List<Slot> all = new ArrayList<>();
+    lock.lock();
+    try {
+      shutDown = true;
+      while (oldest != null) {
+        all.add(oldest);
+        removeIdle(oldest);
+      }
+      all.addAll(lent);
+      lent.clear();
+      changed.signalAll();
+    } finally {
+      lock.unlock();
+    }
+    for (Slot s : all) {
+      try {
+        s.physical.abort(Runnable::run);
+      } catch (SQLException | RuntimeException e) {
+        log.debug("aborting a gateway connection failed: {}", e.toString());
+      }
+    }
+    Arrays.fill(password, '\0');
+  }
+
+  // ---- figures ------------------------------------------------------------------------
+
+  int active() {
+    lock.lock();
+    try {
+      return lent.size();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  int idle() {
+    lock.lock();
+    try {
+      return idle;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  long switches() {
+    return switches.sum();
+  }
+
+  // ---- the LRU list of idle slots (under the lock) ----------------------------------
+
+  private void linkNewest(Slot s) {
+    s.idle = true;
+    s.older = newest;
+    s.newer = null;
+    if (newest == null) {
+      oldest = s;
+    } else {
+      newest.newer = s;
+    }
+    newest = s;
+    idle++;
+  }
+
+  private void unlink(Slot s) {
+    if (s.older == null) {
+      oldest = s.newer;
+    } else {
+      s.older.newer = s.newer;
+    }
+    if (s.newer == null) {
+      newest = s.older;
+    } else {
+      s.newer.older = s.older;
+    }
+    s.older = null;
+    s.newer = null;
+    s.idle = false;
+    idle--;
+  }
+
+  private void removeIdle(Slot s) {
+    if (s.tag != null) {
+      ArrayDeque<Slot> q = idleByTag.get(s.tag);
+      if (q != null) {
+        q.remove(s);
+        if (q.isEmpty()) {
+          idleByTag.remove(s.tag);
+        }
+      }
+    }
+    unlink(s);
+  }
+
+  @SuppressWarnings("WaitNotInLoop") // every caller loops on its own condition
+  private void awaitNanos(long nanos) throws SQLException {
+    try {
+      changed.awaitNanos(nanos);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new SQLTransientConnectionException(
+          "interrupted while waiting for a connection", "08001");
+    }
+  }
+
+  private void closeLater(PhysicalConnection p) {
+    Runnable close =
+        () -> {
+          try {
+            p.close();
+          } catch (SQLException | RuntimeException e) {
+            log.debug("closing a gateway connection failed: {}", e.toString());
+          }
+        };
+    try {
+      closer.execute(close);
+    } catch (RejectedExecutionException e) {
+      close.run();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "GatewayPool[" + config.name() + ", gateway=" + Names.forMessage(gateway) + "]";
+  }
+}

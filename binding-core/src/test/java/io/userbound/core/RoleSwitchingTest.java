@@ -1,0 +1,461 @@
+package io.userbound.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.userbound.testkit.Await;
+import io.userbound.testkit.PostgresExtension;
+import io.userbound.testkit.PostgresServer;
+import io.userbound.testkit.TestNames;
+import io.userbound.testkit.TestPasswords;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.postgresql.PGConnection;
+import org.postgresql.PGStatement;
+
+/** ROLE_SWITCHING: requests on gateway connections under SET ROLE, and its threat model. */
+@ExtendWith(PostgresExtension.class)
+class RoleSwitchingTest {
+
+  /** A gateway as the README says to make one: LOGIN, NOINHERIT, nothing else. */
+  @SuppressWarnings("ArrayRecordComponent") // the password is wiped, never compared
+  record Gateway(String role, char[] password) {}
+
+  static Gateway gateway(PostgresServer server, TestNames names) {
+    char[] pw = TestPasswords.fresh();
+    String role = names.login(pw);
+    server.execute("postgres", "ALTER ROLE " + role + " NOINHERIT");
+    return new Gateway(role, pw);
+  }
+
+  static Fixtures.Person person(PostgresServer server, TestNames names, Gateway gw) {
+    Fixtures.Person p = Fixtures.person(names);
+    server.execute("postgres", "GRANT " + p.role() + " TO " + gw.role());
+    return p;
+  }
+
+  static DatabaseConfig.Builder switching(PostgresServer server, Gateway gw) {
+    return Fixtures.database("main", server, "postgres").roleSwitching(gw.role(), gw.password());
+  }
+
+  static String[] who(Connection c) throws SQLException {
+    try (Statement st = c.createStatement();
+        ResultSet rs =
+            st.executeQuery(
+                "select current_user, session_user, current_setting('app.marker', true)")) {
+      rs.next();
+      return new String[] {rs.getString(1), rs.getString(2), rs.getString(3)};
+    }
+  }
+
+  @Test
+  void requests_runAsThePerson_onGatewayConnections(PostgresServer server, TestNames names)
+      throws Exception {
+    Gateway gw = gateway(server, names);
+    Fixtures.Person alice = person(server, names, gw);
+    Fixtures.Person bob = person(server, names, gw);
+    Userbound ub = Fixtures.userbound(switching(server, gw).budget(4).build());
+    assertThat(ub.config().database("main").strategy()).isEqualTo(IsolationStrategy.ROLE_SWITCHING);
+    Login a = ub.login(alice.role(), alice.password());
+    Login b = ub.login(bob.role(), bob.password());
+    try (Connection c = ub.connection(a, "main")) {
+      assertThat(who(c)).containsExactly(alice.role(), gw.role(), null);
+    }
+    try (Connection c = ub.connection(b, "main")) {
+      assertThat(who(c)).containsExactly(bob.role(), gw.role(), null);
+    }
+    DatabaseStats s = ub.stats("main");
+    assertThat(s.pools()).isEqualTo(1);
+    assertThat(s.budgetUsed()).isBetween(1, 4);
+    assertThat(s.activeConnections()).isZero();
+    // Nobody but the gateway holds a backend: the logins' own connections were closed.
+    Await.until(
+        "the logins' connections closed",
+        Duration.ofSeconds(10),
+        () -> server.backendCount(alice.role()) == 0 && server.backendCount(bob.role()) == 0);
+  }
+
+  @Test
+  void aConnectionSetToThePerson_costsNoSwitch_andKeepsItsRoleAcrossAReset(
+      PostgresServer server, TestNames names) throws Exception {
+    Gateway gw = gateway(server, names);
+    Fixtures.Person alice = person(server, names, gw);
+    Fixtures.Person bob = person(server, names, gw);
+    Userbound ub =
+        Fixtures.userbound(switching(server, gw).budget(1).maxConnectionsPerPerson(1).build());
+    Login a = ub.login(alice.role(), alice.password());
+    Login b = ub.login(bob.role(), bob.password());
+    try (Connection c = ub.connection(a, "main")) {
+      who(c);
+    }
+    long switches = ub.stats("main").roleSwitches();
+    // Session state of every kind; the reset at hand-back must set alice's role again.
+    try (Connection c = ub.connection(a, "main");
+        Statement st = c.createStatement()) {
+      st.execute("select set_config('app.marker', 'alice-was-here', false)");
+      st.execute("create temp table scratch(x int)");
+      st.execute("set search_path = pg_catalog");
+      st.execute("select pg_advisory_lock(42)");
+      assertThat(who(c)[2]).isEqualTo("alice-was-here");
+    }
+    try (Connection c = ub.connection(a, "main")) {
+      assertThat(who(c)).containsExactly(alice.role(), gw.role(), "");
+      assertThat(ub.stats("main").roleSwitches()).isEqualTo(switches); // a hit: no SET ROLE
+      try (Statement st = c.createStatement();
+          ResultSet rs =
+              st.executeQuery(
+                  "select count(*) from pg_locks where locktype = 'advisory' and pid ="
+                      + " pg_backend_pid()")) {
+        rs.next();
+        assertThat(rs.getInt(1)).isZero();
+      }
+    }
+    // One connection for two people: bob's request switches it, and sees nothing of alice.
+    try (Connection c = ub.connection(b, "main")) {
+      assertThat(who(c)).containsExactly(bob.role(), gw.role(), "");
+      try (Statement st = c.createStatement();
+          ResultSet rs =
+              st.executeQuery("select count(*) from pg_class where relname = 'scratch'")) {
+        rs.next();
+        assertThat(rs.getInt(1)).isZero();
+      }
+    }
+    assertThat(ub.stats("main").roleSwitches()).isEqualTo(switches + 1);
+    try (Connection c = ub.connection(a, "main")) {
+      assertThat(who(c)[0]).isEqualTo(alice.role());
+    }
+    assertThat(ub.stats("main").roleSwitches()).isEqualTo(switches + 2);
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "SET ROLE NONE",
+        "set role %s",
+        "RESET ROLE",
+        "reset  role",
+        "SET SESSION ROLE NONE",
+        "SET LOCAL ROLE NONE",
+        "SET SESSION AUTHORIZATION DEFAULT",
+        "set local session authorization default",
+        "RESET SESSION AUTHORIZATION",
+        "RESET ALL",
+        "DISCARD ALL",
+        "SET \"role\" TO none",
+        "/* why */ SET /* not */ ROLE -- now\n NONE",
+        "select 1; reset role",
+        "select set_config('role', 'none', false)",
+        "SELECT pg_catalog.set_config('ROLE', 'none', false)",
+        "select \"set_config\"('role', 'none', false)",
+        "select set_config('session_authorization', 'x', false)",
+        "select set_config($$role$$, 'none', false)",
+        "select set_config(E'\\x72ole', 'none', false)",
+        "select set_config('ro' || 'le', 'none', false)",
+        "select set_config(('role'), 'none', false)",
+        "select set_config(current_setting('app.name'), 'none', false)",
+        "do $$ begin perform set_config('role', 'none', false); end $$"
+      })
+  void roleChangingSql_isRefused_andNeverSent(
+      String template, PostgresServer server, TestNames names) throws Exception {
+    Gateway gw = gateway(server, names);
+    Fixtures.Person alice = person(server, names, gw);
+    Fixtures.Person bob = person(server, names, gw);
+    String sql = template.replace("%s", bob.role());
+    Userbound ub = Fixtures.userbound(switching(server, gw).budget(2).build());
+    Login a = ub.login(alice.role(), alice.password());
+    try (Connection c = ub.connection(a, "main")) {
+      try (Statement st = c.createStatement()) {
+        assertThatThrownBy(() -> st.execute(sql))
+            .isInstanceOf(SQLException.class)
+            .hasMessageContaining("ROLE_SWITCHING")
+            .extracting(e -> ((SQLException) e).getSQLState())
+            .isEqualTo("42501");
+        assertThatThrownBy(() -> st.addBatch(sql)).isInstanceOf(SQLException.class);
+      }
+      assertThatThrownBy(() -> c.prepareStatement(sql)).isInstanceOf(SQLException.class);
+      assertThatThrownBy(() -> c.prepareCall(sql)).isInstanceOf(SQLException.class);
+      assertThat(who(c)).containsExactly(alice.role(), gw.role(), null);
+    }
+    try (Connection c = ub.connection(a, "main")) {
+      assertThat(who(c)[0]).isEqualTo(alice.role());
+    }
+  }
+
+  @Test
+  void harmlessSessionSql_isNotRefused(PostgresServer server, TestNames names) throws Exception {
+    Gateway gw = gateway(server, names);
+    Fixtures.Person alice = person(server, names, gw);
+    Userbound ub = Fixtures.userbound(switching(server, gw).budget(2).build());
+    Login a = ub.login(alice.role(), alice.password());
+    try (Connection c = ub.connection(a, "main");
+        Statement st = c.createStatement()) {
+      st.execute("select set_config('app.marker', 'role', false)");
+      st.execute("SET search_path = public");
+      st.execute("SET application_name = 'role'");
+      st.execute("select 'set role none', \"role\" from (select 1 as role) x");
+      try (PreparedStatement ps = c.prepareStatement("select set_config('app.marker', ?, false)")) {
+        ps.setString(1, "x");
+        ps.execute();
+      }
+      assertThat(who(c)).containsExactly(alice.role(), gw.role(), "x");
+    }
+  }
+
+  @Test
+  void driverInterfaces_areNotHandedOut(PostgresServer server, TestNames names) throws Exception {
+    Gateway gw = gateway(server, names);
+    Fixtures.Person alice = person(server, names, gw);
+    Userbound ub = Fixtures.userbound(switching(server, gw).budget(2).build());
+    Login a = ub.login(alice.role(), alice.password());
+    try (Connection c = ub.connection(a, "main");
+        Statement st = c.createStatement()) {
+      assertThatThrownBy(() -> c.unwrap(PGConnection.class))
+          .isInstanceOf(SQLException.class)
+          .hasMessageContaining("ROLE_SWITCHING");
+      assertThatThrownBy(() -> st.unwrap(PGStatement.class))
+          .isInstanceOf(SQLException.class)
+          .hasMessageContaining("ROLE_SWITCHING");
+      assertThat(who(c)[0]).isEqualTo(alice.role());
+    }
+  }
+
+  @Test
+  void oddRoleNames_areQuoted(PostgresServer server, TestNames names) throws Exception {
+    Gateway gw = gateway(server, names);
+    Userbound ub = Fixtures.userbound(switching(server, gw).budget(2).build());
+    List<String> odd =
+        List.of(
+            names.role() + " Upper Case",
+            names.role() + "q\"uo'te",
+            names.role() + "x; reset role; --",
+            names.role() + "тест");
+    for (String role : odd) {
+      char[] pw = TestPasswords.fresh();
+      server.createLogin(role, pw);
+      try {
+        server.execute("postgres", "GRANT \"" + role.replace("\"", "\"\"") + "\" TO " + gw.role());
+        Login l = ub.login(role, pw);
+        try (Connection c = ub.connection(l, "main")) {
+          assertThat(who(c)).containsExactly(role, gw.role(), null);
+        }
+      } finally {
+        server.dropRole(role);
+      }
+    }
+  }
+
+  @Test
+  void aPersonTheGatewayMayNotBecome_isDenied_withTheFix(PostgresServer server, TestNames names) {
+    Gateway gw = gateway(server, names);
+    Fixtures.Person carol = Fixtures.person(names); // no GRANT carol TO gateway
+    Userbound ub = Fixtures.userbound(switching(server, gw).budget(2).build());
+    Login c = ub.login(carol.role(), carol.password());
+    assertThatThrownBy(() -> ub.connection(c, "main").close())
+        .isInstanceOf(AccessDeniedException.class)
+        .hasMessageContaining("GRANT");
+  }
+
+  @Test
+  void theGatewayItself_cannotLogInAsAPerson(PostgresServer server, TestNames names) {
+    Gateway gw = gateway(server, names);
+    Userbound ub = Fixtures.userbound(switching(server, gw).budget(2).build());
+    assertThatThrownBy(() -> ub.login(gw.role(), gw.password()))
+        .isInstanceOf(LoginFailedException.class);
+  }
+
+  @Test
+  void revokedLogin_isRefusedAtTheNextSwitch(PostgresServer server, TestNames names)
+      throws Exception {
+    Gateway gw = gateway(server, names);
+    Fixtures.Person alice = person(server, names, gw);
+    Userbound ub =
+        Fixtures.userbound(switching(server, gw).budget(1).maxConnectionsPerPerson(1).build());
+    Fixtures.Person bob = person(server, names, gw);
+    Login a = ub.login(alice.role(), alice.password());
+    Login b = ub.login(bob.role(), bob.password());
+    try (Connection c = ub.connection(a, "main")) {
+      who(c);
+    }
+    server.execute("postgres", "ALTER ROLE " + alice.role() + " NOLOGIN");
+    try (Connection c = ub.connection(b, "main")) {
+      who(c); // the one connection is bob's now: alice's next request must switch
+    }
+    assertThatThrownBy(() -> ub.connection(a, "main").close())
+        .isInstanceOf(LoginFailedException.class)
+        .hasMessageContaining("no longer");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"inherit", "superuser", "owner", "grant", "member", "createrole"})
+  void anUnsafeGateway_isRefusedAtStartUp_sayingWhatToFix(
+      String problem, PostgresServer server, TestNames names) {
+    Gateway gw = gateway(server, names);
+    String table = names.role("t");
+    String fix;
+    switch (problem) {
+      case "inherit" -> {
+        server.execute("postgres", "ALTER ROLE " + gw.role() + " INHERIT");
+        fix = "NOINHERIT";
+      }
+      case "superuser" -> {
+        server.execute("postgres", "ALTER ROLE " + gw.role() + " SUPERUSER");
+        fix = "NOSUPERUSER";
+      }
+      case "createrole" -> {
+        server.execute("postgres", "ALTER ROLE " + gw.role() + " CREATEROLE");
+        fix = "NOCREATEROLE";
+      }
+      case "owner" -> {
+        server.execute("postgres", "CREATE TABLE " + table + " (x int)");
+        server.execute("postgres", "ALTER TABLE " + table + " OWNER TO " + gw.role());
+        fix = "REASSIGN OWNED";
+      }
+      case "grant" -> {
+        server.execute("postgres", "CREATE TABLE " + table + " (x int)");
+        server.execute("postgres", "GRANT SELECT ON " + table + " TO " + gw.role());
+        fix = "REVOKE ALL";
+      }
+      default -> {
+        server.execute("postgres", "GRANT pg_read_all_data TO " + gw.role());
+        fix = "pg_read_all_data";
+      }
+    }
+    try {
+      assertThatThrownBy(
+              () ->
+                  Userbound.create(
+                      UserboundConfig.builder()
+                          .database(switching(server, gw).budget(2).build())
+                          .build()))
+          .isInstanceOf(UnsafeGatewayException.class)
+          .hasMessageContaining(fix)
+          .hasMessageNotContaining(new String(gw.password()));
+      Await.until(
+          "no gateway backend left behind",
+          Duration.ofSeconds(20),
+          () -> server.backendCount(gw.role()) == 0);
+    } finally {
+      server.execute("postgres", "DROP TABLE IF EXISTS " + table);
+      server.execute("postgres", "ALTER ROLE " + gw.role() + " NOSUPERUSER NOCREATEROLE");
+    }
+  }
+
+  @Test
+  void close_closesLentConnections(PostgresServer server, TestNames names) throws Exception {
+    Gateway gw = gateway(server, names);
+    Fixtures.Person alice = person(server, names, gw);
+    Userbound ub = Fixtures.userbound(switching(server, gw).budget(2).build());
+    Login a = ub.login(alice.role(), alice.password());
+    Connection c = ub.connection(a, "main");
+    who(c);
+    ub.close();
+    assertThatThrownBy(c::createStatement)
+        .isInstanceOf(SQLException.class)
+        .extracting(e -> ((SQLException) e).getSQLState())
+        .isEqualTo("08003");
+    c.close();
+    Await.until(
+        "the gateway's backends closed",
+        Duration.ofSeconds(10),
+        () -> server.backendCount(gw.role()) == 0);
+  }
+
+  @Test
+  void manyPeopleOnAFewConnections_neverSeeEachOther_andTheBudgetHolds(
+      PostgresServer server, TestNames names) throws Exception {
+    Gateway gw = gateway(server, names);
+    int people = 24;
+    int budget = 3;
+    List<Fixtures.Person> persons = new ArrayList<>();
+    for (int i = 0; i < people; i++) {
+      persons.add(person(server, names, gw));
+    }
+    Userbound ub =
+        Fixtures.userbound(
+            switching(server, gw)
+                .budget(budget)
+                .maxConnectionsPerPerson(2)
+                .connectionTimeout(Duration.ofSeconds(20))
+                .build());
+    List<Login> logins = new ArrayList<>();
+    for (Fixtures.Person p : persons) {
+      logins.add(ub.login(p.role(), p.password()));
+    }
+    AtomicLong borrows = new AtomicLong();
+    AtomicLong wrong = new AtomicLong();
+    AtomicInteger maxBackends = new AtomicInteger();
+    AtomicBoolean stop = new AtomicBoolean();
+    ExecutorService threads = Executors.newFixedThreadPool(7);
+    try {
+      List<Future<?>> workers = new ArrayList<>();
+      for (int w = 0; w < 6; w++) {
+        workers.add(
+            threads.submit(
+                () -> {
+                  ThreadLocalRandom random = ThreadLocalRandom.current();
+                  for (int n = 0; n < 400; n++) {
+                    int i = random.nextInt(people);
+                    Login l = logins.get(i);
+                    try (Binding b = ub.bind(l);
+                        Connection c = ub.connection("main")) {
+                      String[] w2 = who(c);
+                      if (!l.role().equals(w2[0])
+                          || !gw.role().equals(w2[1])
+                          || (w2[2] != null && !w2[2].isEmpty())) {
+                        wrong.incrementAndGet();
+                      }
+                      try (Statement st = c.createStatement()) {
+                        st.execute("select set_config('app.marker', '" + i + "', false)");
+                      }
+                      borrows.incrementAndGet();
+                    }
+                  }
+                  return null;
+                }));
+      }
+      Future<?> sampler =
+          threads.submit(
+              () -> {
+                while (!stop.get()) {
+                  maxBackends.accumulateAndGet((int) server.backendCount(gw.role()), Math::max);
+                  LockSupport.parkNanos(5_000_000); // a sampling period, not synchronisation
+                }
+                return null;
+              });
+      for (Future<?> f : workers) {
+        f.get(5, TimeUnit.MINUTES);
+      }
+      stop.set(true);
+      sampler.get(1, TimeUnit.MINUTES);
+    } finally {
+      stop.set(true);
+      threads.shutdownNow();
+      threads.awaitTermination(30, TimeUnit.SECONDS);
+    }
+    DatabaseStats s = ub.stats("main");
+    assertThat(wrong.get()).isZero();
+    assertThat(borrows.get()).isEqualTo(6 * 400);
+    assertThat(maxBackends.get()).isBetween(1, budget);
+    assertThat(s.budgetUsed()).isLessThanOrEqualTo(budget);
+    assertThat(s.roleSwitches()).isPositive();
+  }
+}
