@@ -41,6 +41,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * options: --steps NAME,...   run only these steps of the plan (see plan())
  *          --no-footprint     skip the footprint harness
  *          --no-interleaved   skip the interleaved cross-check (full suite only)
+ *          --no-many-people   skip ManyPeople (10,000 people on a budget of 100)
  *          --out DIR          write results elsewhere
  * java -jar benchmarks/target/benchmarks.jar report [DIR]   rebuild report.md and chart.png
  * java -jar benchmarks/target/benchmarks.jar compact [FILE] replace sample histograms in a JMH
@@ -264,6 +265,7 @@ public final class Main {
     List<String> only = null;
     boolean footprint = true;
     boolean interleaved = true;
+    boolean manyPeople = true;
     Path out = null;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
@@ -272,6 +274,7 @@ public final class Main {
         case "--steps" -> only = List.of(args[++i].split(","));
         case "--no-footprint" -> footprint = false;
         case "--no-interleaved" -> interleaved = false;
+        case "--no-many-people" -> manyPeople = false;
         case "--out" -> out = Path.of(args[++i]);
         default -> {
           System.err.println(
@@ -308,6 +311,9 @@ public final class Main {
     compactHistograms(dir.resolve("jmh.json"));
     if (interleaved && !quick) {
       runInterleaved(dir);
+    }
+    if (manyPeople) {
+      runManyPeople(dir, quick);
     }
     if (footprint) {
       runFootprint(dir, quick ? "100" : "1000,10000");
@@ -436,6 +442,26 @@ public final class Main {
     if (p.exitValue() != 0) {
       throw new IllegalStateException(
           main.getSimpleName() + " failed with exit code " + p.exitValue());
+    }
+  }
+
+  /** Runs ManyPeople in a JVM of its own: 10,000 people (a smoke run: 300, short rounds). */
+  private static void runManyPeople(Path dir, boolean quick)
+      throws IOException, InterruptedException {
+    System.out.printf("%n=== many people on few connections ===%n");
+    String out = "out=" + dir.resolve("many-people.json");
+    if (quick) {
+      runJava(
+          ManyPeople.class,
+          10,
+          "people=300",
+          "budget=20",
+          "rounds=1",
+          "seconds=1",
+          "warmup=0.5",
+          out);
+    } else {
+      runJava(ManyPeople.class, 40, out);
     }
   }
 

@@ -12,6 +12,7 @@ import io.userbound.core.UserboundConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -63,7 +64,10 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class ManyPeople {
 
   private static final String GATEWAY = "bench_gateway";
-  private static final String GATEWAY_PASSWORD = "Gateway-pw-3c9e";
+
+  /** Made up per run, like the people's: the server is thrown away after it. */
+  private static final String GATEWAY_PASSWORD =
+      "gw-" + Long.toHexString(new SecureRandom().nextLong());
 
   private ManyPeople() {}
 
@@ -94,6 +98,24 @@ public final class ManyPeople {
       Files.writeString(out, json);
     }
     System.out.println(json);
+    // Zero errors is a target, and a smoke run (CI) must fail when it is missed; so must a
+    // row whose backends went above the budget.
+    @SuppressWarnings("unchecked")
+    Map<String, Map<String, Object>> rows = (Map<String, Map<String, Object>>) result.get("rows");
+    long errors = 0;
+    boolean over = false;
+    for (Map.Entry<String, Map<String, Object>> r : rows.entrySet()) {
+      errors += ((Number) r.getValue().get("errors")).longValue();
+      over |=
+          !r.getKey().startsWith("control")
+              && !r.getKey().startsWith("newConnection")
+              && ((Number) r.getValue().get("maxBackends")).intValue() > s.budget;
+    }
+    if (errors > 0 || over) {
+      System.err.printf(
+          "ManyPeople: %d errors%s%n", errors, over ? ", and more backends than the budget" : "");
+      System.exit(1);
+    }
   }
 
   /** The settings of one run. */
@@ -520,8 +542,10 @@ public final class ManyPeople {
 
     @Override
     long opened() {
+      // A request not served warm opened a connection (DEDICATED_POOLS) or switched one to
+      // its person (ROLE_SWITCHING).
       DatabaseStats st = userbound.stats(Fixture.DATABASE);
-      return st.connectionsOpened();
+      return st.connectionsOpened() + st.roleSwitches();
     }
 
     @Override

@@ -45,6 +45,7 @@ final class Report {
   private final List<Row> rows = new ArrayList<>();
   private final JsonNode meta;
   private final JsonNode footprint;
+  private final JsonNode many;
   private final JsonNode interleaved;
   private final StringBuilder md = new StringBuilder();
 
@@ -69,6 +70,7 @@ final class Report {
     ObjectMapper json = new ObjectMapper();
     this.meta = read(json, dir.resolve("meta.json"));
     this.footprint = read(json, dir.resolve("footprint.json"));
+    this.many = read(json, dir.resolve("many-people.json"));
     this.interleaved = read(json, dir.resolve("interleaved.json"));
     for (JsonNode r : read(json, dir.resolve("jmh.json"))) {
       rows.add(row(r));
@@ -248,6 +250,7 @@ final class Report {
     randomAccess();
     perRequestConnections();
     firstLogins();
+    manyPeople();
     footprint();
     contenders();
     md.append("\n![Warm request, 2 threads](chart.png)\n");
@@ -974,6 +977,65 @@ final class Report {
       }
     }
     md.append('\n');
+  }
+
+  private void manyPeople() {
+    JsonNode rows = many.path("rows");
+    if (!rows.isObject() || rows.isEmpty()) {
+      return;
+    }
+    double control = rows.path("control/own").path("meanMicros").asDouble(Double.NaN);
+    double fresh = rows.path("newConnection/zipf").path("meanMicros").asDouble(Double.NaN);
+    md.append("## Many people on few connections (`ManyPeople`)\n\n")
+        .append(fmtInt(many.path("people").asLong()))
+        .append(" logged-in people, a budget of ")
+        .append(fmtInt(many.path("budget").asLong()))
+        .append(", ")
+        .append(many.path("threads").asInt())
+        .append(" threads; each request binds a person's login, borrows, runs `")
+        .append(many.path("work").asText("?"))
+        .append("` and hands back. `zipf`: people drawn with Zipf exponent ")
+        .append(many.path("zipf").asText("?"))
+        .append(" (the 100 most active make about half the requests); `roundRobin`: strictly in")
+        .append(" turn, so no connection is ever warm. Rows run in ")
+        .append(many.path("rounds").asInt())
+        .append(" alternating rounds of ")
+        .append(many.path("secondsPerRound").asText("?"))
+        .append(" s. Hit rate: requests served by a connection already open for (DEDICATED_POOLS)")
+        .append(" or already set to (ROLE_SWITCHING) their person. Max backends: the most the")
+        .append(" server showed for the row's application at once (sampled).\n\n")
+        .append(
+            "| row | mean | p50 | p99 | req/s | hit rate | errors | max backends | ÷ control |"
+                + " ÷ new connection |\n")
+        .append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+    for (var e : rows.properties()) {
+      JsonNode r = e.getValue();
+      double mean = r.path("meanMicros").asDouble(Double.NaN);
+      md.append("| ")
+          .append(e.getKey())
+          .append(" | ")
+          .append(fmtUs(mean))
+          .append(" | ")
+          .append(fmtUs(r.path("p50Micros").asDouble(Double.NaN)))
+          .append(" | ")
+          .append(fmtUs(r.path("p99Micros").asDouble(Double.NaN)))
+          .append(" | ")
+          .append(fmtInt(Math.round(r.path("requestsPerSecond").asDouble())))
+          .append(" | ")
+          .append(String.format(Locale.ROOT, "%.1f %%", 100 * r.path("hitRate").asDouble()))
+          .append(" | ")
+          .append(r.path("errors").asLong())
+          .append(" | ")
+          .append(r.path("maxBackends").asInt())
+          .append(" | ")
+          .append(String.format(Locale.ROOT, "%.2f×", mean / control))
+          .append(" | ")
+          .append(String.format(Locale.ROOT, "%.2f×", mean / fresh))
+          .append(" |\n");
+    }
+    md.append(
+        "\nDBCP2 and c3p0 are not in this table: neither caps connections across people, so"
+            + " 10,000 people would need up to 10,000 server backends.\n\n");
   }
 
   private void footprint() {

@@ -115,6 +115,9 @@ class RoleSwitchingTest {
       st.execute("create temp table scratch(x int)");
       st.execute("set search_path = pg_catalog");
       st.execute("select pg_advisory_lock(42)");
+      st.execute("listen alice_channel");
+      st.execute("prepare alice_plan as select 1");
+      st.execute("declare alice_cursor cursor with hold for select 1");
       assertThat(who(c)[2]).isEqualTo("alice-was-here");
     }
     try (Connection c = ub.connection(a, "main")) {
@@ -127,6 +130,20 @@ class RoleSwitchingTest {
                       + " pg_backend_pid()")) {
         rs.next();
         assertThat(rs.getInt(1)).isZero();
+      }
+      try (Statement st = c.createStatement();
+          ResultSet rs =
+              st.executeQuery(
+                  "select (select count(*) from pg_listening_channels()), (select count(*) from"
+                      + " pg_prepared_statements where name = 'alice_plan'), (select count(*) from"
+                      + " pg_cursors where name = 'alice_cursor'), (select count(*) from pg_class"
+                      + " where relname = 'scratch'), current_setting('search_path')")) {
+        rs.next();
+        assertThat(rs.getInt(1)).as("LISTEN").isZero();
+        assertThat(rs.getInt(2)).as("PREPARE").isZero();
+        assertThat(rs.getInt(3)).as("cursors WITH HOLD").isZero();
+        assertThat(rs.getInt(4)).as("temporary tables").isZero();
+        assertThat(rs.getString(5)).as("search_path").contains("public");
       }
     }
     // One connection for two people: bob's request switches it, and sees nothing of alice.
@@ -283,12 +300,17 @@ class RoleSwitchingTest {
   }
 
   @Test
-  void revokedLogin_isRefusedAtTheNextSwitch(PostgresServer server, TestNames names)
-      throws Exception {
+  void revokedLogin_isRefusedAtTheNextSwitchAfterTheRecheckPeriod(
+      PostgresServer server, TestNames names) throws Exception {
     Gateway gw = gateway(server, names);
     Fixtures.Person alice = person(server, names, gw);
+    AtomicLong now = new AtomicLong(1_000_000_000L);
     Userbound ub =
-        Fixtures.userbound(switching(server, gw).budget(1).maxConnectionsPerPerson(1).build());
+        Fixtures.userbound(
+            UserboundConfig.builder()
+                .database(switching(server, gw).budget(1).maxConnectionsPerPerson(1).build())
+                .ticker(now::get)
+                .build());
     Fixtures.Person bob = person(server, names, gw);
     Login a = ub.login(alice.role(), alice.password());
     Login b = ub.login(bob.role(), bob.password());
@@ -299,6 +321,7 @@ class RoleSwitchingTest {
     try (Connection c = ub.connection(b, "main")) {
       who(c); // the one connection is bob's now: alice's next request must switch
     }
+    now.addAndGet(Duration.ofSeconds(31).toNanos()); // the last check of alice is 30 s old
     assertThatThrownBy(() -> ub.connection(a, "main").close())
         .isInstanceOf(LoginFailedException.class)
         .hasMessageContaining("no longer");
@@ -357,6 +380,46 @@ class RoleSwitchingTest {
       server.execute("postgres", "DROP TABLE IF EXISTS " + table);
       server.execute("postgres", "ALTER ROLE " + gw.role() + " NOSUPERUSER NOCREATEROLE");
     }
+  }
+
+  @Test
+  void terminatedGatewayBackends_neverFailARequest(PostgresServer server, TestNames names)
+      throws Exception {
+    Gateway gw = gateway(server, names);
+    List<Fixtures.Person> persons = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      persons.add(person(server, names, gw));
+    }
+    Userbound ub = Fixtures.userbound(switching(server, gw).budget(4).build());
+    List<Login> logins = new ArrayList<>();
+    for (Fixtures.Person p : persons) {
+      logins.add(ub.login(p.role(), p.password()));
+    }
+    // Every person's connection open at once, so each one is left set to its person.
+    List<Connection> open = new ArrayList<>();
+    for (Login l : logins) {
+      Connection c = ub.connection(l, "main");
+      who(c);
+      open.add(c);
+    }
+    for (Connection c : open) {
+      c.close();
+    }
+    server.execute(
+        "postgres",
+        "select pg_terminate_backend(pid) from pg_stat_activity where usename = '"
+            + gw.role()
+            + "'");
+    Await.until(
+        "the gateway's backends gone",
+        Duration.ofSeconds(10),
+        () -> server.backendCount(gw.role()) == 0);
+    for (Login l : logins) {
+      try (Connection c = ub.connection(l, "main")) {
+        assertThat(who(c)).containsExactly(l.role(), gw.role(), null);
+      }
+    }
+    assertThat(ub.stats("main").budgetUsed()).isLessThanOrEqualTo(4);
   }
 
   @Test

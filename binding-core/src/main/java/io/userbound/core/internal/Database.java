@@ -101,6 +101,13 @@ import org.slf4j.LoggerFactory;
  * never lent with the last request's state on it, and a stalled server costs the request
  * at most the deadline. An asynchronous reset was measured slower on these 2-core machines.
  *
+ * ROLE_SWITCHING replaces the per-person pools by one GatewayPool (see its header): no
+ * PersonPool, no Caffeine entries, no hand-off. A login is verified as above and its
+ * connection closed; a database that is not a login database verifies a login once, on
+ * its first request, with a real login under the budget (reclaim then closes the least
+ * recently returned idle gateway connection). Budget, logout (the person's connections
+ * are set to nobody), stats and shutdown go to the gateway pool.
+ *
  * THE REQUEST PATH avoids the map: a login remembers the pool that served it last
  * (DefaultLogin), and a pool records its access in the map only now and then (touch).
  *
@@ -157,7 +164,7 @@ final class Database {
     this.connector = new PhysicalConnector(config);
     this.closer = closer;
     if (switching) {
-      this.gateway = new GatewayPool(config, budget, connector, handBack, closer);
+      this.gateway = new GatewayPool(config, budget, connector, handBack, closer, ticker);
       long every = Math.max(1_000, Math.min(30_000, config.idleTimeout().toMillis() / 4));
       var unused =
           scheduler.scheduleWithFixedDelay(
@@ -691,7 +698,7 @@ final class Database {
         idle,
         budget.size,
         budget.used(),
-        budget.waiting(),
+        budget.waiting() + (gateway == null ? 0 : gateway.waiting()),
         loginsAccepted.sum(),
         loginsRefused.sum(),
         throttled.getAsLong(),

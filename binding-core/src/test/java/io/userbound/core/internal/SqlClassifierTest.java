@@ -2,6 +2,7 @@ package io.userbound.core.internal;
 
 import static io.userbound.core.internal.SqlClassifier.CLEAN;
 import static io.userbound.core.internal.SqlClassifier.PREPARED;
+import static io.userbound.core.internal.SqlClassifier.ROLE;
 import static io.userbound.core.internal.SqlClassifier.SESSION;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -104,5 +105,52 @@ class SqlClassifierTest {
   @ValueSource(strings = {"prepare transaction 'x'", "commit prepared 'x'"})
   void twoPhaseCommit_isNotAPreparedStatement(String sql) {
     assertThat(SqlClassifier.classify(sql) & PREPARED).as(sql).isZero();
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "SET ROLE alice",
+        "set session role none",
+        "SET LOCAL ROLE alice",
+        "reset role",
+        "RESET ALL",
+        "RESET SESSION AUTHORIZATION",
+        "SET SESSION AUTHORIZATION DEFAULT",
+        "set session_authorization = 'x'",
+        "SET \"role\" = 'x'",
+        "discard all",
+        "do $$ begin null; end $$",
+        "select set_config('role', 'x', false)",
+        "select set_config('Role', 'x', false)",
+        "select pg_catalog.set_config('session_authorization', 'x', false)",
+        "select \"set_config\"('role', 'x', false)",
+        "select set_config($$role$$, 'x', false)",
+        "select set_config(E'role', 'x', false)",
+        "select set_config('ro' || 'le', 'x', false)",
+        "select set_config(?, ?, false)",
+        "select 1; set role alice",
+      })
+  void statementsThatMayChangeTheRole_areRole(String sql) {
+    assertThat(SqlClassifier.classify(sql) & ROLE).as(sql).isEqualTo(ROLE);
+    assertThat(SqlClassifier.classify(sql) & SESSION).as(sql).isEqualTo(SESSION);
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "select set_config('app.user', 'alice', false)",
+        "select set_config('app.role', ?, true)",
+        "SET search_path = public",
+        "set application_name = 'role'",
+        "set local statement_timeout = 5",
+        "reset search_path",
+        "discard temp",
+        "select role from grants where role = 'set role x'",
+        "select 'reset role'",
+        "select 1",
+      })
+  void otherStatements_areNotRole(String sql) {
+    assertThat(SqlClassifier.classify(sql) & ROLE).as(sql).isZero();
   }
 }
