@@ -42,6 +42,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
  *          --no-footprint     skip the footprint harness
  *          --no-interleaved   skip the interleaved cross-check (full suite only)
  *          --no-many-people   skip ManyPeople (10,000 people on a budget of 100)
+ *          --no-soak          skip the short soak of the smoke run (the full one: Soak's own main)
  *          --out DIR          write results elsewhere
  * java -jar benchmarks/target/benchmarks.jar report [DIR]   rebuild report.md and chart.png
  * java -jar benchmarks/target/benchmarks.jar compact [FILE] replace sample histograms in a JMH
@@ -266,6 +267,7 @@ public final class Main {
     boolean footprint = true;
     boolean interleaved = true;
     boolean manyPeople = true;
+    boolean soak = true;
     Path out = null;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
@@ -275,6 +277,7 @@ public final class Main {
         case "--no-footprint" -> footprint = false;
         case "--no-interleaved" -> interleaved = false;
         case "--no-many-people" -> manyPeople = false;
+        case "--no-soak" -> soak = false;
         case "--out" -> out = Path.of(args[++i]);
         default -> {
           System.err.println(
@@ -314,6 +317,18 @@ public final class Main {
     }
     if (manyPeople) {
       runManyPeople(dir, quick);
+    }
+    if (soak && quick) {
+      // The full soak has its own command (README); the smoke run does a short one.
+      System.out.printf("%n=== soak (short) ===%n");
+      runJava(
+          Soak.class,
+          10,
+          "borrows=20000",
+          "threads=4",
+          "people=40",
+          "budget=12",
+          "out=" + dir.resolve("soak"));
     }
     if (footprint) {
       runFootprint(dir, quick ? "100" : "1000,10000");

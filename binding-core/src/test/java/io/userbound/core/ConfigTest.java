@@ -149,4 +149,47 @@ class ConfigTest {
         .as("the default follows the per-person maximum")
         .isEqualTo(60);
   }
+
+  @Test
+  void roleSwitching_isChosenByTheGateway_andNeverShowsItsPassword() {
+    char[] pw = "Gw-S3cret-pw".toCharArray();
+    DatabaseConfig c = DatabaseConfig.builder("finance", URL).roleSwitching("gw", pw).build();
+    pw[0] = 'X'; // the configuration keeps its own copy
+    assertThat(c.strategy()).isEqualTo(IsolationStrategy.ROLE_SWITCHING);
+    assertThat(c.gatewayRole()).isEqualTo("gw");
+    assertThat(c.toString()).contains("ROLE_SWITCHING").doesNotContain("S3cret");
+    assertThat(DatabaseConfig.builder("finance", URL).build().strategy())
+        .isEqualTo(IsolationStrategy.DEDICATED_POOLS);
+  }
+
+  @Test
+  void roleSwitching_badGateway_isRejected() {
+    var b = DatabaseConfig.builder("finance", URL);
+    assertThatThrownBy(() -> b.roleSwitching("", "pw".toCharArray()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("roleSwitching role");
+    assertThatThrownBy(() -> b.roleSwitching("x".repeat(64), "pw".toCharArray()))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> b.roleSwitching("g\0w", "pw".toCharArray()))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> b.roleSwitching("gw", new char[0]))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("roleSwitching password");
+    assertThatThrownBy(() -> b.roleSwitching("gw", null)).isInstanceOf(NullPointerException.class);
+  }
+
+  @Test
+  void reclaimAhead_mustBeBelowTheBudget() {
+    assertThat(DatabaseConfig.builder("finance", URL).budget(100).build().reclaimAhead())
+        .isEqualTo(6);
+    assertThat(DatabaseConfig.builder("finance", URL).budget(1000).build().reclaimAhead())
+        .isEqualTo(8);
+    assertThatThrownBy(() -> DatabaseConfig.builder("finance", URL).reclaimAhead(-1))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("reclaimAhead = -1");
+    assertThatThrownBy(
+            () -> DatabaseConfig.builder("finance", URL).budget(10).reclaimAhead(10).build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("reclaimAhead (10)");
+  }
 }

@@ -3,10 +3,13 @@ package io.userbound.servlet;
 import static io.userbound.servlet.Fixtures.person;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.userbound.core.DatabaseConfig;
+import io.userbound.core.IsolationStrategy;
 import io.userbound.servlet.Fixtures.Person;
 import io.userbound.testkit.PostgresExtension;
 import io.userbound.testkit.PostgresServer;
 import io.userbound.testkit.TestNames;
+import io.userbound.testkit.TestPasswords;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,8 +18,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.Test;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 @ExtendWith(PostgresExtension.class)
 class ParallelIsolationTest {
@@ -24,12 +29,21 @@ class ParallelIsolationTest {
   private static final int THREADS = 8;
   private static final int REQUESTS_PER_THREAD = 260;
 
-  @Test
+  @ParameterizedTest
+  @EnumSource(IsolationStrategy.class)
   void twoPeopleHammeringInParallel_eachOnlyEverSeeThemselves(
-      PostgresServer server, TestNames names) throws Exception {
+      IsolationStrategy strategy, PostgresServer server, TestNames names) throws Exception {
     Person alice = person(names);
     Person bob = person(names);
-    TestApp app = TestApp.plain(Fixtures.userbound(Fixtures.twoDatabases(server, names)));
+    UnaryOperator<DatabaseConfig.Builder> tweak = b -> b;
+    if (strategy == IsolationStrategy.ROLE_SWITCHING) {
+      char[] pw = TestPasswords.fresh();
+      String gateway = names.login(pw);
+      server.execute("postgres", "ALTER ROLE " + gateway + " NOINHERIT");
+      server.execute("postgres", "GRANT " + alice.role() + ", " + bob.role() + " TO " + gateway);
+      tweak = b -> b.roleSwitching(gateway, pw).budget(4); // fewer connections than threads
+    }
+    TestApp app = TestApp.plain(Fixtures.userbound(Fixtures.twoDatabases(server, names, tweak)));
     TestServer web = app.start("hammer");
     Browser aliceBrowser = new Browser(web);
     Browser bobBrowser = new Browser(web);
@@ -70,9 +84,9 @@ class ParallelIsolationTest {
     }
     int total = THREADS * REQUESTS_PER_THREAD;
     System.out.printf(
-        "hammer: %d requests by %d client threads for 2 people: %d right, %d mismatches, %d"
-            + " failed%n",
-        total, THREADS, ok.get(), mismatches.get(), failures.get());
+        "hammer (%s): %d requests by %d client threads for 2 people: %d right, %d mismatches,"
+            + " %d failed%n",
+        strategy, total, THREADS, ok.get(), mismatches.get(), failures.get());
     assertThat(mismatches.get()).isZero();
     assertThat(failures.get()).isZero();
     assertThat(ok.get()).isEqualTo(total);

@@ -227,6 +227,16 @@ public interface PostgresServer extends AutoCloseable {
   void restart();
 
   /**
+   * Stops the server as a crash would ({@code pg_ctl stop -m immediate}: every process
+   * killed, no checkpoint, crash recovery at the next start) and starts it again on the
+   * same port, with the same data.
+   *
+   * @throws UnsupportedOperationException if {@link #supportsLifecycle()} is false
+   * @throws IllegalStateException if the server is closed or does not come up
+   */
+  void crashAndRestart();
+
+  /**
    * Tells whether the server process is running; always true for servers without lifecycle
    * until closed.
    *

@@ -231,7 +231,7 @@ final class Database {
       return new Verification(Verdict.REFUSED, errors.refusedLogin(login.role, "28P01", null));
     }
     try {
-      c = connector.open(login.role, password, Permit.NONE);
+      c = connector.open(login.role, password, Permit.NONE, true);
     } catch (SQLException e) {
       return refused(login, e);
     } finally {

@@ -63,7 +63,7 @@ final class PhysicalConnection extends ForwardingConnection {
     this.baseline = snapshot(pg.getParameterStatuses());
   }
 
-  /** The role's attributes, as read when the connection opened. */
+  /** The role's attributes, as read when a login being verified opened it (else all false). */
   LoginPolicy.Role role() {
     return role;
   }

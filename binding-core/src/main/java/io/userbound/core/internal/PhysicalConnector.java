@@ -14,15 +14,20 @@ import org.postgresql.Driver;
 /*
  * Opens physical pgjdbc connections for one database. Thread-safe.
  *
- * Every new connection makes one round trip before it is used: IDENTITY below, which
- * asserts that the session runs as the role that logged in (session_user and
- * current_user: an ALTER ROLE ... SET role, or a proxy that maps users, would otherwise
- * run a person's requests as someone else), and reads what the login policy and HikariCP
- * need (the role's attributes and memberships, the default isolation level). HikariCP's
- * own probe of the isolation level on a pool's first connection is then answered from it,
- * so a pool's first connection costs no more round trips than before.
+ * Every new connection makes one round trip before it is used, which asserts that the
+ * session runs as the role that logged in (session_user and current_user: an ALTER ROLE
+ * ... SET role, or a proxy that maps users, would otherwise run a person's requests as
+ * someone else) and reads the default isolation level, so that HikariCP's own probe of it
+ * on a pool's first connection is answered without another round trip. A login being
+ * verified (open(..., forPolicy = true)) also reads what the login policy needs, the
+ * role's attributes and memberships (IDENTITY); every other connection asks only what
+ * needs no catalog (IDENTITY_ONLY): on a brand-new backend, loading the catalogs for the
+ * policy query costs more than the rest of the connection's first round trip.
  */
 final class PhysicalConnector {
+
+  private static final String IDENTITY_ONLY =
+      "select session_user, current_user, current_setting('transaction_isolation')";
 
   private static final String IDENTITY =
       "select session_user, current_user, current_setting('transaction_isolation'), r.rolsuper,"
@@ -93,6 +98,15 @@ final class PhysicalConnector {
    * permit back when it closes (the caller took it).
    */
   PhysicalConnection open(String role, char[] password, Permit permit) throws SQLException {
+    return open(role, password, permit, false);
+  }
+
+  /**
+   * Opens a connection as this role and checks its identity, reading the role's attributes
+   * for the login policy too when asked.
+   */
+  PhysicalConnection open(String role, char[] password, Permit permit, boolean forPolicy)
+      throws SQLException {
     Properties props = new Properties();
     props.putAll(base);
     props.setProperty("user", role);
@@ -116,7 +130,7 @@ final class PhysicalConnector {
           "pgjdbc does not accept the URL " + DatabaseConfig.maskUrl(url), "08001");
     }
     try {
-      Identity id = identity(c, role);
+      Identity id = identity(c, role, forPolicy);
       if (socketTimeoutMillis >= 0) {
         c.setNetworkTimeout(Runnable::run, socketTimeoutMillis); // the login is over
       }
@@ -129,9 +143,10 @@ final class PhysicalConnector {
 
   private record Identity(LoginPolicy.Role role, int isolation) {}
 
-  private static Identity identity(Connection c, String role) throws SQLException {
+  private static Identity identity(Connection c, String role, boolean forPolicy)
+      throws SQLException {
     try (Statement st = c.createStatement();
-        ResultSet rs = st.executeQuery(IDENTITY)) {
+        ResultSet rs = st.executeQuery(forPolicy ? IDENTITY : IDENTITY_ONLY)) {
       if (!rs.next()) {
         throw new IdentityMismatch(
             "the session user of a new connection is not a role on the server");
@@ -148,6 +163,11 @@ final class PhysicalConnector {
                 + Names.forMessage(current)
                 + ": check ALTER ROLE ... SET role on the server, or the user mapping of a proxy in"
                 + " between");
+      }
+      if (!forPolicy) {
+        return new Identity(
+            new LoginPolicy.Role(session, false, false, false, Set.of()),
+            isolation(rs.getString(3)));
       }
       Array groups = rs.getArray(7);
       Set<String> memberOf = Set.of((String[]) groups.getArray());

@@ -121,6 +121,11 @@ abstract class AbstractPostgresServer implements PostgresServer {
     throw noLifecycle("restart");
   }
 
+  @Override
+  public void crashAndRestart() {
+    throw noLifecycle("crash and restart");
+  }
+
   private UnsupportedOperationException noLifecycle(String what) {
     return new UnsupportedOperationException(
         "cannot "

@@ -381,6 +381,14 @@ final class LocalPostgresServer extends AbstractPostgresServer {
   }
 
   @Override
+  public synchronized void crashAndRestart() {
+    checkOpen();
+    stopProcess("immediate");
+    LOG.info("PostgreSQL '{}' crashed on purpose (immediate stop)", name());
+    start();
+  }
+
+  @Override
   public boolean isRunning() {
     Process p = process;
     return !closed && p != null && p.isAlive();
@@ -392,6 +400,10 @@ final class LocalPostgresServer extends AbstractPostgresServer {
   }
 
   private void stopProcess() {
+    stopProcess("fast");
+  }
+
+  private void stopProcess(String mode) {
     Process p = process;
     if (p == null) {
       return;
@@ -405,7 +417,7 @@ final class LocalPostgresServer extends AbstractPostgresServer {
                 "-D",
                 dataDir.toString(),
                 "-m",
-                "fast",
+                mode,
                 "-w",
                 "-t",
                 Long.toString(STOP_TIMEOUT.toSeconds()));

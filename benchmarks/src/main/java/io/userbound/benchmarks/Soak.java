@@ -1,0 +1,709 @@
+package io.userbound.benchmarks;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.spi.ThrowableProxyUtil;
+import ch.qos.logback.core.AppenderBase;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.userbound.core.Binding;
+import io.userbound.core.DatabaseConfig;
+import io.userbound.core.DatabaseStats;
+import io.userbound.core.Login;
+import io.userbound.core.Userbound;
+import io.userbound.core.UserboundConfig;
+import io.userbound.core.UserboundException;
+import io.userbound.testkit.TcpProxy;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.concurrent.locks.LockSupport;
+import org.postgresql.PGConnection;
+import org.slf4j.LoggerFactory;
+
+/*
+ * The soak: many checked borrows under churn and injected faults. Not part of `mvn verify`'s
+ * tests; the smoke run (`benchmarks.jar quick`, which verify runs) does a short version.
+ *
+ *   java -cp benchmarks/target/benchmarks.jar io.userbound.benchmarks.Soak \
+ *       [borrows=1000000] [threads=8] [people=200] [budget=40] [faults=true] [out=DIR]
+ *
+ * One server, reached through a TcpProxy the soak owns (to stall and cut the network), two
+ * databases on it under one Userbound: "dedicated" (DEDICATED_POOLS, a size cap of three
+ * quarters of the people, a 3 s idle timeout, a budget below the number of people:
+ * evictions and reclaims all the time) and "switching" (ROLE_SWITCHING through a NOINHERIT gateway).
+ *
+ * Workers check every borrow: current_user is the bound person, session_user the person
+ * (dedicated) or the gateway (switching), and a marker a request sets with set_config (one
+ * request in four: the TRACKED reset must take it back) is never visible to the next one.
+ * Churn meanwhile: logouts and logins, password changes, first logins of people created
+ * on the fly. Faults, one after another with quiet time between: pg_terminate_backend of
+ * random backends, pg_ctl restart -m fast, a crash (-m immediate), a network stall and a
+ * cut at the proxy, NOLOGIN and DROP ROLE of active people. For each: the requests that
+ * failed (typed or not), the time from the end of the cause until both databases serve
+ * again, and the most backends seen. At the end: permits must equal open connections,
+ * no worker may be stuck, and no log line (every Userbound, HikariCP and pgjdbc logger at
+ * DEBUG) may contain any password used. The run fails (exit 1) when any of that, or any
+ * mismatch, untyped failure or recovery slower than 5 s, is seen.
+ */
+public final class Soak {
+
+  private static final String GATEWAY = "soak_gateway";
+  private static final String MARKER = "soak.marker";
+  private static final long RECOVERY_LIMIT_NANOS = TimeUnit.SECONDS.toNanos(5);
+
+  private Soak() {}
+
+  /** The settings. */
+  static final class Settings {
+    final long borrows;
+    final int threads;
+    final int people;
+    final int budget;
+    final boolean faults;
+    final long maxSeconds;
+    final Path out;
+
+    Settings(Map<String, String> a) {
+      borrows = Long.parseLong(a.getOrDefault("borrows", "1000000"));
+      threads = Integer.parseInt(a.getOrDefault("threads", "8"));
+      people = Integer.parseInt(a.getOrDefault("people", "200"));
+      budget = Integer.parseInt(a.getOrDefault("budget", "40"));
+      faults = Boolean.parseBoolean(a.getOrDefault("faults", "true"));
+      maxSeconds = Long.parseLong(a.getOrDefault("seconds", "3600"));
+      out = a.containsKey("out") ? Path.of(a.get("out")) : null;
+    }
+  }
+
+  /** One injected fault and what it cost. */
+  static final class Fault {
+    final String name;
+    long started;
+    long causeEnded;
+    long recovered;
+    int maxBackends;
+
+    Fault(String name) {
+      this.name = name;
+    }
+  }
+
+  /** Every log event, scanned for the passwords in use. */
+  static final class LogScan extends AppenderBase<ILoggingEvent> {
+    final Set<String> secrets = ConcurrentHashMap.newKeySet();
+    final AtomicLong lines = new AtomicLong();
+    final AtomicLong hits = new AtomicLong();
+
+    @Override
+    protected void append(ILoggingEvent e) {
+      lines.incrementAndGet();
+      String text =
+          e.getFormattedMessage()
+              + (e.getThrowableProxy() == null
+                  ? ""
+                  : ThrowableProxyUtil.asString(e.getThrowableProxy()));
+      for (String s : secrets) {
+        if (text.contains(s)) {
+          hits.incrementAndGet();
+        }
+      }
+    }
+
+    static LogScan install() {
+      LoggerContext ctx = (LoggerContext) LoggerFactory.getILoggerFactory();
+      LogScan scan = new LogScan();
+      scan.setContext(ctx);
+      scan.start();
+      // pgjdbc logs through java.util.logging, not SLF4J, and never logs a password.
+      for (String name : List.of("io.userbound", "com.zaxxer.hikari")) {
+        Logger l = ctx.getLogger(name);
+        l.setLevel(Level.DEBUG);
+        l.addAppender(scan);
+        l.setAdditive(false); // scanned, not printed: the console stays readable
+      }
+      return scan;
+    }
+  }
+
+  /**
+   * Runs the soak.
+   *
+   * @param args key=value settings, see the class comment
+   * @throws Exception on failure to set up
+   */
+  public static void main(String[] args) throws Exception {
+    Map<String, String> a = new LinkedHashMap<>();
+    for (String arg : args) {
+      String[] kv = arg.split("=", 2);
+      if (kv.length != 2) {
+        throw new IllegalArgumentException("not key=value: " + arg);
+      }
+      a.put(kv[0], kv[1]);
+    }
+    Settings s = new Settings(a);
+    Map<String, Object> result = new Soak.Run(s).run();
+    String json =
+        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(result);
+    if (s.out != null) {
+      Files.createDirectories(s.out);
+      Files.writeString(s.out.resolve("soak.json"), json);
+      Files.writeString(s.out.resolve("report.md"), markdown(result));
+    }
+    System.out.println(markdown(result));
+    @SuppressWarnings("unchecked")
+    List<String> problems = (List<String>) result.get("problems");
+    if (!problems.isEmpty()) {
+      System.err.println("Soak: " + problems);
+      System.exit(1);
+    }
+  }
+
+  /** One run. */
+  static final class Run {
+    private final Settings s;
+    private final SecureRandom random = new SecureRandom();
+    private final AtomicBoolean stop = new AtomicBoolean();
+    private final AtomicLong borrows = new AtomicLong();
+    private final AtomicLong mismatches = new AtomicLong();
+    private final AtomicLong stateChanges = new AtomicLong();
+    private final Map<String, AtomicLong> failures = new ConcurrentHashMap<>();
+    private final ConcurrentLinkedQueue<long[]> failureTimes = new ConcurrentLinkedQueue<>();
+    private final AtomicLong untyped = new AtomicLong();
+    private final Map<String, AtomicLong> churn = new ConcurrentHashMap<>();
+    private final List<Fault> faults = new ArrayList<>();
+    private final AtomicInteger maxBackends = new AtomicInteger();
+    private final AtomicLong longestBorrowNanos = new AtomicLong();
+    private final List<String> firstMismatches = new ArrayList<>();
+    private volatile Fault current;
+    private final LogScan scan = LogScan.install();
+
+    private Fixture fixture;
+    private TcpProxy proxy;
+    private Userbound ub;
+    private String[] roles;
+    private AtomicReferenceArray<Login> logins;
+    private AtomicReferenceArray<char[]> passwords;
+    private AtomicLongArray inFlightSince;
+    private final Set<Integer> gone = ConcurrentHashMap.newKeySet(); // dropped people
+    private final AtomicInteger created = new AtomicInteger();
+
+    Run(Settings s) {
+      this.s = s;
+    }
+
+    Map<String, Object> run() throws Exception {
+      long t0 = System.nanoTime();
+      int maxConnections = 2 * s.budget + 8 + 40;
+      try (Fixture f = Fixture.start("soak", maxConnections, s.people)) {
+        fixture = f;
+        proxy = TcpProxy.start(f.server.host(), f.server.port());
+        String gatewayPassword = secret();
+        f.server.execute(
+            "postgres",
+            "CREATE ROLE "
+                + GATEWAY
+                + " LOGIN NOINHERIT PASSWORD '"
+                + ScramVerifier.of(gatewayPassword.toCharArray())
+                + "'; GRANT "
+                + String.join(", ", f.people)
+                + " TO "
+                + GATEWAY);
+        roles = f.people.clone();
+        passwords = new AtomicReferenceArray<>(roles.length);
+        for (int i = 0; i < roles.length; i++) {
+          passwords.set(i, f.password());
+        }
+        scan.secrets.add(Fixture.PASSWORD);
+        scan.secrets.add(gatewayPassword);
+        String url = proxy.jdbcUrl(f.server, Fixture.DATABASE);
+        ub =
+            Userbound.create(
+                UserboundConfig.builder()
+                    .database(
+                        DatabaseConfig.builder("dedicated", url)
+                            .budget(s.budget)
+                            .maxConnectionsPerPerson(2)
+                            .maxPools(Math.max(2, s.people * 3 / 4))
+                            .idleTimeout(Duration.ofSeconds(3))
+                            .connectionTimeout(Duration.ofSeconds(3))
+                            .driverProperty("ApplicationName", "soak-dedicated")
+                            .build())
+                    .database(
+                        DatabaseConfig.builder("switching", url)
+                            .budget(s.budget)
+                            .maxConnectionsPerPerson(2)
+                            .connectionTimeout(Duration.ofSeconds(3))
+                            .driverProperty("ApplicationName", "soak-switching")
+                            .roleSwitching(GATEWAY, gatewayPassword.toCharArray())
+                            .build())
+                    .build());
+        try {
+          logins = new AtomicReferenceArray<>(roles.length);
+          for (int i = 0; i < roles.length; i++) {
+            logins.set(i, ub.login(roles[i], passwords.get(i)));
+          }
+          return soak(t0);
+        } finally {
+          ub.close();
+          proxy.close();
+        }
+      }
+    }
+
+    private Map<String, Object> soak(long t0) throws Exception {
+      inFlightSince = new AtomicLongArray(s.threads);
+      List<Thread> workers = new ArrayList<>();
+      for (int t = 0; t < s.threads; t++) {
+        int me = t;
+        Thread w = new Thread(() -> work(me), "soak-worker-" + t);
+        w.setDaemon(true);
+        workers.add(w);
+      }
+      Thread churner = new Thread(this::churn, "soak-churn");
+      Thread sampler = new Thread(this::sample, "soak-sampler");
+      for (Thread th : List.of(churner, sampler)) {
+        th.setDaemon(true);
+      }
+      long started = System.nanoTime();
+      workers.forEach(Thread::start);
+      churner.start();
+      sampler.start();
+      if (s.faults) {
+        injectFaults();
+      }
+      long deadline = started + TimeUnit.SECONDS.toNanos(s.maxSeconds);
+      while (borrows.get() < s.borrows && System.nanoTime() < deadline) {
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50)); // a progress poll
+      }
+      stop.set(true);
+      long stopped = System.nanoTime();
+      int stuck = 0;
+      for (Thread w : workers) {
+        w.join(30_000);
+        if (w.isAlive()) {
+          stuck++;
+        }
+      }
+      churner.join(30_000);
+      sampler.join(30_000);
+      long elapsed = stopped - started;
+
+      // Permits must equal open physical connections, here and on the server.
+      Map<String, Object> permits = new LinkedHashMap<>();
+      boolean leaked = false;
+      for (String db : List.of("dedicated", "switching")) {
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        DatabaseStats st;
+        long backends;
+        do {
+          st = ub.stats(db);
+          backends = appBackends("soak-" + db);
+          if (st.budgetUsed() == st.activeConnections() + st.idleConnections()
+              && st.budgetUsed() == backends) {
+            break;
+          }
+          LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100)); // backends exit late
+        } while (System.nanoTime() < until);
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("budgetUsed", st.budgetUsed());
+        p.put("openConnections", st.activeConnections() + st.idleConnections());
+        p.put("serverBackends", backends);
+        p.put("active", st.activeConnections());
+        boolean ok =
+            st.budgetUsed() == st.activeConnections() + st.idleConnections()
+                && st.budgetUsed() == backends
+                && st.activeConnections() == 0;
+        p.put("ok", ok);
+        leaked |= !ok;
+        permits.put(db, p);
+      }
+
+      List<String> problems = new ArrayList<>();
+      if (mismatches.get() > 0) {
+        problems.add(mismatches.get() + " mismatches " + firstMismatches);
+      }
+      if (untyped.get() > 0) {
+        problems.add(untyped.get() + " failures without a typed exception");
+      }
+      if (stuck > 0) {
+        problems.add(stuck + " worker threads stuck");
+      }
+      if (leaked) {
+        problems.add("permits do not equal open connections: " + permits);
+      }
+      if (scan.hits.get() > 0) {
+        problems.add(scan.hits.get() + " log lines contain a password");
+      }
+      if (borrows.get() < s.borrows) {
+        problems.add("only " + borrows.get() + " of " + s.borrows + " borrows in the time limit");
+      }
+      List<Map<String, Object>> faultRows = new ArrayList<>();
+      for (Fault f : faults) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        long typedFailed = 0;
+        long until = (f.recovered == 0 ? System.nanoTime() : f.recovered) + 1_000_000_000L;
+        for (long[] ft : failureTimes) {
+          if (ft[0] >= f.started && ft[0] <= until) {
+            typedFailed++;
+          }
+        }
+        m.put("fault", f.name);
+        m.put("failedRequests", typedFailed);
+        m.put("allTyped", true); // an untyped failure fails the whole run, see problems
+        double recovery = f.recovered == 0 ? -1 : (f.recovered - f.causeEnded) / 1e6;
+        m.put("recoveryMillis", recovery);
+        m.put("maxBackends", f.maxBackends);
+        faultRows.add(m);
+        if (f.recovered == 0 || f.recovered - f.causeEnded > RECOVERY_LIMIT_NANOS) {
+          problems.add(f.name + ": no recovery within 5 s");
+        }
+      }
+      Map<String, Object> out = new LinkedHashMap<>();
+      out.put("borrowsChecked", borrows.get());
+      out.put("mismatches", mismatches.get());
+      out.put("stateChangingRequests", stateChanges.get());
+      out.put("threads", s.threads);
+      out.put("people", s.people);
+      out.put("peopleCreatedDuringTheRun", created.get());
+      out.put("budgetPerDatabase", s.budget);
+      out.put("seconds", elapsed / 1e9);
+      out.put("borrowsPerSecond", borrows.get() / (elapsed / 1e9));
+      out.put("setupSeconds", (System.nanoTime() - t0 - elapsed) / 1e9);
+      out.put("failuresByType", toLongs(failures));
+      out.put("untypedFailures", untyped.get());
+      out.put("churn", toLongs(churn));
+      out.put("faults", faultRows);
+      out.put("maxBackends", maxBackends.get());
+      out.put("backendLimit", 2 * s.budget + 8);
+      out.put("longestBorrowMillis", longestBorrowNanos.get() / 1e6);
+      out.put("stuckThreads", stuck);
+      out.put("permits", permits);
+      out.put("logLinesScanned", scan.lines.get());
+      out.put("passwordsScannedFor", scan.secrets.size());
+      out.put("logLinesWithAPassword", scan.hits.get());
+      out.put("problems", problems);
+      return out;
+    }
+
+    // ---- workers ------------------------------------------------------------------------
+
+    @SuppressWarnings("try") // the binding is used for its close() alone
+    private void work(int me) {
+      ThreadLocalRandom r = ThreadLocalRandom.current();
+      while (!stop.get() && borrows.get() < s.borrows) {
+        int i = r.nextInt(roles.length);
+        if (gone.contains(i)) {
+          continue;
+        }
+        Login login = logins.get(i);
+        if (login == null) {
+          continue;
+        }
+        boolean switching = r.nextBoolean();
+        String db = switching ? "switching" : "dedicated";
+        long begin = System.nanoTime();
+        inFlightSince.set(me, begin);
+        try (Binding b = ub.bind(login);
+            Connection c = ub.connection(db);
+            Statement st = c.createStatement()) {
+          try (ResultSet rs =
+              st.executeQuery(
+                  "select current_user, session_user, coalesce(current_setting('"
+                      + MARKER
+                      + "', true), '')")) {
+            rs.next();
+            String current = rs.getString(1);
+            String session = rs.getString(2);
+            String marker = rs.getString(3);
+            String wantSession = switching ? GATEWAY : login.role();
+            if (!login.role().equals(current)
+                || !wantSession.equals(session)
+                || !marker.isEmpty()) {
+              mismatches.incrementAndGet();
+              synchronized (firstMismatches) {
+                if (firstMismatches.size() < 5) {
+                  firstMismatches.add(
+                      db + ": " + login.role() + " saw " + current + "/" + session + "/" + marker);
+                }
+              }
+            }
+          }
+          if (r.nextInt(4) == 0) {
+            st.execute("select set_config('" + MARKER + "', 'left-by-" + i + "', false)");
+            stateChanges.incrementAndGet();
+          }
+          borrows.incrementAndGet();
+        } catch (UserboundException | SQLException e) {
+          failed(e.getClass().getSimpleName());
+        } catch (RuntimeException e) {
+          untyped.incrementAndGet();
+          failed("untyped " + e.getClass().getName() + ": " + e.getMessage());
+        } finally {
+          long took = System.nanoTime() - begin;
+          inFlightSince.set(me, 0);
+          longestBorrowNanos.accumulateAndGet(took, Math::max);
+        }
+      }
+    }
+
+    private void failed(String kind) {
+      failures.computeIfAbsent(kind, k -> new AtomicLong()).incrementAndGet();
+      failureTimes.add(new long[] {System.nanoTime()});
+    }
+
+    // ---- churn --------------------------------------------------------------------------
+
+    private void churn() {
+      ThreadLocalRandom r = ThreadLocalRandom.current();
+      while (!stop.get()) {
+        try {
+          int i = 3 + r.nextInt(roles.length - 3); // 0 probes, 1 and 2 are the faults' victims
+          if (!gone.contains(i) && current == null) {
+            switch (r.nextInt(3)) {
+              case 0 -> {
+                Login old = logins.get(i);
+                ub.logout(old);
+                logins.set(i, ub.login(roles[i], passwords.get(i)));
+                count("logout and login");
+              }
+              case 1 -> {
+                char[] pw = secret().toCharArray();
+                scan.secrets.add(new String(pw));
+                try (Connection admin = fixture.server.adminConnection("postgres")) {
+                  admin
+                      .unwrap(PGConnection.class)
+                      .alterUserPassword(roles[i], pw.clone(), "scram-sha-256");
+                }
+                passwords.set(i, pw);
+                logins.set(i, ub.login(roles[i], pw));
+                count("password change and login");
+              }
+              default -> {
+                // A first login of somebody new, replacing a slot's person.
+                String role = "fresh_" + created.incrementAndGet();
+                char[] pw = secret().toCharArray();
+                scan.secrets.add(new String(pw));
+                fixture.server.createLogin(role, pw);
+                fixture.server.execute("postgres", "GRANT " + role + " TO " + GATEWAY);
+                Login l = ub.login(role, pw);
+                roles[i] = role;
+                passwords.set(i, pw);
+                logins.set(i, l);
+                count("first login of a new person");
+              }
+            }
+          }
+        } catch (RuntimeException | SQLException e) {
+          count("churn step failed: " + e.getClass().getSimpleName());
+        }
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20)); // the churn's pace
+      }
+    }
+
+    private void count(String what) {
+      churn.computeIfAbsent(what, k -> new AtomicLong()).incrementAndGet();
+    }
+
+    // ---- faults -------------------------------------------------------------------------
+
+    private void injectFaults() throws Exception {
+      quiet();
+      fault("pg_terminate_backend of 10 random backends", this::terminateSome);
+      fault("server restart (pg_ctl restart -m fast)", () -> fixture.server.restart());
+      fault("server crash (pg_ctl stop -m immediate, start)", fixture.server::crashAndRestart);
+      fault(
+          "network stall at the proxy for 2 s",
+          () -> {
+            proxy.stall();
+            LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(2)); // the stall itself
+            proxy.resume();
+          });
+      fault("network cut at the proxy (every connection reset)", proxy::cut);
+      int victim = 1;
+      fault(
+          "ALTER ROLE ... NOLOGIN of an active person for 2 s",
+          () -> {
+            fixture.server.execute("postgres", "ALTER ROLE " + roles[victim] + " NOLOGIN");
+            LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(2)); // the revocation lasts
+            fixture.server.execute("postgres", "ALTER ROLE " + roles[victim] + " LOGIN");
+          });
+      int dropped = 2;
+      fault(
+          "DROP ROLE of an active person",
+          () -> {
+            gone.add(dropped);
+            ub.logout(logins.get(dropped));
+            fixture.server.dropRole(roles[dropped]);
+          });
+    }
+
+    interface Cause {
+      void run() throws Exception;
+    }
+
+    private void fault(String name, Cause cause) throws Exception {
+      Fault f = new Fault(name);
+      faults.add(f);
+      current = f; // the churn pauses, so that only the fault is measured
+      f.started = System.nanoTime();
+      cause.run();
+      f.causeEnded = System.nanoTime();
+      long limit = f.causeEnded + TimeUnit.SECONDS.toNanos(30);
+      while (System.nanoTime() < limit) {
+        if (probe("dedicated") && probe("switching")) {
+          f.recovered = System.nanoTime();
+          break;
+        }
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10)); // probe period
+      }
+      current = null;
+      quiet();
+    }
+
+    /** Whether person 0 (never churned or faulted) gets a correct borrow now. */
+    private boolean probe(String db) {
+      try (Connection c = ub.connection(logins.get(0), db);
+          Statement st = c.createStatement();
+          ResultSet rs = st.executeQuery("select current_user")) {
+        return rs.next() && roles[0].equals(rs.getString(1));
+      } catch (UserboundException | SQLException e) {
+        return false;
+      }
+    }
+
+    private void terminateSome() {
+      fixture.server.execute(
+          "postgres",
+          "select pg_terminate_backend(pid) from (select pid from pg_stat_activity where"
+              + " application_name like 'soak-%' and pid <> pg_backend_pid() order by random()"
+              + " limit 10) v");
+    }
+
+    private void quiet() {
+      long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+      while (System.nanoTime() < until && borrows.get() < s.borrows) {
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50)); // load runs meanwhile
+      }
+    }
+
+    // ---- sampling -----------------------------------------------------------------------
+
+    private void sample() {
+      while (!stop.get()) {
+        try {
+          int n = (int) (appBackends("soak-dedicated") + appBackends("soak-switching"));
+          maxBackends.accumulateAndGet(n, Math::max);
+          Fault f = current;
+          if (f != null) {
+            f.maxBackends = Math.max(f.maxBackends, n);
+          }
+        } catch (RuntimeException e) {
+          // the server is down (a fault): nothing to count
+        }
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50)); // sampling period
+      }
+    }
+
+    private long appBackends(String applicationName) {
+      try (Connection c = fixture.server.adminConnection("postgres");
+          Statement st = c.createStatement();
+          ResultSet rs =
+              st.executeQuery(
+                  "select count(*) from pg_stat_activity where application_name = '"
+                      + applicationName
+                      + "'")) {
+        rs.next();
+        return rs.getLong(1);
+      } catch (SQLException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+
+    private String secret() {
+      return "pw-" + Long.toHexString(random.nextLong()) + Long.toHexString(random.nextLong());
+    }
+  }
+
+  private static Map<String, Long> toLongs(Map<String, AtomicLong> m) {
+    Map<String, Long> out = new LinkedHashMap<>();
+    m.forEach((k, v) -> out.put(k, v.get()));
+    return out;
+  }
+
+  @SuppressWarnings("unchecked")
+  static String markdown(Map<String, Object> r) {
+    StringBuilder md = new StringBuilder("# Soak report\n\n");
+    md.append(
+        String.format(
+            Locale.ROOT,
+            "%,d borrows checked on %s threads in %.0f s (%,.0f per second), %s people (%s"
+                + " created during the run), budget %s per database: **%d mismatches**, %d"
+                + " state-changing requests, longest borrow %.0f ms, %s stuck threads, %d"
+                + " untyped failures; %,d log lines scanned for %s passwords: %d hits.%n%n",
+            ((Number) r.get("borrowsChecked")).longValue(),
+            r.get("threads"),
+            ((Number) r.get("seconds")).doubleValue(),
+            ((Number) r.get("borrowsPerSecond")).doubleValue(),
+            r.get("people"),
+            r.get("peopleCreatedDuringTheRun"),
+            r.get("budgetPerDatabase"),
+            ((Number) r.get("mismatches")).longValue(),
+            ((Number) r.get("stateChangingRequests")).longValue(),
+            ((Number) r.get("longestBorrowMillis")).doubleValue(),
+            r.get("stuckThreads"),
+            ((Number) r.get("untypedFailures")).longValue(),
+            ((Number) r.get("logLinesScanned")).longValue(),
+            r.get("passwordsScannedFor"),
+            ((Number) r.get("logLinesWithAPassword")).longValue()));
+    md.append("| fault | requests failed (all typed) | recovery after the cause ended |")
+        .append(" most backends (limit ")
+        .append(r.get("backendLimit"))
+        .append(") |\n| --- | ---: | ---: | ---: |\n");
+    for (Map<String, Object> f : (List<Map<String, Object>>) r.get("faults")) {
+      double ms = ((Number) f.get("recoveryMillis")).doubleValue();
+      md.append("| ")
+          .append(f.get("fault"))
+          .append(" | ")
+          .append(f.get("failedRequests"))
+          .append(" | ")
+          .append(ms < 0 ? "none in 30 s" : String.format(Locale.ROOT, "%.0f ms", ms))
+          .append(" | ")
+          .append(f.get("maxBackends"))
+          .append(" |\n");
+    }
+    md.append("\nFailures by type (whole run): ")
+        .append(r.get("failuresByType"))
+        .append("\n\nChurn: ")
+        .append(r.get("churn"))
+        .append("\n\nPermits at the end: ")
+        .append(r.get("permits"))
+        .append("\n\nMost backends at once (whole run): ")
+        .append(r.get("maxBackends"))
+        .append("\n\nProblems: ")
+        .append(r.get("problems"))
+        .append('\n');
+    return md.toString();
+  }
+}
