@@ -76,6 +76,10 @@ final class LoginForm implements AutoCloseable {
       throw new BadFormException(
           "expected an application/x-www-form-urlencoded body with role and password");
     }
+    if (request.getContentLengthLong() > MAX_BODY) {
+      // Refused before reading: an 8 MB "password" is not read into memory first.
+      throw new BadFormException("body larger than " + MAX_BODY + " bytes");
+    }
     byte[] body = readBody(request);
     if (body.length == 0 && request.getParameter("password") != null) {
       // Something before us (a filter calling getParameter) consumed the body already: the

@@ -52,6 +52,16 @@ final class Browser {
     return send(b);
   }
 
+  /** A POST of raw bytes with this content type (or none). */
+  HttpResponse<String> postBytes(String path, String contentType, byte[] body) {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(server.uri(path)).POST(HttpRequest.BodyPublishers.ofByteArray(body));
+    if (contentType != null) {
+      b.header("Content-Type", contentType);
+    }
+    return send(b);
+  }
+
   HttpResponse<String> login(String role, char[] password) {
     return post("/login", "role=" + encode(role) + "&password=" + encode(new String(password)));
   }
