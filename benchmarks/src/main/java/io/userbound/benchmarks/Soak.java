@@ -104,6 +104,7 @@ public final class Soak {
     long causeEnded;
     long recovered;
     int maxBackends;
+    int stuck; // workers still in a borrow begun before the cause ended, 5 s after recovery
 
     Fault(String name) {
       this.name = name;
@@ -375,7 +376,11 @@ public final class Soak {
         double recovery = f.recovered == 0 ? -1 : (f.recovered - f.causeEnded) / 1e6;
         m.put("recoveryMillis", recovery);
         m.put("maxBackends", f.maxBackends);
+        m.put("stuckThreads", f.stuck);
         faultRows.add(m);
+        if (f.stuck > 0) {
+          problems.add(f.name + ": " + f.stuck + " threads stuck");
+        }
         if (f.recovered == 0 || f.recovered - f.causeEnded > RECOVERY_LIMIT_NANOS) {
           problems.add(f.name + ": no recovery within 5 s");
         }
@@ -501,17 +506,30 @@ public final class Soak {
                 count("password change and login");
               }
               default -> {
-                // A first login of somebody new, replacing a slot's person.
-                String role = "fresh_" + created.incrementAndGet();
-                char[] pw = secret().toCharArray();
-                scan.secrets.add(new String(pw));
-                fixture.server.createLogin(role, pw);
-                fixture.server.execute("postgres", "GRANT " + role + " TO " + GATEWAY);
-                Login l = ub.login(role, pw);
-                roles[i] = role;
-                passwords.set(i, pw);
-                logins.set(i, l);
-                count("first login of a new person");
+                // First logins of three new people at once, each replacing a slot's person.
+                int[] slots = {i, 3 + r.nextInt(roles.length - 3), 3 + r.nextInt(roles.length - 3)};
+                if (slots[1] == slots[0] || slots[2] == slots[0] || slots[2] == slots[1]) {
+                  break;
+                }
+                String[] fresh = new String[3];
+                char[][] pws = new char[3][];
+                for (int k = 0; k < 3; k++) {
+                  fresh[k] = "fresh_" + created.incrementAndGet();
+                  pws[k] = secret().toCharArray();
+                  scan.secrets.add(new String(pws[k]));
+                  fixture.server.createLogin(fresh[k], pws[k]);
+                  fixture.server.execute("postgres", "GRANT " + fresh[k] + " TO " + GATEWAY);
+                }
+                List<Login> made = Fixture.parallel(3, k -> ub.login(fresh[k], pws[k]));
+                for (int k = 0; k < 3; k++) {
+                  if (gone.contains(slots[k])) {
+                    continue;
+                  }
+                  roles[slots[k]] = fresh[k];
+                  passwords.set(slots[k], pws[k]);
+                  logins.set(slots[k], made.get(k));
+                }
+                count("first logins of three new people at once");
               }
             }
           }
@@ -578,6 +596,23 @@ public final class Soak {
         }
         LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10)); // probe period
       }
+      // No worker may stay stuck in a borrow that began before the cause ended.
+      long end = System.nanoTime() + RECOVERY_LIMIT_NANOS;
+      int stuckNow;
+      do {
+        stuckNow = 0;
+        for (int t = 0; t < inFlightSince.length(); t++) {
+          long since = inFlightSince.get(t);
+          if (since != 0 && since < f.causeEnded) {
+            stuckNow++;
+          }
+        }
+        if (stuckNow == 0) {
+          break;
+        }
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20)); // poll period
+      } while (System.nanoTime() < end);
+      f.stuck = stuckNow;
       current = null;
       quiet();
     }
@@ -678,9 +713,9 @@ public final class Soak {
             r.get("passwordsScannedFor"),
             ((Number) r.get("logLinesWithAPassword")).longValue()));
     md.append("| fault | requests failed (all typed) | recovery after the cause ended |")
-        .append(" most backends (limit ")
+        .append(" threads stuck | most backends (limit ")
         .append(r.get("backendLimit"))
-        .append(") |\n| --- | ---: | ---: | ---: |\n");
+        .append(") |\n| --- | ---: | ---: | ---: | ---: |\n");
     for (Map<String, Object> f : (List<Map<String, Object>>) r.get("faults")) {
       double ms = ((Number) f.get("recoveryMillis")).doubleValue();
       md.append("| ")
@@ -689,6 +724,8 @@ public final class Soak {
           .append(f.get("failedRequests"))
           .append(" | ")
           .append(ms < 0 ? "none in 30 s" : String.format(Locale.ROOT, "%.0f ms", ms))
+          .append(" | ")
+          .append(f.get("stuckThreads"))
           .append(" | ")
           .append(f.get("maxBackends"))
           .append(" |\n");
