@@ -48,12 +48,16 @@ import org.slf4j.LoggerFactory;
  * tests; the smoke run (`benchmarks.jar quick`, which verify runs) does a short version.
  *
  *   java -cp benchmarks/target/benchmarks.jar io.userbound.benchmarks.Soak \
- *       [borrows=1000000] [threads=8] [people=200] [budget=40] [faults=true] [out=DIR]
+ *       [borrows=1000000] [threads=8] [people=200] [budget=40] [zipf=1.0] [faults=true]
+ *       [seconds=3600] [out=DIR]
  *
  * One server, reached through a TcpProxy the soak owns (to stall and cut the network), two
  * databases on it under one Userbound: "dedicated" (DEDICATED_POOLS, a size cap of three
  * quarters of the people, a 3 s idle timeout, a budget below the number of people:
  * evictions and reclaims all the time) and "switching" (ROLE_SWITCHING through a NOINHERIT gateway).
+ * Each borrow is for a person drawn with Zipf exponent `zipf` (1: a few people make most
+ * requests and a long tail keeps the budget reclaiming, as in real traffic; 0: uniform, where
+ * nearly every dedicated borrow is a fresh SCRAM login).
  *
  * Workers check every borrow: current_user is the bound person, session_user the person
  * (dedicated) or the gateway (switching), and a marker a request sets with set_config (one
@@ -82,6 +86,7 @@ public final class Soak {
     final int threads;
     final int people;
     final int budget;
+    final double zipf;
     final boolean faults;
     final long maxSeconds;
     final Path out;
@@ -91,6 +96,7 @@ public final class Soak {
       threads = Integer.parseInt(a.getOrDefault("threads", "8"));
       people = Integer.parseInt(a.getOrDefault("people", "200"));
       budget = Integer.parseInt(a.getOrDefault("budget", "40"));
+      zipf = Double.parseDouble(a.getOrDefault("zipf", "1.0"));
       faults = Boolean.parseBoolean(a.getOrDefault("faults", "true"));
       maxSeconds = Long.parseLong(a.getOrDefault("seconds", "3600"));
       out = a.containsKey("out") ? Path.of(a.get("out")) : null;
@@ -111,11 +117,22 @@ public final class Soak {
     }
   }
 
-  /** Every log event, scanned for the passwords in use. */
+  /**
+   * Every log event, scanned for the passwords in use. A line is checked at each position
+   * against the secrets of each length in use (a hash lookup), not secret by secret: with
+   * thousands of passwords and a million lines, contains() per secret would be the soak's
+   * biggest cost.
+   */
   static final class LogScan extends AppenderBase<ILoggingEvent> {
     final Set<String> secrets = ConcurrentHashMap.newKeySet();
+    final Set<Integer> lengths = ConcurrentHashMap.newKeySet();
     final AtomicLong lines = new AtomicLong();
     final AtomicLong hits = new AtomicLong();
+
+    void add(String secret) {
+      secrets.add(secret);
+      lengths.add(secret.length());
+    }
 
     @Override
     protected void append(ILoggingEvent e) {
@@ -125,11 +142,20 @@ public final class Soak {
               + (e.getThrowableProxy() == null
                   ? ""
                   : ThrowableProxyUtil.asString(e.getThrowableProxy()));
-      for (String s : secrets) {
-        if (text.contains(s)) {
-          hits.incrementAndGet();
+      if (containsASecret(text)) {
+        hits.incrementAndGet();
+      }
+    }
+
+    boolean containsASecret(String text) {
+      for (int len : lengths) {
+        for (int p = 0; p + len <= text.length(); p++) {
+          if (secrets.contains(text.substring(p, p + len))) {
+            return true;
+          }
         }
       }
+      return false;
     }
 
     static LogScan install() {
@@ -209,6 +235,7 @@ public final class Soak {
     private AtomicLongArray inFlightSince;
     private final Set<Integer> gone = ConcurrentHashMap.newKeySet(); // dropped people
     private final AtomicInteger created = new AtomicInteger();
+    private ManyPeople.Zipf zipf;
 
     Run(Settings s) {
       this.s = s;
@@ -236,8 +263,11 @@ public final class Soak {
         for (int i = 0; i < roles.length; i++) {
           passwords.set(i, f.password());
         }
-        scan.secrets.add(Fixture.PASSWORD);
-        scan.secrets.add(gatewayPassword);
+        scan.add(Fixture.PASSWORD);
+        scan.add(gatewayPassword);
+        if (!scan.containsASecret("a line with " + gatewayPassword + " in it")) {
+          throw new IllegalStateException("the log scan does not find a password");
+        }
         String url = proxy.jdbcUrl(f.server, Fixture.DATABASE);
         ub =
             Userbound.create(
@@ -274,6 +304,7 @@ public final class Soak {
     }
 
     private Map<String, Object> soak(long t0) throws Exception {
+      zipf = s.zipf > 0 ? new ManyPeople.Zipf(roles.length, s.zipf) : null;
       inFlightSince = new AtomicLongArray(s.threads);
       List<Thread> workers = new ArrayList<>();
       for (int t = 0; t < s.threads; t++) {
@@ -393,6 +424,7 @@ public final class Soak {
       out.put("people", s.people);
       out.put("peopleCreatedDuringTheRun", created.get());
       out.put("budgetPerDatabase", s.budget);
+      out.put("zipfExponent", s.zipf);
       out.put("seconds", elapsed / 1e9);
       out.put("borrowsPerSecond", borrows.get() / (elapsed / 1e9));
       out.put("setupSeconds", (System.nanoTime() - t0 - elapsed) / 1e9);
@@ -405,6 +437,18 @@ public final class Soak {
       out.put("longestBorrowMillis", longestBorrowNanos.get() / 1e6);
       out.put("stuckThreads", stuck);
       out.put("permits", permits);
+      Map<String, Object> stats = new LinkedHashMap<>();
+      for (String db : List.of("dedicated", "switching")) {
+        DatabaseStats st = ub.stats(db);
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("connectionsOpened", st.connectionsOpened());
+        m.put("roleSwitches", st.roleSwitches());
+        m.put("loginsAccepted", st.loginsAccepted());
+        m.put("poolsEvicted", st.poolsEvicted());
+        m.put("connectionsReclaimed", st.connectionsReclaimed());
+        stats.put(db, m);
+      }
+      out.put("stats", stats);
       out.put("logLinesScanned", scan.lines.get());
       out.put("passwordsScannedFor", scan.secrets.size());
       out.put("logLinesWithAPassword", scan.hits.get());
@@ -418,7 +462,7 @@ public final class Soak {
     private void work(int me) {
       ThreadLocalRandom r = ThreadLocalRandom.current();
       while (!stop.get() && borrows.get() < s.borrows) {
-        int i = r.nextInt(roles.length);
+        int i = zipf == null ? r.nextInt(roles.length) : zipf.sample(r);
         if (gone.contains(i)) {
           continue;
         }
@@ -495,7 +539,7 @@ public final class Soak {
               }
               case 1 -> {
                 char[] pw = secret().toCharArray();
-                scan.secrets.add(new String(pw));
+                scan.add(new String(pw));
                 try (Connection admin = fixture.server.adminConnection("postgres")) {
                   admin
                       .unwrap(PGConnection.class)
@@ -516,7 +560,7 @@ public final class Soak {
                 for (int k = 0; k < 3; k++) {
                   fresh[k] = "fresh_" + created.incrementAndGet();
                   pws[k] = secret().toCharArray();
-                  scan.secrets.add(new String(pws[k]));
+                  scan.add(new String(pws[k]));
                   fixture.server.createLogin(fresh[k], pws[k]);
                   fixture.server.execute("postgres", "GRANT " + fresh[k] + " TO " + GATEWAY);
                 }
@@ -677,7 +721,8 @@ public final class Soak {
     }
 
     private String secret() {
-      return "pw-" + Long.toHexString(random.nextLong()) + Long.toHexString(random.nextLong());
+      // One length for every secret made here: the log scan looks up each length once.
+      return String.format(Locale.ROOT, "pw-%016x%016x", random.nextLong(), random.nextLong());
     }
   }
 
@@ -693,15 +738,17 @@ public final class Soak {
     md.append(
         String.format(
             Locale.ROOT,
-            "%,d borrows checked on %s threads in %.0f s (%,.0f per second), %s people (%s"
-                + " created during the run), budget %s per database: **%d mismatches**, %d"
-                + " state-changing requests, longest borrow %.0f ms, %s stuck threads, %d"
-                + " untyped failures; %,d log lines scanned for %s passwords: %d hits.%n%n",
+            "%,d borrows checked on %s threads in %.0f s (%,.0f per second), %s people (Zipf"
+                + " exponent %s, %s created during the run), budget %s per database: **%d"
+                + " mismatches**, %d state-changing requests, longest borrow %.0f ms, %s stuck"
+                + " threads, %d untyped failures; %,d log lines scanned for %s passwords: %d"
+                + " hits.%n%n",
             ((Number) r.get("borrowsChecked")).longValue(),
             r.get("threads"),
             ((Number) r.get("seconds")).doubleValue(),
             ((Number) r.get("borrowsPerSecond")).doubleValue(),
             r.get("people"),
+            r.get("zipfExponent"),
             r.get("peopleCreatedDuringTheRun"),
             r.get("budgetPerDatabase"),
             ((Number) r.get("mismatches")).longValue(),
@@ -736,6 +783,8 @@ public final class Soak {
         .append(r.get("churn"))
         .append("\n\nPermits at the end: ")
         .append(r.get("permits"))
+        .append("\n\nDatabase figures at the end: ")
+        .append(r.get("stats"))
         .append("\n\nMost backends at once (whole run): ")
         .append(r.get("maxBackends"))
         .append("\n\nProblems: ")
