@@ -8,6 +8,7 @@ module io.userbound.core {
   requires org.postgresql.jdbc;
   requires com.github.benmanes.caffeine;
   requires org.slf4j;
+  requires java.management;
 
   exports io.userbound.core;
   // pgjdbc instantiates the socket factory by class name.

@@ -26,6 +26,12 @@ package io.userbound.core;
  * @param roleSwitches under {@link IsolationStrategy#ROLE_SWITCHING}, requests that found no
  *     idle connection set to their person and paid a {@code SET ROLE} round trip (so {@code
  *     1 - switches / requests} is the share served warm); 0 otherwise
+ * @param resetsPerformed hand-backs that reset session state the request changed (one round
+ *     trip each)
+ * @param resetsSkipped hand-backs with nothing to reset (no round trip)
+ * @param budgetWaits requests that found the budget spent and had to wait (or reclaim)
+ * @param budgetExhausted requests that waited the whole connection timeout and got no
+ *     connection
  */
 public record DatabaseStats(
     String database,
@@ -41,4 +47,8 @@ public record DatabaseStats(
     long poolsEvicted,
     long connectionsReclaimed,
     long connectionsOpened,
-    long roleSwitches) {}
+    long roleSwitches,
+    long resetsPerformed,
+    long resetsSkipped,
+    long budgetWaits,
+    long budgetExhausted) {}

@@ -188,6 +188,64 @@ public interface Userbound extends AutoCloseable {
   List<DatabaseStats> stats();
 
   /**
+   * Tells whether a database can serve requests, for readiness checks: whether its server
+   * answers (a startup message that is never authenticated, as {@code pg_isready} sends,
+   * within the connection timeout, at most 2 s; one probe per database at a time, and a
+   * result less than a second old is reused, so a flood of health checks costs the server
+   * at most one connection attempt per second) and how much of the budget is in use.
+   *
+   * @param database a declared database's name
+   * @return the verdict
+   * @throws UnknownDatabaseException if the database was not declared
+   */
+  DatabaseHealth health(String database);
+
+  /**
+   * Tells whether each declared database can serve requests, in declaration order; see
+   * {@link #health(String)}.
+   *
+   * @return the verdicts
+   */
+  List<DatabaseHealth> health();
+
+  /**
+   * Logs out every login of this role made by this instance, on every database: the pools
+   * close, and requests made with any of those logins are refused (as after {@link
+   * #logout}) until the person logs in again. For incidents: a compromised account, a
+   * person who must lose access now. Logins made after the call are not affected.
+   *
+   * @param role the role name, exactly as PostgreSQL knows it
+   * @return how many databases had a pool or connections of the role
+   */
+  int logoutRole(String role);
+
+  /**
+   * Closes every idle connection of a database now: per-person pools with no request in
+   * flight close whole (their people's next requests log in again), and under
+   * ROLE_SWITCHING the idle gateway connections close. Connections in use are not touched.
+   *
+   * @param database a declared database's name
+   * @return how many connections are closing
+   * @throws UnknownDatabaseException if the database was not declared
+   */
+  int closeIdle(String database);
+
+  /**
+   * Adds a receiver of borrow, open and use durations for metrics (binding-micrometer's
+   * {@code UserboundMetrics} adds one when bound to a registry).
+   *
+   * @param listener the receiver; see {@link TimingListener} for its contract
+   */
+  void addTimingListener(TimingListener listener);
+
+  /**
+   * Removes a receiver added with {@link #addTimingListener}.
+   *
+   * @param listener the receiver
+   */
+  void removeTimingListener(TimingListener listener);
+
+  /**
    * Returns the configuration this instance was created with.
    *
    * @return the configuration

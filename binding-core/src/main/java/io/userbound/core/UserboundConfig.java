@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.regex.Pattern;
 
 /**
  * The databases an application talks to, which ones check a password at login, who may
@@ -27,18 +28,24 @@ public final class UserboundConfig {
   private final LoginPolicy loginPolicy;
   private final LoginThrottling loginThrottling;
   private final Ticker ticker;
+  private final String applicationName;
+  private final List<UserboundListener> listeners;
+  private final boolean jmx;
 
-  private UserboundConfig(
-      Map<String, DatabaseConfig> databases,
-      List<String> loginDatabases,
-      LoginPolicy loginPolicy,
-      LoginThrottling loginThrottling,
-      Ticker ticker) {
+  private UserboundConfig(Builder b, Map<String, DatabaseConfig> databases, List<String> logins) {
     this.databases = Collections.unmodifiableMap(new LinkedHashMap<>(databases));
-    this.loginDatabases = List.copyOf(loginDatabases);
-    this.loginPolicy = loginPolicy;
-    this.loginThrottling = loginThrottling;
-    this.ticker = ticker;
+    this.loginDatabases = List.copyOf(logins);
+    this.loginPolicy = b.loginPolicy;
+    this.loginThrottling = b.loginThrottling;
+    this.ticker = b.ticker;
+    this.applicationName = b.applicationName;
+    List<UserboundListener> all = new ArrayList<>();
+    if (b.auditLog) {
+      all.add(UserboundListener.slf4j());
+    }
+    all.addAll(b.listeners);
+    this.listeners = List.copyOf(all);
+    this.jmx = b.jmx;
   }
 
   /**
@@ -96,9 +103,30 @@ public final class UserboundConfig {
     return ticker;
   }
 
+  /**
+   * {@return the application's name: PostgreSQL's {@code application_name} of every
+   * connection (so {@code pg_stat_activity} shows which application holds a backend),
+   * unless a database sets the {@code ApplicationName} driver property, and the JMX name}
+   */
+  public String applicationName() {
+    return applicationName;
+  }
+
+  /** {@return the event listeners, the SLF4J audit log first unless it was turned off} */
+  public List<UserboundListener> listeners() {
+    return listeners;
+  }
+
+  /** {@return whether each database is registered as a {@link DatabaseMXBean}} */
+  public boolean jmx() {
+    return jmx;
+  }
+
   @Override
   public String toString() {
-    return "UserboundConfig{loginDatabases="
+    return "UserboundConfig{applicationName="
+        + applicationName
+        + ", loginDatabases="
         + loginDatabases
         + ", databases="
         + databases.values()
@@ -106,6 +134,8 @@ public final class UserboundConfig {
         + loginThrottling
         + "}";
   }
+
+  private static final Pattern APPLICATION_NAME = Pattern.compile("[\\x20-\\x7e]{1,63}");
 
   /** Builds a {@link UserboundConfig}. Not thread-safe. */
   public static final class Builder {
@@ -115,8 +145,73 @@ public final class UserboundConfig {
     private LoginPolicy loginPolicy = LoginPolicy.unprivileged();
     private LoginThrottling loginThrottling = LoginThrottling.defaults();
     private Ticker ticker = Ticker.system();
+    private String applicationName = "userbound";
+    private final List<UserboundListener> listeners = new ArrayList<>();
+    private boolean auditLog = true;
+    private boolean jmx = true;
 
     private Builder() {}
+
+    /**
+     * Names the application: sent to PostgreSQL as {@code application_name} on every
+     * connection (a database's {@code ApplicationName} driver property, or the URL's,
+     * wins), and used in the JMX names. Default {@code userbound}.
+     *
+     * @param name 1 to 63 printable ASCII characters (PostgreSQL truncates longer names and
+     *     replaces anything else with {@code ?})
+     * @return this builder
+     * @throws IllegalArgumentException if the name is empty, too long, or not printable ASCII
+     */
+    public Builder applicationName(String name) {
+      Objects.requireNonNull(name, "applicationName");
+      if (!APPLICATION_NAME.matcher(name).matches()) {
+        throw new IllegalArgumentException(
+            "applicationName: must be 1 to 63 printable ASCII characters (got "
+                + name.length()
+                + " characters"
+                + (name.length() <= 63 ? ", some not printable ASCII" : "")
+                + ")");
+      }
+      this.applicationName = name;
+      return this;
+    }
+
+    /**
+     * Adds an event listener (logins, pools, reclaims, budget exhaustion); see {@link
+     * UserboundListener} for its threading contract. Listeners are called in the order
+     * added, after the SLF4J audit log.
+     *
+     * @param listener the listener
+     * @return this builder
+     */
+    public Builder listener(UserboundListener listener) {
+      listeners.add(Objects.requireNonNull(listener, "listener"));
+      return this;
+    }
+
+    /**
+     * Whether events are logged through SLF4J ({@link UserboundListener#slf4j()}). Default
+     * true.
+     *
+     * @param on false to turn the audit log off
+     * @return this builder
+     */
+    public Builder auditLog(boolean on) {
+      this.auditLog = on;
+      return this;
+    }
+
+    /**
+     * Whether each database is registered in the platform MBean server as a {@link
+     * DatabaseMXBean} while the instance is open. Default true.
+     *
+     * @param on false to register nothing
+     * @return this builder
+     */
+    public Builder jmx(boolean on) {
+      this.jmx = on;
+      return this;
+    }
 
     /**
      * Declares a database.
@@ -233,7 +328,7 @@ public final class UserboundConfig {
                   + byName.keySet());
         }
       }
-      return new UserboundConfig(byName, logins, loginPolicy, loginThrottling, ticker);
+      return new UserboundConfig(this, byName, logins);
     }
   }
 }

@@ -4,6 +4,7 @@ import java.sql.SQLException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BooleanSupplier;
 
 /*
@@ -29,6 +30,14 @@ final class Budget implements Permit {
   private final AtomicInteger releasing = new AtomicInteger();
   private final int reserve;
   private final Runnable lowWater;
+  final LongAdder waits = new LongAdder();
+  final LongAdder exhausted = new LongAdder();
+  private volatile Exhaustion onExhausted = role -> {};
+
+  /** Told when a request waited the whole timeout in vain (the event). */
+  interface Exhaustion {
+    void exhausted(String role);
+  }
 
   /**
    * Creates a budget.
@@ -47,6 +56,17 @@ final class Budget implements Permit {
 
   Budget(String database, int size) {
     this(database, size, 0, () -> {});
+  }
+
+  void onExhausted(Exhaustion hook) {
+    this.onExhausted = hook;
+  }
+
+  /** A request waited the whole connection timeout for this budget: count it, tell, fail. */
+  BudgetSQLException exhausted(String role) {
+    exhausted.increment();
+    onExhausted.exhausted(role);
+    return new BudgetSQLException(database);
   }
 
   /** Whether fewer permits than the reserve are free or on their way back. */
@@ -82,11 +102,23 @@ final class Budget implements Permit {
    * @throws BudgetSQLException if no permit came free before the timeout
    */
   void acquire(BooleanSupplier reclaimer, long timeoutNanos) throws SQLException {
+    acquire(reclaimer, timeoutNanos, "");
+  }
+
+  /**
+   * Takes a permit for a role, reclaiming other people's idle connections if none is free.
+   *
+   * @param reclaimer closes some other person's idle connections; true if it closed any
+   * @param role who asks (for the exhaustion event)
+   * @throws BudgetSQLException if no permit came free before the timeout
+   */
+  void acquire(BooleanSupplier reclaimer, long timeoutNanos, String role) throws SQLException {
     if (permits.tryAcquire()) {
       taken();
       return;
     }
     long deadline = System.nanoTime() + timeoutNanos;
+    waits.increment();
     waiting.incrementAndGet();
     try {
       while (true) {
@@ -101,7 +133,7 @@ final class Budget implements Permit {
         }
         long left = deadline - System.nanoTime();
         if (left <= 0) {
-          throw new BudgetSQLException(database);
+          throw exhausted(role);
         }
         if (permits.tryAcquire(Math.min(left, SLICE_NANOS), TimeUnit.NANOSECONDS)) {
           taken();

@@ -7,12 +7,14 @@ import com.github.benmanes.caffeine.cache.RemovalCause;
 import com.github.benmanes.caffeine.cache.Scheduler;
 import io.userbound.core.AccessDeniedException;
 import io.userbound.core.DatabaseConfig;
+import io.userbound.core.DatabaseHealth;
 import io.userbound.core.DatabaseStats;
 import io.userbound.core.DatabaseUnavailableException;
 import io.userbound.core.IsolationStrategy;
 import io.userbound.core.LoginFailedException;
 import io.userbound.core.LoginPolicy;
 import io.userbound.core.Ticker;
+import io.userbound.core.UserboundEvent;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Arrays;
@@ -133,6 +135,8 @@ final class Database {
   private final PersonPool.Context poolContext;
   private final ErrorMapper errors;
   private final long timeoutNanos;
+  private final Signals signals;
+  private final HealthProbe probe;
 
   private final LongAdder loginsAccepted = new LongAdder();
   private final LongAdder loginsRefused = new LongAdder();
@@ -148,9 +152,14 @@ final class Database {
       Ticker ticker,
       ScheduledExecutorService scheduler,
       ExecutorService closer,
-      ThreadFactory hikariThreads) {
+      ThreadFactory hikariThreads,
+      String applicationName,
+      Signals signals) {
     this.config = config;
     this.index = index;
+    this.signals = signals;
+    this.probe =
+        new HealthProbe(config.jdbcUrl(), applicationName, config.connectionTimeout().toMillis());
 
     boolean switching = config.strategy() == IsolationStrategy.ROLE_SWITCHING;
     this.budget =
@@ -159,9 +168,17 @@ final class Database {
             config.budget(),
             switching ? 0 : config.reclaimAhead(),
             this::reclaimAheadSoon);
-    this.handBack = new HandBack(config);
+    budget.onExhausted(
+        role ->
+            signals.event(
+                UserboundEvent.Type.BUDGET_EXHAUSTED,
+                config.name(),
+                role,
+                null,
+                "no connection within " + config.connectionTimeout().toMillis() + " ms"));
+    this.handBack = new HandBack(config, signals);
     TlsCheck.warnIfUnverified(config);
-    this.connector = new PhysicalConnector(config);
+    this.connector = new PhysicalConnector(config, applicationName, signals);
     this.closer = closer;
     if (switching) {
       this.gateway = new GatewayPool(config, budget, connector, handBack, closer, ticker);
@@ -187,7 +204,7 @@ final class Database {
             .removalListener(
                 (String role, PersonPool pool, RemovalCause cause) -> {
                   if (pool != null) {
-                    pool.retire(cause.name().toLowerCase(Locale.ROOT));
+                    pool.retire(why(cause));
                   }
                 })
             .build();
@@ -195,6 +212,16 @@ final class Database {
 
   String name() {
     return config.name();
+  }
+
+  /** Why Caffeine dropped a pool, in an operator's words (explicit removals retire first). */
+  private static String why(RemovalCause cause) {
+    return switch (cause) {
+      case EXPIRED -> "idle timeout";
+      case SIZE -> "size cap (maxPools)";
+      case REPLACED -> "replaced by a newer login";
+      default -> cause.name().toLowerCase(Locale.ROOT);
+    };
   }
 
   /** What asking this database to verify a password came to. */
@@ -461,6 +488,12 @@ final class Database {
       RuntimeException mapped = errors.onLogin(role, e);
       if (mapped instanceof LoginFailedException || mapped instanceof AccessDeniedException) {
         loginsRefused.increment();
+        signals.event(
+            UserboundEvent.Type.LOGIN_REFUSED,
+            name(),
+            role,
+            null,
+            "SQLSTATE " + e.getSQLState() + " opening a connection for a request");
         log.info(
             "database '{}' refused the login of {} (SQLSTATE {})",
             name(),
@@ -485,7 +518,7 @@ final class Database {
         throw new Budget.BudgetSQLException(name());
       }
     } else {
-      budget.acquire(() -> reclaimIdle(role) > 0, timeoutNanos);
+      budget.acquire(() -> reclaimIdle(role) > 0, timeoutNanos, role);
     }
     try {
       PhysicalConnection c = connector.open(role, password, budget);
@@ -525,6 +558,8 @@ final class Database {
     if (winner != fresh) {
       fresh.retire("a concurrent login of the same person won");
       fresh.endLease();
+    } else {
+      signals.event(UserboundEvent.Type.POOL_OPENED, name(), login.role, null, "");
     }
     if (login.isLoggedOut()) {
       // Logged out while this was being opened (a wait for budget, say). logout() marks
@@ -586,6 +621,8 @@ final class Database {
     if (gateway != null) {
       if (gateway.closeOldestIdle()) {
         reclaimed.increment();
+        signals.event(
+            UserboundEvent.Type.RECLAIM, name(), "", null, "1 idle gateway connection closed");
         return 1;
       }
       return 0;
@@ -615,24 +652,85 @@ final class Database {
       return 0;
     }
     int connections = victim.idle();
+    victim.retire(requester == null ? "reclaimed ahead of demand" : "reclaimed for another person");
     if (!pools.asMap().remove(victim.role, victim)) {
       return 0; // replaced or removed meanwhile; the caller looks again
     }
-    // The removal listener retired it; with no lease it closes now, on the closer thread.
+    // Retired above; with no lease it closes now, on the closer thread.
     reclaimed.add(connections);
+    signals.event(
+        UserboundEvent.Type.RECLAIM,
+        name(),
+        victim.role,
+        null,
+        connections
+            + " idle connection(s) closed "
+            + (requester == null
+                ? "ahead of demand"
+                : "for a request of " + Names.forMessage(requester)));
     return connections;
   }
 
-  /** Logout: retires this role's pool at once. */
-  void evict(String role) {
+  /** Logout: retires this role's pool at once; true if it had one (or idle connections). */
+  boolean evict(String role) {
     if (gateway != null) {
-      gateway.forget(role);
-      return;
+      return gateway.forget(role);
     }
-    PersonPool pool = pools.asMap().remove(role);
-    if (pool != null) {
-      pool.retire("logout");
+    PersonPool pool = pools.getIfPresent(role);
+    if (pool == null) {
+      return false;
     }
+    pool.retire("logout"); // first, so that the reason is the logout
+    pools.asMap().remove(role, pool);
+    PersonPool other = pools.asMap().remove(role); // a pool opened meanwhile goes too
+    if (other != null) {
+      other.retire("logout");
+    }
+    return true;
+  }
+
+  /** Closes every idle connection now: pools without a request in flight close whole. */
+  int closeIdle() {
+    int closing = 0;
+    if (gateway != null) {
+      while (gateway.closeOldestIdle()) {
+        closing++;
+      }
+      return closing;
+    }
+    for (var e : pools.asMap().entrySet()) {
+      PersonPool p = e.getValue();
+      if (p.leases() == 0 && !p.isRetired()) {
+        int idle = p.idle();
+        p.retire("closeIdle (an operator)");
+        if (pools.asMap().remove(e.getKey(), p)) {
+          closing += idle;
+        }
+      }
+    }
+    return closing;
+  }
+
+  /** Whether the server answers, and how full the budget is. */
+  DatabaseHealth health() {
+    HealthProbe.Result r = probe.probe();
+    int used = budget.used();
+    int waitingNow = budget.waiting() + (gateway == null ? 0 : gateway.waiting());
+    DatabaseHealth.Status status;
+    String detail = r.detail();
+    if (!r.reachable()) {
+      status = DatabaseHealth.Status.DOWN;
+    } else if ("53300".equals(r.sqlState())) {
+      status = DatabaseHealth.Status.SATURATED;
+      detail = "the server has no free connection slot: " + detail;
+    } else if (waitingNow > 0 || used >= budget.size) {
+      status = DatabaseHealth.Status.SATURATED;
+      detail = "the budget is spent (" + waitingNow + " waiting); " + detail;
+    } else {
+      status = DatabaseHealth.Status.UP;
+    }
+    return new DatabaseHealth(
+        name(), status, r.reachable(), budget.size, used, waitingNow, detail, r.millis());
   }
 
   /** The first login database reports the instance's throttled logins. */
@@ -644,9 +742,10 @@ final class Database {
   private final class Events implements PoolEvents {
 
     @Override
-    public void retired(PersonPool pool) {
+    public void retired(PersonPool pool, String why) {
       retired.add(pool);
       poolsEvicted.increment();
+      signals.event(UserboundEvent.Type.POOL_RETIRED, name(), pool.role, null, why);
     }
 
     @Override
@@ -661,6 +760,7 @@ final class Database {
     @Override
     public void closed(PersonPool pool) {
       retired.remove(pool);
+      signals.event(UserboundEvent.Type.POOL_CLOSED, name(), pool.role, null, "");
     }
 
     @Override
@@ -705,7 +805,11 @@ final class Database {
         poolsEvicted.sum(),
         reclaimed.sum(),
         opened.sum(),
-        switches);
+        switches,
+        handBack.performed.sum(),
+        handBack.skipped.sum(),
+        budget.waits.sum(),
+        budget.exhausted.sum());
   }
 
   /** Shutdown: every pool closes now, connections in use included. */

@@ -33,6 +33,8 @@ final class DefaultLogin implements Login {
   private final AtomicLongArray deniedUntil;
   private final AtomicIntegerArray verified; // ROLE_SWITCHING: databases that checked it
   private final Ticker ticker;
+  String decidedBy = ""; // the login database that accepted it
+  long serial; // creation order, for Userbound.logoutRole; set before the login is shared
   private volatile boolean loggedOut;
 
   DefaultLogin(

@@ -2,13 +2,17 @@ package io.userbound.core.internal;
 
 import io.userbound.core.Binding;
 import io.userbound.core.DatabaseConfig;
+import io.userbound.core.DatabaseHealth;
 import io.userbound.core.DatabaseStats;
 import io.userbound.core.Login;
 import io.userbound.core.LoginFailedException;
+import io.userbound.core.LoginThrottledException;
 import io.userbound.core.NotBoundException;
+import io.userbound.core.TimingListener;
 import io.userbound.core.UnknownDatabaseException;
 import io.userbound.core.Userbound;
 import io.userbound.core.UserboundConfig;
+import io.userbound.core.UserboundEvent;
 import java.sql.Connection;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -16,12 +20,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,6 +61,10 @@ public final class DefaultUserbound implements Userbound {
   private final ScheduledThreadPoolExecutor scheduler;
   private final ThreadPoolExecutor closer;
   private volatile boolean closed;
+  private final Signals signals;
+  private final AtomicLong serials = new AtomicLong();
+  private final Map<String, Long> revokedUpTo = new ConcurrentHashMap<>(); // logoutRole
+  private final Jmx jmx;
 
   /**
    * Not API: use {@link Userbound#create(UserboundConfig)}.
@@ -78,10 +88,19 @@ public final class DefaultUserbound implements Userbound {
             daemonThreads("userbound-" + id + "-closer"));
     closer.allowCoreThreadTimeOut(true);
     ThreadFactory hikariThreads = daemonThreads("userbound-" + id + "-pool");
+    this.signals = new Signals(config.listeners());
     for (DatabaseConfig db : config.databases()) {
       databases.put(
           db.name(),
-          new Database(db, databases.size(), config.ticker(), scheduler, closer, hikariThreads));
+          new Database(
+              db,
+              databases.size(),
+              config.ticker(),
+              scheduler,
+              closer,
+              hikariThreads,
+              config.applicationName(),
+              signals));
       dataSources.put(db.name(), new BoundDataSource(this, db.name()));
     }
     for (String name : config.loginDatabases()) {
@@ -89,9 +108,13 @@ public final class DefaultUserbound implements Userbound {
     }
     this.guard = new LoginGuard(config.loginThrottling(), config.ticker()::read);
     loginDatabases.get(0).reportThrottled(guard.throttled::sum);
+    this.jmx = config.jmx() ? new Jmx(this, config.applicationName()) : null;
     try {
       for (Database db : databases.values()) {
         db.warmUp(); // ROLE_SWITCHING: the gateway is checked now; an unsafe one stops here
+      }
+      if (jmx != null) {
+        jmx.register(databases.keySet());
       }
     } catch (RuntimeException e) {
       close();
@@ -106,6 +129,35 @@ public final class DefaultUserbound implements Userbound {
   @Override
   public Login login(String role, char[] password, String client) {
     checkOpen();
+    try {
+      DefaultLogin login = verify(role, password, client);
+      signals.event(
+          UserboundEvent.Type.LOGIN_ACCEPTED,
+          login.decidedBy,
+          role,
+          client,
+          "PostgreSQL accepted the password");
+      return login;
+    } catch (LoginThrottledException e) {
+      signals.event(
+          UserboundEvent.Type.LOGIN_THROTTLED,
+          loginDatabases.get(0).name(),
+          role,
+          client,
+          "retry after " + e.retryAfter().toMillis() + " ms");
+      throw e;
+    } catch (LoginFailedException e) {
+      signals.event(
+          UserboundEvent.Type.LOGIN_REFUSED,
+          e.database() == null ? loginDatabases.get(0).name() : e.database(),
+          role,
+          client,
+          e.sqlState() == null ? "refused" : "SQLSTATE " + e.sqlState());
+      throw e;
+    }
+  }
+
+  private DefaultLogin verify(String role, char[] password, String client) {
     guard.admitClient(client);
     try {
       Names.checkLogin(role, password);
@@ -123,6 +175,7 @@ public final class DefaultUserbound implements Userbound {
             fingerprints.of(role, password),
             databases.size(),
             config.ticker());
+    login.serial = serials.incrementAndGet();
     try {
       RuntimeException unanswered = null;
       for (Database db : loginDatabases) {
@@ -130,6 +183,7 @@ public final class DefaultUserbound implements Userbound {
         switch (v.verdict()) {
           case ACCEPTED, PROVEN -> {
             failed = false;
+            login.decidedBy = db.name();
             return login;
           }
           case REFUSED -> throw v.failure();
@@ -197,6 +251,12 @@ public final class DefaultUserbound implements Userbound {
 
   private Connection connect(DefaultLogin login, String database) {
     Database db = database(database);
+    if (!revokedUpTo.isEmpty()) {
+      Long upTo = revokedUpTo.get(login.role);
+      if (upTo != null && login.serial <= upTo) {
+        login.logOut(); // logoutRole: every login of this role made before it
+      }
+    }
     if (login.isLoggedOut()) {
       throw new LoginFailedException(
           database,
@@ -205,7 +265,13 @@ public final class DefaultUserbound implements Userbound {
           null);
     }
     checkOpen();
-    return db.connection(login);
+    if (!signals.timed()) {
+      return db.connection(login);
+    }
+    long started = System.nanoTime();
+    Connection c = db.connection(login);
+    signals.borrowed(db.name(), System.nanoTime() - started);
+    return c;
   }
 
   @Override
@@ -229,6 +295,52 @@ public final class DefaultUserbound implements Userbound {
   }
 
   @Override
+  public DatabaseHealth health(String database) {
+    return database(database).health();
+  }
+
+  @Override
+  public List<DatabaseHealth> health() {
+    List<DatabaseHealth> all = new ArrayList<>();
+    for (Database db : databases.values()) {
+      all.add(db.health());
+    }
+    return all;
+  }
+
+  @Override
+  public int logoutRole(String role) {
+    Objects.requireNonNull(role, "role");
+    revokedUpTo.merge(role, serials.get(), Math::max);
+    int had = 0;
+    for (Database db : databases.values()) {
+      if (db.evict(role)) {
+        had++;
+      }
+    }
+    log.info(
+        "every login of {} was logged out ({} databases had connections)",
+        Names.forMessage(role),
+        had);
+    return had;
+  }
+
+  @Override
+  public int closeIdle(String database) {
+    return database(database).closeIdle();
+  }
+
+  @Override
+  public void addTimingListener(TimingListener listener) {
+    signals.add(Objects.requireNonNull(listener, "listener"));
+  }
+
+  @Override
+  public void removeTimingListener(TimingListener listener) {
+    signals.remove(listener);
+  }
+
+  @Override
   public UserboundConfig config() {
     return config;
   }
@@ -239,6 +351,9 @@ public final class DefaultUserbound implements Userbound {
       return;
     }
     closed = true;
+    if (jmx != null) {
+      jmx.unregister();
+    }
     for (Database db : databases.values()) {
       try {
         db.close();

@@ -308,6 +308,8 @@ final class GatewayPool {
     for (int attempt = 0; ; attempt++) {
       Slot s = null;
       boolean fresh = false;
+      boolean waited = false;
+      boolean exhausted = false;
       lock.lock();
       try {
         while (true) {
@@ -327,7 +329,12 @@ final class GatewayPool {
           }
           long left = deadline - System.nanoTime();
           if (left <= 0) {
-            throw new Budget.BudgetSQLException(config.name());
+            exhausted = true; // counted and told outside the lock
+            break;
+          }
+          if (!waited) {
+            waited = true;
+            budget.waits.increment();
           }
           waiting++;
           try {
@@ -338,6 +345,9 @@ final class GatewayPool {
         }
       } finally {
         lock.unlock();
+      }
+      if (exhausted) {
+        throw budget.exhausted(person.role);
       }
       if (fresh) {
         s = open(); // the permit now belongs to the connection, or came back on failure
@@ -788,7 +798,7 @@ final class GatewayPool {
   }
 
   /** Logout: nothing stays set to this person (the next request of anyone switches). */
-  void forget(String role) {
+  boolean forget(String role) {
     lock.lock();
     try {
       checkedUntil.remove(role);
@@ -799,6 +809,7 @@ final class GatewayPool {
         }
         idleByTag.computeIfAbsent(UNTAGGED, t -> new ArrayDeque<>()).addAll(mine);
       }
+      return mine != null && !mine.isEmpty();
     } finally {
       lock.unlock();
     }

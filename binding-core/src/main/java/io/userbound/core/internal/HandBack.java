@@ -6,6 +6,7 @@ import io.userbound.core.SessionReset;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.LongAdder;
 
 /*
  * What happens to a session when a request hands its connection back, for one database.
@@ -57,7 +58,20 @@ final class HandBack {
 
   private final int deadlineMillis;
 
+  /** Where timings go, and the database's name for them. */
+  final Signals signals;
+
+  final String database;
+  final LongAdder performed = new LongAdder();
+  final LongAdder skipped = new LongAdder();
+
   HandBack(DatabaseConfig config) {
+    this(config, Signals.none());
+  }
+
+  HandBack(DatabaseConfig config, Signals signals) {
+    this.signals = signals;
+    this.database = config.name();
     this.mode = config.sessionReset();
     this.tracksSql = mode == SessionReset.TRACKED;
     this.refusesRoleChanges = config.strategy() == IsolationStrategy.ROLE_SWITCHING;
@@ -75,11 +89,26 @@ final class HandBack {
    */
   boolean run(Connection hikari, PhysicalConnection known, int flags) throws SQLException {
     if (flags == 0 && mode != SessionReset.DISCARD_ALL) {
+      skipped.increment();
       return true; // the request did nothing on it: nothing to reset, nothing to check
     }
+    int outcome = reset(hikari, known, flags);
+    if (outcome == DO_NOT_REUSE) {
+      return false;
+    }
+    (outcome == RESET ? performed : skipped).increment();
+    return true;
+  }
+
+  private static final int DO_NOT_REUSE = -1;
+  private static final int NOTHING_SENT = 0;
+  private static final int RESET = 1;
+
+  /** The reset proper: RESET if it sent statements, NOTHING_SENT, or DO_NOT_REUSE. */
+  private int reset(Connection hikari, PhysicalConnection known, int flags) throws SQLException {
     PhysicalConnection p = known != null ? known : hikari.unwrap(PhysicalConnection.class);
     if ((flags & PooledConnection.TAINTED) != 0 || p.isBroken()) {
-      return false;
+      return DO_NOT_REUSE;
     }
     boolean open = p.transactionOpen();
     if (mode == SessionReset.NONE) {
@@ -87,8 +116,9 @@ final class HandBack {
       if (open) {
         armNow(hikari);
         p.execute("ROLLBACK");
+        return RESET;
       }
-      return true;
+      return NOTHING_SENT;
     }
     if (mode == SessionReset.DISCARD_ALL || (flags & PooledConnection.PREPARED) != 0) {
       armNow(hikari);
@@ -98,14 +128,14 @@ final class HandBack {
       autoCommit(hikari);
       p.execute("DISCARD ALL" + p.roleAgain);
       p.afterReset();
-      return true;
+      return RESET;
     }
     boolean session =
         (flags & PooledConnection.SESSION) != 0
             || ((flags & PooledConnection.USED) != 0 && p.parametersChanged());
     if (!open && !session) {
       arm(hikari, flags);
-      return true;
+      return NOTHING_SENT;
     }
     armNow(hikari);
     if (!open) {
@@ -116,7 +146,7 @@ final class HandBack {
     if (session) {
       p.afterReset();
     }
-    return true;
+    return RESET;
   }
 
   /** The deadline, where HikariCP's own close will make a round trip. */

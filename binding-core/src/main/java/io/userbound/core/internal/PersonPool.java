@@ -209,7 +209,7 @@ final class PersonPool implements Lender {
     shutDown = true;
     PoolState.Change c = state.shutDown();
     if (c.retired()) {
-      context.events().retired(this);
+      context.events().retired(this, "shutdown");
     }
     if (c.close()) {
       closeNow();
@@ -221,7 +221,7 @@ final class PersonPool implements Lender {
     PoolState.Change c = state.retire();
     if (c.retired()) {
       log.debug("retiring pool {} ({})", hikari.getPoolName(), why);
-      context.events().retired(this);
+      context.events().retired(this, why);
     }
     if (c.close()) {
       context.events().closeLater(this);

@@ -51,8 +51,20 @@ final class PhysicalConnector {
   private final boolean ownSocketFactory;
   private final int socketTimeoutMillis; // what the connection keeps after its login, or -1
   private final Driver driver = new Driver();
+  private final Signals signals;
+  private final String database;
 
   PhysicalConnector(DatabaseConfig config) {
+    this(config, "userbound", Signals.none());
+  }
+
+  /**
+   * @param applicationName PostgreSQL's application_name, unless the driver properties (or
+   *     the URL) set ApplicationName
+   */
+  PhysicalConnector(DatabaseConfig config, String applicationName, Signals signals) {
+    this.signals = signals;
+    this.database = config.name();
     this.url = config.jdbcUrl();
     this.base = new Properties();
     base.putAll(config.driverProperties());
@@ -75,7 +87,7 @@ final class PhysicalConnector {
         base.setProperty("socketTimeout", Long.toString(seconds)); // for the login only
       }
     }
-    base.putIfAbsent("ApplicationName", "userbound");
+    base.putIfAbsent("ApplicationName", applicationName);
     // PostgreSQL 10 or newer: pgjdbc then sends application_name in the startup packet
     // (so RESET ALL returns to it) instead of a SET after connecting, a round trip less.
     base.putIfAbsent("assumeMinServerVersion", "10");
@@ -107,6 +119,17 @@ final class PhysicalConnector {
    */
   PhysicalConnection open(String role, char[] password, Permit permit, boolean forPolicy)
       throws SQLException {
+    if (!signals.timed()) {
+      return openTimed(role, password, permit, forPolicy);
+    }
+    long started = System.nanoTime();
+    PhysicalConnection c = openTimed(role, password, permit, forPolicy);
+    signals.opened(database, System.nanoTime() - started);
+    return c;
+  }
+
+  private PhysicalConnection openTimed(
+      String role, char[] password, Permit permit, boolean forPolicy) throws SQLException {
     Properties props = new Properties();
     props.putAll(base);
     props.setProperty("user", role);

@@ -8,7 +8,7 @@ package io.userbound.core.internal;
 interface PoolEvents {
 
   /** The pool was retired (once per pool): count it, and keep it in sight until it closes. */
-  void retired(PersonPool pool);
+  void retired(PersonPool pool, String why);
 
   /** The pool must close; do it off the caller's thread (it waits for backends to exit). */
   void closeLater(PersonPool pool);

@@ -86,11 +86,13 @@ final class PooledConnection implements Connection {
   private boolean checked;
   private Object view;
   private volatile int closed;
+  private final long lentAt; // for the usage timing; 0 when nobody listens
 
   PooledConnection(Connection hikari, Lender pool) {
     this.hikari = hikari;
     this.pool = pool;
     this.handBack = pool.handBack();
+    this.lentAt = handBack.signals.timed() ? System.nanoTime() : 0;
   }
 
   // ---- the checks every method goes through --------------------------------------------
@@ -226,6 +228,9 @@ final class PooledConnection implements Connection {
       pool.evict(h);
     } finally {
       pool.endLease();
+      if (lentAt != 0) {
+        handBack.signals.used(handBack.database, System.nanoTime() - lentAt);
+      }
     }
   }
 
