@@ -334,7 +334,37 @@
     });
   }
 
+  // The budget panel: each database's connections in use against its budget, from /health.
+  async function refreshBudget() {
+    let health = null;
+    try {
+      const res = await fetch('/health', { headers: { Accept: 'application/json' } });
+      health = await res.json();
+    } catch (e) {
+      health = null;
+    }
+    const panel = $('budget');
+    const rows = [];
+    for (const [name, db] of Object.entries((health && health.databases) || {})) {
+      const pct = Math.round(100 * Math.min(1, Number(db.saturation) || 0));
+      const fill = el('span', { cls: 'budget-fill budget-' + db.status });
+      fill.style.width = pct + '%'; // CSSOM, which the page's CSP allows (a style attribute it would not)
+      rows.push(el('div', { cls: 'budget-row', 'data-database': name },
+        el('span', { cls: 'budget-name', text: name }),
+        el('span', { cls: 'budget-bar', role: 'meter', 'aria-valuemin': '0',
+          'aria-valuemax': String(db.budget), 'aria-valuenow': String(db.budgetUsed),
+          'aria-label': name + ' connections in use' }, fill),
+        el('span', { cls: 'budget-figure',
+          text: db.budgetUsed + ' / ' + db.budget + (db.waiting > 0 ? ' · ' + db.waiting + ' waiting' : '') }),
+        el('span', { cls: 'budget-status budget-status-' + db.status, text: db.status })));
+    }
+    panel.replaceChildren(el('span', { cls: 'budget-title', text: 'Connection budget' }),
+      ...(rows.length ? rows : [el('span', { cls: 'muted', text: 'unavailable' })]));
+  }
+
   document.addEventListener('DOMContentLoaded', async () => {
+    refreshBudget();
+    setInterval(refreshBudget, 3000);
     $('login-form').addEventListener('submit', onLogin);
     $('logout').addEventListener('click', onLogout);
     const me = await api('GET', '/api/me');

@@ -1,5 +1,7 @@
 package io.userbound.benchmarks;
 
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.userbound.benchmarks.entities.Item;
 import io.userbound.core.Binding;
 import io.userbound.core.Login;
@@ -8,6 +10,7 @@ import io.userbound.core.Userbound;
 import io.userbound.hibernate.EntityMapping;
 import io.userbound.hibernate.UnitOfWork;
 import io.userbound.hibernate.UserboundHibernate;
+import io.userbound.micrometer.UserboundMetrics;
 import java.lang.management.ManagementFactory;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -53,6 +56,10 @@ public class UserboundBenchmark {
     @Param({"TRACKED"})
     public SessionReset reset;
 
+    /** Whether binding-micrometer's meters are bound (to a Prometheus registry). */
+    @Param({"false"})
+    public boolean metrics;
+
     Userbound userbound;
     Login[] logins;
 
@@ -69,6 +76,10 @@ public class UserboundBenchmark {
     @Override
     void open() {
       userbound = Pools.userbound(fixture, budget(threads), reset);
+      if (metrics) {
+        new UserboundMetrics(userbound)
+            .bindTo(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+      }
       logins =
           Fixture.parallel(people, i -> userbound.login(fixture.people[i], fixture.password()))
               .toArray(new Login[0]);

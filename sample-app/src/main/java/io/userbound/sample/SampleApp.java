@@ -4,6 +4,8 @@ import com.google.inject.Guice;
 import com.google.inject.Injector;
 import com.google.inject.Stage;
 import com.google.inject.servlet.GuiceFilter;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.userbound.core.DatabaseConfig;
 import io.userbound.core.Userbound;
 import io.userbound.core.UserboundConfig;
@@ -12,6 +14,7 @@ import io.userbound.guice.UserboundModule;
 import io.userbound.guice.UserboundServletModule;
 import io.userbound.hibernate.EntityMapping;
 import io.userbound.hibernate.UserboundHibernate;
+import io.userbound.micrometer.UserboundMetrics;
 import io.userbound.servlet.UserboundSessionListener;
 import jakarta.servlet.DispatcherType;
 import java.io.PrintStream;
@@ -107,13 +110,15 @@ public final class SampleApp implements AutoCloseable {
         staffUrl = demo.staffUrl();
       }
       userbound = Userbound.create(config(financeUrl, staffUrl));
+      PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+      new UserboundMetrics(userbound).bindTo(prometheus);
       injector =
           Guice.createInjector(
               Stage.PRODUCTION,
               new UserboundModule(userbound),
               new UserboundHibernateModule(ENTITIES),
               UserboundServletModule.builder().logoutPath("/api/logout").build(),
-              new SampleModule());
+              new SampleModule(userbound, prometheus));
       jetty = jetty(injector, options.port());
       jetty.start();
       int port = ((ServerConnector) jetty.getConnectors()[0]).getLocalPort();
@@ -137,6 +142,7 @@ public final class SampleApp implements AutoCloseable {
         .database(database(STAFF, staffUrl))
         // Everyone who uses the app can connect to finance; staff only lets its groups in.
         .verifyLoginsOn(FINANCE)
+        .applicationName("userbound-sample")
         .build();
   }
 
@@ -148,7 +154,6 @@ public final class SampleApp implements AutoCloseable {
         .idleTimeout(Duration.ofMinutes(5))
         .driverProperty("connectTimeout", "2")
         .driverProperty("socketTimeout", "30")
-        .driverProperty("ApplicationName", "userbound-sample")
         .build();
   }
 

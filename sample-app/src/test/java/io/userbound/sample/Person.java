@@ -69,6 +69,20 @@ final class Person implements AutoCloseable {
     return send(HttpRequest.newBuilder(base.resolve(path)).GET());
   }
 
+  /** A GET whose answer is not JSON (say, {@code /metrics}). */
+  HttpResponse<String> getText(String path) {
+    try {
+      return http.send(
+          HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(20)).GET().build(),
+          HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
   Answer post(String path, String json) {
     HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path));
     if (json == null) {

@@ -23,10 +23,32 @@ class SampleAppHttpTest {
   private static final List<String> STAFF = List.of("projects", "hours");
 
   @Test
-  void health_isUp(SampleApp app) {
+  void health_isUp_withEachDatabasesBudget(SampleApp app) {
     Answer a = new Person(app).get("/health");
     assertThat(a.status()).isEqualTo(200);
-    assertThat(a.body().toString()).isEqualTo("{\"status\":\"up\"}");
+    assertThat(a.body().get("status").asText()).isEqualTo("up");
+    for (String db : List.of("finance", "staff")) {
+      assertThat(a.body().get("databases").get(db).get("status").asText()).isEqualTo("up");
+      assertThat(a.body().get("databases").get(db).get("budget").asInt()).isEqualTo(20);
+      assertThat(a.body().get("databases").get(db).get("reachable").asBoolean()).isTrue();
+    }
+  }
+
+  @Test
+  void metrics_arePrometheusText_perDatabase_withoutRolesOrPasswords(SampleApp app) {
+    try (Person alice = new Person(app)) {
+      assertThat(alice.login("alice", "alice-pw").status()).isEqualTo(200);
+      assertThat(alice.get("/api/finance/employees").status()).isEqualTo(200);
+      var r = alice.getText("/metrics");
+      assertThat(r.statusCode()).isEqualTo(200);
+      assertThat(r.headers().firstValue("Content-Type").orElse("")).startsWith("text/plain");
+      assertThat(r.body())
+          .contains("userbound_connections_max{database=\"finance\"} 20.0")
+          .contains("userbound_connections_max{database=\"staff\"} 20.0")
+          .contains("userbound_logins_total{database=\"finance\",result=\"accepted\"}")
+          .contains("userbound_connections_acquire_seconds_count{database=\"finance\"}")
+          .doesNotContain("alice");
+    }
   }
 
   @Test
