@@ -27,8 +27,8 @@ public interface UserboundListener {
   /**
    * The default listener (on unless {@link UserboundConfig.Builder#auditLog(boolean)} turns
    * it off): logs each event through SLF4J on the logger {@code io.userbound.audit}.
-   * Refused and throttled logins and budget exhaustion at WARN, accepted logins at INFO,
-   * the pools' life at DEBUG. The role (escaped: control characters and overlong names
+   * Throttled logins (an attack under way) and budget exhaustion at WARN, accepted and
+   * refused logins at INFO (a mistyped password is routine), the pools' life at DEBUG. The role (escaped: control characters and overlong names
    * cannot forge log lines) and database are also put in the MDC under {@code
    * userbound.role} and {@code userbound.database} for the call, and the previous values
    * put back afterwards.

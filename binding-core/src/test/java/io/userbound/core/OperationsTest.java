@@ -385,7 +385,7 @@ class OperationsTest {
                 .findFirst()
                 .orElseThrow();
       }
-      assertThat(e.getLevel().toString()).isEqualTo("WARN");
+      assertThat(e.getLevel().toString()).isEqualTo("INFO");
       assertThat(e.getFormattedMessage())
           .doesNotContain("\n")
           .doesNotContain("\r")
