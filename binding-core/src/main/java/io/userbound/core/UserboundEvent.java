@@ -21,7 +21,16 @@ import java.util.Objects;
 public record UserboundEvent(
     Type type, String database, String role, String client, String detail, long epochMillis) {
 
-  /** Checks the components. */
+  /**
+   * Checks the components.
+   *
+   * @param type what happened
+   * @param database the database it happened on
+   * @param role the role concerned, or empty
+   * @param client the client key given at login, or null
+   * @param detail a short reason, never null
+   * @param epochMillis when it happened
+   */
   public UserboundEvent {
     Objects.requireNonNull(type, "type");
     Objects.requireNonNull(database, "database");
