@@ -77,6 +77,7 @@ public final class Soak {
   private static final String GATEWAY = "soak_gateway";
   private static final String MARKER = "soak.marker";
   private static final long RECOVERY_LIMIT_NANOS = TimeUnit.SECONDS.toNanos(5);
+  private static final long PROGRESS_NANOS = TimeUnit.SECONDS.toNanos(60);
 
   private Soak() {}
 
@@ -326,8 +327,23 @@ public final class Soak {
         injectFaults();
       }
       long deadline = started + TimeUnit.SECONDS.toNanos(s.maxSeconds);
+      long nextProgress = started + PROGRESS_NANOS;
       while (borrows.get() < s.borrows && System.nanoTime() < deadline) {
         LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50)); // a progress poll
+        long now = System.nanoTime();
+        if (now >= nextProgress) {
+          nextProgress += PROGRESS_NANOS;
+          double secs = (now - started) / 1e9;
+          System.out.printf(
+              Locale.ROOT,
+              "soak: %.0f s, %d of %d borrows (%.0f/s), %d mismatches, %d faults%n",
+              secs,
+              borrows.get(),
+              s.borrows,
+              borrows.get() / secs,
+              mismatches.get(),
+              faults.size());
+        }
       }
       stop.set(true);
       long stopped = System.nanoTime();

@@ -1,12 +1,14 @@
 package io.userbound.micrometer;
 
 import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.MeterBinder;
+import io.micrometer.core.instrument.util.DoubleFormat;
 import io.userbound.core.DatabaseConfig;
 import io.userbound.core.DatabaseStats;
 import io.userbound.core.TimingListener;
@@ -38,10 +40,11 @@ import java.util.function.ToDoubleFunction;
  * userbound.connections.reclaimed}, {@code userbound.pools.evicted}, {@code
  * userbound.resets} (tag {@code result}: performed, skipped), {@code userbound.budget.waits},
  * {@code userbound.budget.exhausted}, {@code userbound.role.switches}. Timers: {@code
- * userbound.connections.acquire} (asking for a connection until having it, with the
- * percentiles given, by default 0.5, 0.95 and 0.99, and a histogram for Prometheus), {@code
- * userbound.connections.creation} (opening a physical connection: TCP, TLS, SCRAM) and
- * {@code userbound.connections.usage} (a request holding a connection). The README's
+ * userbound.connections.acquire} (asking for a connection until having it: count and total
+ * time, and gauges {@code userbound.connections.acquire.percentile} tagged {@code phi} with
+ * the percentiles given, by default 0.5, 0.95 and 0.99, over about the last minute), {@code
+ * userbound.connections.creation} (opening a physical connection: TCP, TLS, SCRAM) and {@code
+ * userbound.connections.usage} (a request holding a connection: count and total). The README's
  * metrics table describes each.
  *
  * <p>Gauges and counters read {@link Userbound#stats(String)} at most once per 50 ms and
@@ -49,6 +52,13 @@ import java.util.function.ToDoubleFunction;
  * per-pool metrics are not registered: the timers here are measured where Userbound
  * lends a connection, which covers both strategies and the login and budget wait a
  * HikariCP pool does not see.
+ *
+ * <p>Nothing here costs the request path measurably: the two latencies recorded per request
+ * (acquire and usage) go into striped counters of a log-linear histogram, a few nanoseconds
+ * each, and percentiles are computed on a scrape, at most 12.5% above the true value. A
+ * Micrometer {@code Timer} with percentiles, measured in its place, made a borrow five times
+ * slower on two threads. Only the connection-opening time, recorded once per login, is a
+ * regular {@code Timer}.
  */
 public final class UserboundMetrics implements MeterBinder, AutoCloseable {
 
@@ -70,8 +80,8 @@ public final class UserboundMetrics implements MeterBinder, AutoCloseable {
   }
 
   /**
-   * Meters with extra tags on each and the given client-side percentiles of the acquire
-   * timer (none: only the histogram, the cheapest to record).
+   * Meters with extra tags on each and the given percentiles of the acquire time (none: only
+   * its count and total).
    *
    * @param userbound the instance to watch
    * @param tags added to every meter (say, the instance's name)
@@ -208,23 +218,32 @@ public final class UserboundMetrics implements MeterBinder, AutoCloseable {
           s,
           x -> x.roleSwitches(),
           "ROLE_SWITCHING: requests that paid a SET ROLE");
-      Timer acquire =
-          Timer.builder("userbound.connections.acquire")
-              .description("asking for a connection until having it")
-              .tags(t)
-              .publishPercentiles(percentiles)
-              .publishPercentileHistogram()
-              .register(registry);
+      long now = System.nanoTime();
+      LatencyHistogram acquire = new LatencyHistogram(now);
+      functionTimer(
+          registry,
+          "userbound.connections.acquire",
+          t,
+          acquire,
+          "asking for a connection until having it");
+      Latest latest = new Latest(acquire, percentiles, snapshotNanos);
+      for (int i = 0; i < percentiles.length; i++) {
+        int p = i;
+        Gauge.builder("userbound.connections.acquire.percentile", latest, x -> x.seconds(p))
+            .tags(t.and("phi", DoubleFormat.decimalOrNan(percentiles[i])))
+            .baseUnit("seconds")
+            .description("asking for a connection: percentile over about the last minute")
+            .strongReference(true)
+            .register(registry);
+      }
       Timer creation =
           Timer.builder("userbound.connections.creation")
               .description("opening a physical connection")
               .tags(t)
               .register(registry);
-      Timer usage =
-          Timer.builder("userbound.connections.usage")
-              .description("a request holding a connection")
-              .tags(t)
-              .register(registry);
+      LatencyHistogram usage = new LatencyHistogram(now);
+      functionTimer(
+          registry, "userbound.connections.usage", t, usage, "a request holding a connection");
       timers.put(name, new Timers(acquire, creation, usage));
     }
     Feed feed = new Feed(Map.copyOf(timers));
@@ -272,7 +291,40 @@ public final class UserboundMetrics implements MeterBinder, AutoCloseable {
         .register(r);
   }
 
-  private record Timers(Timer acquire, Timer creation, Timer usage) {}
+  private static void functionTimer(
+      MeterRegistry r, String name, Tags tags, LatencyHistogram h, String description) {
+    FunctionTimer.builder(
+            name, h, LatencyHistogram::count, LatencyHistogram::totalNanos, TimeUnit.NANOSECONDS)
+        .tags(tags)
+        .description(description)
+        .register(r);
+  }
+
+  private record Timers(LatencyHistogram acquire, Timer creation, LatencyHistogram usage) {}
+
+  /** A histogram's percentiles, computed at most once per 50 ms however many gauges ask. */
+  private static final class Latest {
+    private final LatencyHistogram histogram;
+    private final double[] phis;
+    private final long maxAgeNanos;
+    private long[] last;
+    private long readAt;
+
+    Latest(LatencyHistogram histogram, double[] phis, long maxAgeNanos) {
+      this.histogram = histogram;
+      this.phis = phis;
+      this.maxAgeNanos = maxAgeNanos;
+    }
+
+    synchronized double seconds(int p) {
+      long now = System.nanoTime();
+      if (last == null || now - readAt >= maxAgeNanos) {
+        last = histogram.percentiles(phis, now);
+        readAt = now;
+      }
+      return last[p] / 1e9;
+    }
+  }
 
   /** The timers of every database, fed by Userbound. */
   private static final class Feed implements TimingListener {
@@ -286,7 +338,7 @@ public final class UserboundMetrics implements MeterBinder, AutoCloseable {
     public void borrowed(String database, long nanos) {
       Timers t = byDatabase.get(database);
       if (t != null) {
-        t.acquire.record(nanos, TimeUnit.NANOSECONDS);
+        t.acquire.record(nanos);
       }
     }
 
@@ -302,7 +354,7 @@ public final class UserboundMetrics implements MeterBinder, AutoCloseable {
     public void used(String database, long nanos) {
       Timers t = byDatabase.get(database);
       if (t != null) {
-        t.usage.record(nanos, TimeUnit.NANOSECONDS);
+        t.usage.record(nanos);
       }
     }
   }

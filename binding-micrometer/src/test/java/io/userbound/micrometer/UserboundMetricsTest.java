@@ -3,9 +3,9 @@ package io.userbound.micrometer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
-import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -104,11 +104,16 @@ class UserboundMetricsTest {
       assertThat(value(registry, "userbound.connections.opened", "database", "main"))
           .isEqualTo(2); // alice's at login, bob's at his request
       assertThat(value(registry, "userbound.pools.evicted", "database", "main")).isEqualTo(1);
-      Timer acquire =
-          registry.find("userbound.connections.acquire").tag("database", "main").timer();
+      FunctionTimer acquire =
+          registry.find("userbound.connections.acquire").tag("database", "main").functionTimer();
       assertThat(acquire.count()).isEqualTo(2); // the borrows that got a connection
-      assertThat(acquire.max(TimeUnit.MILLISECONDS)).isGreaterThan(0);
-      assertThat(registry.find("userbound.connections.usage").timer().count()).isEqualTo(2);
+      assertThat(acquire.totalTime(TimeUnit.NANOSECONDS)).isGreaterThan(0);
+      double p50 = value(registry, "userbound.connections.acquire.percentile", "phi", "0.5");
+      double p99 = value(registry, "userbound.connections.acquire.percentile", "phi", "0.99");
+      // bob's second borrow paid a real login: slower than alice's warm one
+      assertThat(p99).isGreaterThan(p50).isGreaterThan(0);
+      assertThat(p99).isLessThanOrEqualTo(acquire.totalTime(TimeUnit.SECONDS) * 1.125);
+      assertThat(registry.find("userbound.connections.usage").functionTimer().count()).isEqualTo(2);
       // opened on a request (bob's); the login's own open is timed too
       assertThat(registry.find("userbound.connections.creation").timer().count())
           .isGreaterThanOrEqualTo(2);
@@ -170,8 +175,8 @@ class UserboundMetricsTest {
       assertThat(registry.getMeters()).hasSize(before);
       assertThat(value(registry, "userbound.logins", "database", "main", "result", "accepted"))
           .isGreaterThanOrEqualTo(people);
-      assertThat(registry.find("userbound.connections.acquire").timer().count())
-          .isEqualTo(people / 10);
+      assertThat(registry.find("userbound.connections.acquire").functionTimer().count())
+          .isEqualTo(people / 10.0);
       assertThat(registry.getMeters())
           .allSatisfy(m -> assertThat(m.getId().getTag("app")).isEqualTo("test"));
     }
@@ -196,7 +201,9 @@ class UserboundMetricsTest {
           .contains("userbound_connections_max{database=\"main\"} 2.0")
           .contains("userbound_logins_total{database=\"main\",result=\"accepted\"} 1.0")
           .contains("userbound_connections_acquire_seconds_count{database=\"main\"} 1")
-          .contains("userbound_connections_acquire_seconds_bucket{database=\"main\"")
+          .contains("userbound_connections_acquire_seconds_sum{database=\"main\"}")
+          .contains(
+              "userbound_connections_acquire_percentile_seconds{database=\"main\",phi=\"0.99\"}")
           .doesNotContain(alice)
           .doesNotContain(new String(pa));
     }
