@@ -84,15 +84,29 @@ final class Fixture implements AutoCloseable {
    * @param oneWayDelay how long the proxy holds each direction's bytes; zero for no proxy
    */
   static Fixture start(String name, int maxConnections, int people, Duration oneWayDelay) {
+    return start(name, maxConnections, people, oneWayDelay, false);
+  }
+
+  /**
+   * Starts a fixture, with autovacuum as asked: off for benchmarks (creating thousands of
+   * roles right before measuring would otherwise wake it on the catalogs in the middle of a
+   * trial), on for the soak, whose churn of roles and passwords runs for an hour, as in
+   * production.
+   *
+   * @param name a label for the server (log lines, temporary directory)
+   * @param maxConnections the server's max_connections
+   * @param people how many login roles to create
+   * @param oneWayDelay how long the proxy holds each direction's bytes; zero for no proxy
+   * @param autovacuum whether autovacuum runs
+   */
+  static Fixture start(
+      String name, int maxConnections, int people, Duration oneWayDelay, boolean autovacuum) {
     PostgresServer server =
         PostgresServer.start(
             PostgresOptions.builder()
                 .name("bench-" + name)
                 .maxConnections(maxConnections)
-                // Creating thousands of roles right before measuring would otherwise wake
-                // autovacuum
-                // on the catalogs in the middle of a trial.
-                .setting("autovacuum", "off")
+                .setting("autovacuum", autovacuum ? "on" : "off")
                 .build());
     try {
       server.createDatabase(DATABASE);

@@ -63,7 +63,7 @@ import org.slf4j.LoggerFactory;
  * (dedicated) or the gateway (switching), and a marker a request sets with set_config (one
  * request in four: the TRACKED reset must take it back) is never visible to the next one.
  * Churn meanwhile: logouts and logins, password changes, first logins of people created
- * on the fly. Faults, one after another with quiet time between: pg_terminate_backend of
+ * on the fly, each replacing a person who leaves (logged out, role dropped). Faults, one after another with quiet time between: pg_terminate_backend of
  * random backends, pg_ctl restart -m fast, a crash (-m immediate), a network stall and a
  * cut at the proxy, NOLOGIN and DROP ROLE of active people. For each: the requests that
  * failed (typed or not), the time from the end of the cause until both databases serve
@@ -236,6 +236,7 @@ public final class Soak {
     private AtomicLongArray inFlightSince;
     private final Set<Integer> gone = ConcurrentHashMap.newKeySet(); // dropped people
     private final AtomicInteger created = new AtomicInteger();
+    private final AtomicInteger peopleDropped = new AtomicInteger();
     private ManyPeople.Zipf zipf;
 
     Run(Settings s) {
@@ -245,7 +246,7 @@ public final class Soak {
     Map<String, Object> run() throws Exception {
       long t0 = System.nanoTime();
       int maxConnections = 2 * s.budget + 8 + 40;
-      try (Fixture f = Fixture.start("soak", maxConnections, s.people)) {
+      try (Fixture f = Fixture.start("soak", maxConnections, s.people, Duration.ZERO, true)) {
         fixture = f;
         proxy = TcpProxy.start(f.server.host(), f.server.port());
         String gatewayPassword = secret();
@@ -439,6 +440,7 @@ public final class Soak {
       out.put("threads", s.threads);
       out.put("people", s.people);
       out.put("peopleCreatedDuringTheRun", created.get());
+      out.put("peopleDroppedDuringTheRun", peopleDropped.get());
       out.put("budgetPerDatabase", s.budget);
       out.put("zipfExponent", s.zipf);
       out.put("seconds", elapsed / 1e9);
@@ -583,11 +585,24 @@ public final class Soak {
                 List<Login> made = Fixture.parallel(3, k -> ub.login(fresh[k], pws[k]));
                 for (int k = 0; k < 3; k++) {
                   if (gone.contains(slots[k])) {
+                    ub.logout(made.get(k));
+                    fixture.server.dropRole(fresh[k]);
                     continue;
                   }
+                  String leaving = roles[slots[k]];
+                  Login left = logins.get(slots[k]);
                   roles[slots[k]] = fresh[k];
                   passwords.set(slots[k], pws[k]);
                   logins.set(slots[k], made.get(k));
+                  // The person replaced leaves the organisation: logged out, role dropped, so
+                  // that the population stays the same size. (Left to grow, thousands of roles
+                  // granted to the gateway make every GRANT cost each gateway backend a
+                  // quadratic rebuild of its role-membership cache on PostgreSQL 15.)
+                  if (left != null) {
+                    ub.logout(left);
+                  }
+                  fixture.server.dropRole(leaving);
+                  peopleDropped.incrementAndGet();
                 }
                 count("first logins of three new people at once");
               }
@@ -755,8 +770,8 @@ public final class Soak {
         String.format(
             Locale.ROOT,
             "%,d borrows checked on %s threads in %.0f s (%,.0f per second), %s people (Zipf"
-                + " exponent %s, %s created during the run), budget %s per database: **%d"
-                + " mismatches**, %d state-changing requests, longest borrow %.0f ms, %s stuck"
+                + " exponent %s; %s created and %s dropped during the run), budget %s per database:"
+                + " **%d mismatches**, %d state-changing requests, longest borrow %.0f ms, %s stuck"
                 + " threads, %d untyped failures; %,d log lines scanned for %s passwords: %d"
                 + " hits.%n%n",
             ((Number) r.get("borrowsChecked")).longValue(),
@@ -766,6 +781,7 @@ public final class Soak {
             r.get("people"),
             r.get("zipfExponent"),
             r.get("peopleCreatedDuringTheRun"),
+            r.get("peopleDroppedDuringTheRun"),
             r.get("budgetPerDatabase"),
             ((Number) r.get("mismatches")).longValue(),
             ((Number) r.get("stateChangingRequests")).longValue(),
