@@ -23,7 +23,7 @@ import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.postgresql.PGConnection;
 
 /**
@@ -68,7 +68,7 @@ class IsolationStressTest {
   }
 
   @ParameterizedTest
-  @EnumSource(IsolationStrategy.class)
+  @MethodSource("io.userbound.core.Strategies#supported")
   void isolation_underLoadWithLogoutsEvictionsAndPasswordChanges(IsolationStrategy strategy)
       throws Exception {
     boolean switching = strategy == IsolationStrategy.ROLE_SWITCHING;

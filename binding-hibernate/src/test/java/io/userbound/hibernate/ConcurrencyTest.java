@@ -25,7 +25,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Many people on many threads, both databases: every row a person gets through Hibernate is
@@ -78,7 +78,7 @@ class ConcurrencyTest {
   }
 
   @ParameterizedTest
-  @EnumSource(IsolationStrategy.class)
+  @MethodSource("io.userbound.core.Strategies#supported")
   void isolation_manyPeopleManyThreadsBothDatabases_everyRowBelongsToTheBoundPerson(
       IsolationStrategy strategy) throws Exception {
     try (Userbound userbound = dbs.userbound(strategy);

@@ -121,6 +121,7 @@ import org.slf4j.LoggerFactory;
 final class Database {
 
   private static final Logger log = LoggerFactory.getLogger(Database.class);
+  private final ServerLimits.Server server;
 
   final DatabaseConfig config;
   final int index;
@@ -154,8 +155,10 @@ final class Database {
       ExecutorService closer,
       ThreadFactory hikariThreads,
       String applicationName,
-      Signals signals) {
+      Signals signals,
+      ServerLimits.Server server) {
     this.config = config;
+    this.server = server;
     this.index = index;
     this.signals = signals;
     this.probe =
@@ -286,6 +289,7 @@ final class Database {
     }
     loginsAccepted.increment();
     log.debug("database '{}' accepted the login of {}", name(), Names.forMessage(login.role));
+    server.checkOnce(c); // one query, on the first verified connection to this server
     if (gateway != null) {
       closeQuietly(c); // requests run on gateway connections; this one proved the password
       login.verified(index);

@@ -89,6 +89,7 @@ public final class DefaultUserbound implements Userbound {
     closer.allowCoreThreadTimeOut(true);
     ThreadFactory hikariThreads = daemonThreads("userbound-" + id + "-pool");
     this.signals = new Signals(config.listeners());
+    ServerLimits limits = new ServerLimits(config);
     for (DatabaseConfig db : config.databases()) {
       databases.put(
           db.name(),
@@ -100,7 +101,8 @@ public final class DefaultUserbound implements Userbound {
               closer,
               hikariThreads,
               config.applicationName(),
-              signals));
+              signals,
+              limits.of(db.name())));
       dataSources.put(db.name(), new BoundDataSource(this, db.name()));
     }
     for (String name : config.loginDatabases()) {

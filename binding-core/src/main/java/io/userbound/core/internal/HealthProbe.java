@@ -125,7 +125,8 @@ final class HealthProbe {
       in.readFully(body);
       String state = field(body, 'C');
       String message = field(body, 'M');
-      boolean alive = !"57P03".equals(state);
+      // PgBouncer answers for a server it cannot reach with 08P01 and a message of its own.
+      boolean alive = !"57P03".equals(state) && !PoolerErrors.isOutage(state, message);
       return new Result(
           alive, state, "the server says: " + (message == null ? "?" : message), millis);
     } catch (EOFException e) {

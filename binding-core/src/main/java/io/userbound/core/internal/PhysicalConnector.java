@@ -9,6 +9,8 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import org.postgresql.Driver;
 
 /*
@@ -45,6 +47,9 @@ final class PhysicalConnector {
       super(message, "28000");
     }
   }
+
+  /** The pause before the one retry of a login that PgBouncer failed from memory. */
+  private static final long STALE_LOGIN_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
   private final String url;
   private final Properties base;
@@ -130,6 +135,20 @@ final class PhysicalConnector {
 
   private PhysicalConnection openTimed(
       String role, char[] password, Permit permit, boolean forPolicy) throws SQLException {
+    try {
+      return openOnce(role, password, permit, forPolicy);
+    } catch (SQLException e) {
+      if (!PoolerErrors.isStaleLoginFailure(e)) {
+        throw e;
+      }
+      // PgBouncer remembered an old failure of this person's pool; it is retrying now.
+      LockSupport.parkNanos(STALE_LOGIN_PAUSE_NANOS);
+      return openOnce(role, password, permit, forPolicy);
+    }
+  }
+
+  private PhysicalConnection openOnce(
+      String role, char[] password, Permit permit, boolean forPolicy) throws SQLException {
     Properties props = new Properties();
     props.putAll(base);
     props.setProperty("user", role);
@@ -144,6 +163,8 @@ final class PhysicalConnector {
       // Driver.connect, accept nothing else. The Properties object is dropped right after.
       props.setProperty("password", new String(password));
       c = driver.connect(url, props);
+    } catch (SQLException e) {
+      throw PoolerErrors.normalise(e);
     } finally {
       props.remove("password");
       socket = token == null ? null : ExitAwareSocketFactory.take(token);

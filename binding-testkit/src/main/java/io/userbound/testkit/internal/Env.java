@@ -10,6 +10,8 @@ final class Env {
   static final String USER = "USERBOUND_TEST_PG_USER";
   static final String PASSWORD = "USERBOUND_TEST_PG_PASSWORD";
   static final String PG_BIN = "USERBOUND_PG_BIN";
+  static final String PGBOUNCER = "USERBOUND_TEST_PGBOUNCER";
+  static final String PGBOUNCER_BIN = "USERBOUND_PGBOUNCER_BIN";
 
   private Env() {}
 

@@ -333,7 +333,7 @@ final class LocalPostgresServer extends AbstractPostgresServer {
         || log.contains("could not create any TCP/IP sockets");
   }
 
-  private static int freePort() {
+  static int freePort() {
     try (ServerSocket socket =
         new ServerSocket(0, 1, InetAddress.getByAddress(HOST, new byte[] {127, 0, 0, 1}))) {
       return socket.getLocalPort();
@@ -549,7 +549,7 @@ final class LocalPostgresServer extends AbstractPostgresServer {
     }
   }
 
-  private static void deleteRecursively(Path root) throws IOException {
+  static void deleteRecursively(Path root) throws IOException {
     if (!Files.exists(root)) {
       return;
     }

@@ -1,5 +1,6 @@
 package io.userbound.testkit.internal;
 
+import io.userbound.testkit.PgBouncer;
 import io.userbound.testkit.PostgresOptions;
 import io.userbound.testkit.PostgresServer;
 import io.userbound.testkit.PostgresUnavailableException;
@@ -35,12 +36,52 @@ public final class PostgresServers {
               + " not on the classpath: add org.testcontainers:testcontainers-postgresql as a"
               + " test dependency, or choose another source");
     }
-    return switch (source) {
-      case LOCAL -> LocalPostgresServer.create(options, PgBinaries.require());
-      case EXTERNAL -> ExternalPostgresServer.connect(options);
-      case DOCKER -> DockerPostgresServer.create(options);
-      case AUTO -> throw new IllegalStateException("AUTO was not resolved");
+    Optional<PgBouncer.PoolMode> front = pgBouncerMode();
+    PostgresServer server =
+        switch (source) {
+          case LOCAL -> LocalPostgresServer.create(options, PgBinaries.require());
+          case EXTERNAL -> ExternalPostgresServer.connect(options);
+          case DOCKER -> DockerPostgresServer.create(options);
+          case AUTO -> throw new IllegalStateException("AUTO was not resolved");
+        };
+    return front.isPresent() ? ThroughPgBouncer.wrap(server, front.get()) : server;
+  }
+
+  /**
+   * The pool mode of the PgBouncer every server is seen through, from {@code
+   * USERBOUND_TEST_PGBOUNCER} ({@code session} or {@code transaction}); empty when unset or
+   * {@code none}.
+   *
+   * @return the mode, if suites run through PgBouncer
+   * @throws PostgresUnavailableException if the setting has another value
+   */
+  public static Optional<PgBouncer.PoolMode> pgBouncerMode() {
+    Optional<String> value = Env.get(Env.PGBOUNCER);
+    if (value.isEmpty()) {
+      return Optional.empty();
+    }
+    return switch (value.get().toLowerCase(Locale.ROOT)) {
+      case "none", "off" -> Optional.empty();
+      case "session" -> Optional.of(PgBouncer.PoolMode.SESSION);
+      case "transaction" -> Optional.of(PgBouncer.PoolMode.TRANSACTION);
+      default ->
+          throw new PostgresUnavailableException(
+              Env.describe(Env.PGBOUNCER)
+                  + " must be session, transaction or none, but was '"
+                  + value.get()
+                  + "'");
     };
+  }
+
+  /**
+   * The PgBouncer a server is seen through, when it came from {@link #start} with {@code
+   * USERBOUND_TEST_PGBOUNCER} set.
+   *
+   * @param server a server from the test kit
+   * @return its PgBouncer, or empty for a direct server
+   */
+  public static Optional<PgBouncer> pgBouncerOf(PostgresServer server) {
+    return server instanceof ThroughPgBouncer t ? Optional.of(t.bouncer()) : Optional.empty();
   }
 
   /** Resolves {@link Source#AUTO} to a concrete source, or throws with what to install. */
@@ -138,7 +179,8 @@ public final class PostgresServers {
     if (prefix == null || prefix.length() < 3) {
       throw new IllegalArgumentException("prefix must have at least 3 characters: " + prefix);
     }
-    if (!(server instanceof AbstractPostgresServer ours)) {
+    PostgresServer direct = server instanceof ThroughPgBouncer t ? t.server() : server;
+    if (!(direct instanceof AbstractPostgresServer ours)) {
       throw new IllegalArgumentException("not a test kit server: " + server);
     }
     ours.dropByPrefix(prefix);

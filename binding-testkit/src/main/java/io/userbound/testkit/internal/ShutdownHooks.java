@@ -1,6 +1,5 @@
 package io.userbound.testkit.internal;
 
-import io.userbound.testkit.PostgresServer;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -8,23 +7,23 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One JVM shutdown hook, installed on first use, that closes every local server still open, so
- * that no {@code postgres} process or data directory outlives the JVM after a normal exit.
- * Servers remove themselves when closed.
+ * One JVM shutdown hook, installed on first use, that closes every local server and PgBouncer
+ * still open, so that no {@code postgres} or {@code pgbouncer} process, and no data directory,
+ * outlives the JVM after a normal exit. They remove themselves when closed.
  */
 final class ShutdownHooks {
   private static final Logger LOG = LoggerFactory.getLogger(ShutdownHooks.class);
-  private static final Set<PostgresServer> OPEN = ConcurrentHashMap.newKeySet();
+  private static final Set<AutoCloseable> OPEN = ConcurrentHashMap.newKeySet();
   private static boolean installed; // guarded by ShutdownHooks.class
 
   private ShutdownHooks() {}
 
-  static void register(PostgresServer server) {
+  static void register(AutoCloseable server) {
     install();
     OPEN.add(server);
   }
 
-  static void unregister(PostgresServer server) {
+  static void unregister(AutoCloseable server) {
     OPEN.remove(server);
   }
 
@@ -42,9 +41,13 @@ final class ShutdownHooks {
   }
 
   private static void closeAll() {
-    for (PostgresServer server : List.copyOf(OPEN)) {
-      LOG.info("JVM exit: closing {}", server);
-      server.close();
+    for (AutoCloseable process : List.copyOf(OPEN)) {
+      LOG.info("JVM exit: closing {}", process);
+      try {
+        process.close();
+      } catch (Exception e) {
+        LOG.warn("JVM exit: closing {} failed: {}", process, e.toString());
+      }
     }
   }
 }
