@@ -29,7 +29,8 @@ import java.util.concurrent.CyclicBarrier;
  *       [people=100] [threads=2] [rounds=40] [roundMillis=250] [work=select1] [rtt=0] \
  *       [access=own] [contenders=control,userbound,...] [out=FILE.json]
  *
- * Contenders: control, userbound (reset TRACKED), userboundDiscard, userboundNone, hikariMap,
+ * Contenders: control, userbound (reset TRACKED), userboundDiscard, userboundNone,
+ * userboundPgBouncer (TRACKED, through a PgBouncer in session mode), hikariMap,
  * dbcp2, c3p0; append "Later" to any pool for people who come back after more than 500 ms
  * (validation on every borrow, see Pools).
  */
@@ -120,10 +121,11 @@ public final class Interleaved {
     String base = name.replaceAll("Later$", "");
     return switch (base) {
       case "control" -> new ControlBenchmark.Connections();
-      case "userbound", "userboundDiscard", "userboundNone" -> {
+      case "userbound", "userboundDiscard", "userboundNone", "userboundPgBouncer" -> {
         UserboundBenchmark.People u = new UserboundBenchmark.People();
+        u.via = base.equals("userboundPgBouncer") ? "pgbouncer" : "direct";
         u.reset =
-            base.equals("userbound")
+            base.equals("userbound") || base.equals("userboundPgBouncer")
                 ? SessionReset.TRACKED
                 : base.equals("userboundDiscard") ? SessionReset.DISCARD_ALL : SessionReset.NONE;
         yield u;

@@ -72,10 +72,15 @@ final class Pools {
    * default of 50 connections would not keep 100 people warm) and the session reset.
    */
   static Userbound userbound(Fixture fixture, int budget, SessionReset reset) {
+    return userbound(fixture.url, budget, reset);
+  }
+
+  /** Userbound with that budget and reset, connecting to this URL. */
+  static Userbound userbound(String url, int budget, SessionReset reset) {
     return Userbound.create(
         UserboundConfig.builder()
             .database(
-                DatabaseConfig.builder(Fixture.DATABASE, fixture.url)
+                DatabaseConfig.builder(Fixture.DATABASE, url)
                     .budget(budget)
                     .sessionReset(reset)
                     .build())

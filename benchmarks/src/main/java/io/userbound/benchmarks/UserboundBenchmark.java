@@ -11,6 +11,7 @@ import io.userbound.hibernate.EntityMapping;
 import io.userbound.hibernate.UnitOfWork;
 import io.userbound.hibernate.UserboundHibernate;
 import io.userbound.micrometer.UserboundMetrics;
+import io.userbound.testkit.PgBouncer;
 import java.lang.management.ManagementFactory;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -60,8 +61,16 @@ public class UserboundBenchmark {
     @Param({"false"})
     public boolean metrics;
 
+    /**
+     * How connections reach the server: {@code direct}, or {@code pgbouncer} (a PgBouncer
+     * 1.18 in session mode in front of it, started by the test kit).
+     */
+    @Param({"direct"})
+    public String via;
+
     Userbound userbound;
     Login[] logins;
+    private PgBouncer bouncer;
 
     @Override
     int maxConnections(int threadCount) {
@@ -75,7 +84,14 @@ public class UserboundBenchmark {
 
     @Override
     void open() {
-      userbound = Pools.userbound(fixture, budget(threads), reset);
+      String url = fixture.url;
+      if ("pgbouncer".equals(via)) {
+        bouncer = PgBouncer.start(fixture.server, PgBouncer.PoolMode.SESSION);
+        url = bouncer.jdbcUrl(Fixture.DATABASE);
+      } else if (via != null && !"direct".equals(via)) {
+        throw new IllegalArgumentException("via must be direct or pgbouncer, not " + via);
+      }
+      userbound = Pools.userbound(url, budget(threads), reset);
       if (metrics) {
         new UserboundMetrics(userbound)
             .bindTo(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
@@ -104,6 +120,9 @@ public class UserboundBenchmark {
                 + ", live threads in this JVM: "
                 + ManagementFactory.getThreadMXBean().getThreadCount());
         userbound.close();
+      }
+      if (bouncer != null) {
+        bouncer.close();
       }
     }
   }
