@@ -12,21 +12,34 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
 
-/** One simulated browser: an HTTP client with its own cookie jar. Thread-safe. */
+/** One simulated browser: an HTTP client with its own cookie jar (see {@link #on}). Thread-safe. */
 final class Browser {
 
   private final TestServer server;
-  private final CookieManager cookies = new CookieManager(null, CookiePolicy.ACCEPT_ALL);
+  private final CookieManager cookies;
   private final HttpClient client;
 
   Browser(TestServer server) {
+    this(server, new CookieManager(null, CookiePolicy.ACCEPT_ALL));
+  }
+
+  private Browser(TestServer server, CookieManager cookies) {
     this.server = server;
+    this.cookies = cookies;
     this.client =
         HttpClient.newBuilder()
             .cookieHandler(cookies)
             .connectTimeout(Duration.ofSeconds(5))
             .version(HttpClient.Version.HTTP_1_1)
             .build();
+  }
+
+  /**
+   * The same browser talking to another server on the same host: one cookie jar, as behind a
+   * load balancer that sends each request wherever it likes.
+   */
+  Browser on(TestServer other) {
+    return new Browser(other, cookies);
   }
 
   HttpResponse<String> get(String path) {

@@ -33,6 +33,15 @@ final class TestServer implements AutoCloseable {
    * promptly. Sessions last 10 minutes unless the setup says otherwise.
    */
   static TestServer start(String name, int maxThreads, Consumer<ServletContextHandler> setup) {
+    return start(name, maxThreads, null, setup);
+  }
+
+  /**
+   * Starts a server as above whose session ids end in {@code "." + workerName} (Jetty's
+   * default, {@code node0}, if null), like one node of a cluster.
+   */
+  static TestServer start(
+      String name, int maxThreads, String workerName, Consumer<ServletContextHandler> setup) {
     QueuedThreadPool threads = new QueuedThreadPool(maxThreads, Math.min(2, maxThreads));
     threads.setName(name);
     threads.setReservedThreads(0);
@@ -43,6 +52,9 @@ final class TestServer implements AutoCloseable {
     server.addConnector(connector);
     try {
       DefaultSessionIdManager ids = new DefaultSessionIdManager(server);
+      if (workerName != null) {
+        ids.setWorkerName(workerName);
+      }
       HouseKeeper houseKeeper = new HouseKeeper();
       houseKeeper.setSessionIdManager(ids);
       houseKeeper.setIntervalSec(1);
