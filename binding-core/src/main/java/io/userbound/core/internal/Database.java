@@ -378,7 +378,7 @@ final class Database {
   private Connection switched(DefaultLogin login) {
     if (!login.isVerified(index)) {
       try {
-        closeQuietly(openVerified(login.role, login.passwordCopyForOpen()));
+        closeQuietly(openVerified(login, login.passwordCopyForOpen()));
       } catch (AccessDeniedException e) {
         login.denied(index);
         throw e;
@@ -453,7 +453,7 @@ final class Database {
         mine = null; // another password is being tried for this role; do not share
       }
       try {
-        Connection first = openVerified(login.role, login.passwordCopyForOpen());
+        Connection first = openVerified(login, login.passwordCopyForOpen());
         PersonPool pool = install(login, first);
         complete(mine, pool, null);
         return pool;
@@ -482,9 +482,10 @@ final class Database {
   }
 
   /** Opens one physical connection as this role, on the caller's thread, typed errors. */
-  private Connection openVerified(String role, char[] password) {
+  private Connection openVerified(DefaultLogin login, char[] password) {
+    String role = login.role;
     try {
-      Connection c = openPhysical(role, password, false);
+      Connection c = openPhysical(role, password, false, login);
       loginsAccepted.increment();
       log.debug("database '{}' accepted the login of {}", name(), Names.forMessage(role));
       return c;
@@ -513,6 +514,15 @@ final class Database {
   /** Opens a physical connection under the budget (the Opener of every pool). */
   PhysicalConnection openPhysical(String role, char[] password, boolean further)
       throws SQLException {
+    return openPhysical(role, password, further, null);
+  }
+
+  /*
+   * The same, for a request of this login: while it waits for budget, a logout ends the wait
+   * (LoginFailedException) before it reclaims anybody's connection for a person who is gone.
+   */
+  private PhysicalConnection openPhysical(
+      String role, char[] password, boolean further, DefaultLogin forLogin) throws SQLException {
     if (further) {
       // A further connection for someone who has one already only takes free budget. If
       // it reclaimed, two requests of one person at once would close another person's
@@ -522,7 +532,15 @@ final class Database {
         throw new Budget.BudgetSQLException(name());
       }
     } else {
-      budget.acquire(() -> reclaimIdle(role) > 0, timeoutNanos, role);
+      budget.acquire(
+          () -> {
+            if (forLogin != null && forLogin.isLoggedOut()) {
+              throw loggedOutWhileOpening(role);
+            }
+            return reclaimIdle(role) > 0;
+          },
+          timeoutNanos,
+          role);
     }
     try {
       PhysicalConnection c = connector.open(role, password, budget);
@@ -573,15 +591,19 @@ final class Database {
         fresh.retire("logged out while it opened");
       }
       winner.endLease();
-      throw new LoginFailedException(
-          name(),
-          "the login of "
-              + Names.forMessage(login.role)
-              + " was logged out while its connection was being opened; log in again",
-          null,
-          null);
+      throw loggedOutWhileOpening(login.role);
     }
     return winner;
+  }
+
+  private LoginFailedException loggedOutWhileOpening(String role) {
+    return new LoginFailedException(
+        name(),
+        "the login of "
+            + Names.forMessage(role)
+            + " was logged out while its connection was being opened; log in again",
+        null,
+        null);
   }
 
   /** The budget ran low: close idle connections ahead of demand, on the closer thread. */
