@@ -125,7 +125,7 @@ final class ServerLimits {
   static String address(String jdbcUrl) {
     Properties p = Driver.parseURL(jdbcUrl, null);
     if (p == null) {
-      return jdbcUrl;
+      return DatabaseConfig.maskUrl(jdbcUrl); // logged: never a password from the URL
     }
     String[] hosts = p.getProperty("PGHOST", "localhost").split(",");
     String[] ports = p.getProperty("PGPORT", "5432").split(",");
