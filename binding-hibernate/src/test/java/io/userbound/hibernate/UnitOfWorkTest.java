@@ -420,6 +420,18 @@ class UnitOfWorkTest {
   }
 
   @Test
+  void sessionOpenedUnbound_getsNoConnectionEvenAfterALoginIsBound() {
+    try (Session s = hibernate.sessionFactory("finance").openSession()) {
+      assertThat(s.getTenantIdentifierValue()).isEqualTo("");
+      try (Binding b = userbound.bind(aliceLogin)) {
+        assertThatThrownBy(() -> s.find(Invoice.class, 1L))
+            .isInstanceOf(NotBoundException.class)
+            .hasMessageContaining("was opened without a tenant");
+      }
+    }
+  }
+
+  @Test
   void session_usedAfterTheBindingEnded_getsNotBound() {
     Binding b = userbound.bind(aliceLogin);
     UnitOfWork work = hibernate.openUnitOfWork();

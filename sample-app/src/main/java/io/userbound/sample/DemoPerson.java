@@ -12,7 +12,7 @@ import java.util.List;
  * @param staffGroups group roles on the staff server
  * @param mayDo what PostgreSQL lets this person do, for the start-up banner
  */
-record DemoPerson(
+public record DemoPerson(
     String role,
     String password,
     List<String> financeGroups,
@@ -20,7 +20,7 @@ record DemoPerson(
     String mayDo) {
 
   /** The people the embedded default creates. */
-  static final List<DemoPerson> ALL =
+  public static final List<DemoPerson> ALL =
       List.of(
           new DemoPerson(
               "alice",
@@ -55,7 +55,7 @@ record DemoPerson(
    * @return the person
    * @throws IllegalArgumentException if there is none of that name
    */
-  static DemoPerson named(String role) {
+  public static DemoPerson named(String role) {
     return ALL.stream()
         .filter(p -> p.role.equals(role))
         .findFirst()

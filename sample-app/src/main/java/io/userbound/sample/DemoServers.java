@@ -15,10 +15,10 @@ import java.util.concurrent.CompletionException;
  * servers with the same password, as a DBA would for people who use both; their group
  * memberships differ per server.
  */
-final class DemoServers implements AutoCloseable {
+public final class DemoServers implements AutoCloseable {
 
-  static final String FINANCE = "finance";
-  static final String STAFF = "staff";
+  public static final String FINANCE = "finance";
+  public static final String STAFF = "staff";
 
   private final PostgresServer finance;
   private final PostgresServer staff;
@@ -35,7 +35,7 @@ final class DemoServers implements AutoCloseable {
    * @return the running servers; close them
    * @throws RuntimeException if a server does not start or a script fails; nothing is left running
    */
-  static DemoServers start() {
+  public static DemoServers start() {
     CompletableFuture<PostgresServer> financeStart =
         CompletableFuture.supplyAsync(() -> setUp(FINANCE));
     CompletableFuture<PostgresServer> staffStart =
@@ -96,22 +96,22 @@ final class DemoServers implements AutoCloseable {
   }
 
   /** {@return the server holding {@code finance}} */
-  PostgresServer finance() {
+  public PostgresServer finance() {
     return finance;
   }
 
   /** {@return the server holding {@code staff}} */
-  PostgresServer staff() {
+  public PostgresServer staff() {
     return staff;
   }
 
   /** {@return the JDBC URL of {@code finance}, without credentials} */
-  String financeUrl() {
+  public String financeUrl() {
     return finance.jdbcUrl(FINANCE);
   }
 
   /** {@return the JDBC URL of {@code staff}, without credentials} */
-  String staffUrl() {
+  public String staffUrl() {
     return staff.jdbcUrl(STAFF);
   }
 

@@ -11,25 +11,26 @@ import java.math.BigDecimal;
  * The JSON shapes of the entities: the columns of the schema in camel case, ids included.
  * Built inside the transaction, so nothing is loaded lazily after the session closes.
  */
-final class Dto {
+public final class Dto {
 
   private Dto() {}
 
-  record EmployeeJson(long id, String name, String email, String department) {
-    static EmployeeJson of(Employee e) {
+  public record EmployeeJson(long id, String name, String email, String department) {
+    public static EmployeeJson of(Employee e) {
       return new EmployeeJson(e.getId(), e.getName(), e.getEmail(), e.getDepartment());
     }
   }
 
-  record CustomerJson(long id, String name, String country) {
-    static CustomerJson of(Customer c) {
+  public record CustomerJson(long id, String name, String country) {
+    public static CustomerJson of(Customer c) {
       return new CustomerJson(c.getId(), c.getName(), c.getCountry());
     }
   }
 
   /** The amount is a string, "12.50", so that no client rounds money through a double. */
-  record InvoiceJson(long id, long customerId, String amount, String issuedOn, String createdBy) {
-    static InvoiceJson of(Invoice i) {
+  public record InvoiceJson(
+      long id, long customerId, String amount, String issuedOn, String createdBy) {
+    public static InvoiceJson of(Invoice i) {
       return new InvoiceJson(
           i.getId(),
           i.getCustomer().getId(),
@@ -39,15 +40,15 @@ final class Dto {
     }
   }
 
-  record ProjectJson(long id, String code, String name) {
-    static ProjectJson of(Project p) {
+  public record ProjectJson(long id, String code, String name) {
+    public static ProjectJson of(Project p) {
       return new ProjectJson(p.getId(), p.getCode(), p.getName());
     }
   }
 
-  record HourJson(
+  public record HourJson(
       long id, long projectId, String person, String workDate, BigDecimal hours, String note) {
-    static HourJson of(Hour h) {
+    public static HourJson of(Hour h) {
       return new HourJson(
           h.getId(),
           h.getProject().getId(),

@@ -122,7 +122,7 @@ public final class DefaultUserboundHibernate implements UserboundHibernate {
       return sources
           .buildMetadata()
           .getSessionFactoryBuilder()
-          .applyCurrentTenantIdentifierResolver(new BoundTenantResolver(userbound, database))
+          .applyCurrentTenantIdentifierResolver(new BoundTenantResolver(userbound))
           .build();
     } catch (RuntimeException e) {
       StandardServiceRegistryBuilder.destroy(registry);

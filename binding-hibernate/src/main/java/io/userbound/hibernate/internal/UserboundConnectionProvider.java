@@ -42,6 +42,14 @@ final class UserboundConnectionProvider implements MultiTenantConnectionProvider
 
   @Override
   public Connection getConnection(String tenantIdentifier) {
+    if (BoundTenantResolver.UNBOUND.equals(tenantIdentifier)) {
+      throw new NotBoundException(
+          "a Hibernate session on database '"
+              + database
+              + "' was opened without a tenant while no login is bound to this thread, and gets"
+              + " no connection; bind the person first (userbound.bind(login)), then open the"
+              + " session, or use a UnitOfWork");
+    }
     Login login = bound("a connection for tenant '" + tenantIdentifier + "'");
     if (!login.role().equals(tenantIdentifier)) {
       throw new IllegalStateException(

@@ -1,0 +1,113 @@
+package io.userbound.spring;
+
+import io.userbound.core.Userbound;
+import io.userbound.servlet.LoginService;
+import io.userbound.spring.internal.ConfigFactory;
+import java.util.List;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.context.annotation.Bean;
+import org.springframework.security.authentication.AuthenticationProvider;
+import org.springframework.security.config.Customizer;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.core.authority.SimpleGrantedAuthority;
+import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
+
+/**
+ * Spring Security logins verified by PostgreSQL, and a binding for every request.
+ *
+ * <p>Beans: binding-servlet's {@link LoginService} (keeps each {@link io.userbound.core.Login}
+ * in the HTTP session, never serialized; logout and session expiry close the person's pools
+ * unless they have another live session), a {@link UserboundAuthenticationProvider} (so
+ * Spring Boot's generated in-memory user backs off), and a {@code Customizer<HttpSecurity>}
+ * that adds a {@link UserboundSecurityFilter} to every security filter chain. Spring
+ * Security's logout invalidates the session, which ends the login.
+ *
+ * <p>Properties: {@code userbound.security.authorities} (default {@code ROLE_USER}), {@code
+ * userbound.security.allowed-origins}, {@code userbound.security.trusted-proxies}. Off with
+ * {@code userbound.security.enabled=false}.
+ */
+@AutoConfiguration(
+    after = UserboundAutoConfiguration.class,
+    beforeName = {
+      "org.springframework.boot.security.autoconfigure.UserDetailsServiceAutoConfiguration",
+      "org.springframework.boot.security.autoconfigure.SecurityAutoConfiguration",
+      "org.springframework.boot.security.autoconfigure.web.servlet.ServletWebSecurityAutoConfiguration"
+    })
+@ConditionalOnClass({LoginService.class, AuthenticationProvider.class, HttpSecurity.class})
+@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+@ConditionalOnProperty(
+    prefix = "userbound",
+    name = {"enabled", "security.enabled"},
+    matchIfMissing = true)
+@ConditionalOnBean(Userbound.class)
+public class UserboundSecurityAutoConfiguration {
+
+  /** Creates the auto-configuration; Spring calls it. */
+  public UserboundSecurityAutoConfiguration() {}
+
+  /**
+   * Where logins are verified and kept.
+   *
+   * @param userbound the instance
+   * @param properties the bound properties
+   * @return the service
+   */
+  @Bean
+  @ConditionalOnMissingBean
+  public LoginService userboundLoginService(Userbound userbound, UserboundProperties properties) {
+    UserboundProperties.Security security = properties.getSecurity();
+    LoginService.Builder b = LoginService.builder();
+    ConfigFactory.set(
+        "security.allowed-origins",
+        security.getAllowedOrigins(),
+        () -> b.allowOrigins(security.getAllowedOrigins().toArray(String[]::new)));
+    ConfigFactory.set(
+        "security.trusted-proxies",
+        security.getTrustedProxies(),
+        () -> b.trustProxies(security.getTrustedProxies().toArray(String[]::new)));
+    return b.build(userbound);
+  }
+
+  /**
+   * The authentication provider.
+   *
+   * @param logins where logins are verified and kept
+   * @param properties the bound properties
+   * @return the provider
+   */
+  @Bean
+  @ConditionalOnMissingBean
+  public UserboundAuthenticationProvider userboundAuthenticationProvider(
+      LoginService logins, UserboundProperties properties) {
+    List<String> names = properties.getSecurity().getAuthorities();
+    for (String n : names) {
+      if (n == null || n.isBlank()) {
+        ConfigFactory.set(
+            "security.authorities",
+            names,
+            () -> {
+              throw new IllegalArgumentException("an authority must not be empty");
+            });
+      }
+    }
+    return new UserboundAuthenticationProvider(
+        logins, names.stream().map(SimpleGrantedAuthority::new).toList());
+  }
+
+  /**
+   * Adds the binding filter to every security filter chain.
+   *
+   * @param logins where logins are kept
+   * @return the customizer Spring Security applies to each {@code HttpSecurity}
+   */
+  @Bean
+  public Customizer<HttpSecurity> userboundHttpSecurity(LoginService logins) {
+    UserboundSecurityFilter filter = new UserboundSecurityFilter(logins);
+    return http -> http.addFilterBefore(filter, AnonymousAuthenticationFilter.class);
+  }
+}

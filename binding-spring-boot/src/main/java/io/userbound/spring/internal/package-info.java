@@ -1,0 +1,2 @@
+/** Implementation of the Spring Boot auto-configuration: not API, may change in any release. */
+package io.userbound.spring.internal;
