@@ -24,7 +24,8 @@ public interface Login {
   /**
    * Tells whether this login was logged out; a logged-out login is refused everywhere.
    *
-   * @return {@code true} after {@link Userbound#logout(Login)}
+   * @return {@code true} after {@link Userbound#logout(Login)}, and for a login made before
+   *     {@link Userbound#logoutRole(String)} for its role
    */
   boolean isLoggedOut();
 }

@@ -315,6 +315,8 @@ class OperationsTest {
         mbs.invoke(
             main, "logoutRole", new Object[] {alice.role()}, new String[] {"java.lang.String"});
     assertThat(had).isEqualTo(2);
+    // Web layers ask the login itself before they bind it (a session then counts as logged out).
+    assertThat(a.isLoggedOut()).isTrue();
     assertThatThrownBy(() -> ub.connection(a, "main")).isInstanceOf(LoginFailedException.class);
     Await.until(
         "alice's backends closed",
@@ -322,6 +324,7 @@ class OperationsTest {
         () -> server.backendCount(alice.role()) == 0);
     // A login made after it works.
     Login again = ub.login(alice.role(), alice.password());
+    assertThat(again.isLoggedOut()).isFalse();
     try (Connection c = ub.connection(again, "main")) {
       assertThat(Fixtures.currentUser(c)).isEqualTo(alice.role());
     }

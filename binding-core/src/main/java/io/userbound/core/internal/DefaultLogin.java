@@ -61,6 +61,9 @@ final class DefaultLogin implements Login {
 
   @Override
   public boolean isLoggedOut() {
+    if (!loggedOut && owner.revoked(this)) {
+      logOut(); // logoutRole: every login of this role made before it
+    }
     return loggedOut;
   }
 

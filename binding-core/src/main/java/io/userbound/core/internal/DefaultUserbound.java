@@ -253,12 +253,6 @@ public final class DefaultUserbound implements Userbound {
 
   private Connection connect(DefaultLogin login, String database) {
     Database db = database(database);
-    if (!revokedUpTo.isEmpty()) {
-      Long upTo = revokedUpTo.get(login.role);
-      if (upTo != null && login.serial <= upTo) {
-        login.logOut(); // logoutRole: every login of this role made before it
-      }
-    }
     if (login.isLoggedOut()) {
       throw new LoginFailedException(
           database,
@@ -325,6 +319,15 @@ public final class DefaultUserbound implements Userbound {
         Names.forMessage(role),
         had);
     return had;
+  }
+
+  /** {@return whether {@link #logoutRole} revoked this login: it was made before the call} */
+  boolean revoked(DefaultLogin login) {
+    if (revokedUpTo.isEmpty()) {
+      return false;
+    }
+    Long upTo = revokedUpTo.get(login.role);
+    return upTo != null && login.serial <= upTo;
   }
 
   @Override
