@@ -49,7 +49,7 @@ public class UserboundProperties {
   /** Whether to write the audit log (logins, logouts, refusals; never a password). */
   private boolean auditLog = true;
 
-  /** The databases, by name; the name is what code and {@code @Transactional} use. */
+  /** The databases, by name; the name is what code, qualifiers and @Transactional use. */
   private Map<String, Database> databases = new LinkedHashMap<>();
 
   /** How failed logins are throttled. */
@@ -745,8 +745,8 @@ public class UserboundProperties {
     private boolean enabled = true;
 
     /**
-     * Also scan for {@code @UserboundDatabase} package annotations below these packages
-     * (always: the application's auto-configuration packages).
+     * Also scan for @UserboundDatabase package annotations below these packages (always: the
+     * application's auto-configuration packages).
      */
     private List<String> scanPackages = new ArrayList<>();
 

@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.util.List;
 import javax.sql.DataSource;
 import org.hibernate.SessionFactory;
+import org.hibernate.engine.spi.SessionFactoryImplementor;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.BeanFactoryAnnotationUtils;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -148,6 +149,34 @@ class AutoConfigurationTest {
               assertThat(context).doesNotHaveBean("entityManagerFactory");
               assertThat(context).doesNotHaveBean("transactionManager");
             });
+  }
+
+  @Test
+  void jpa_secondLevelCache_onlyThroughUserbound_partitionedByPerson() {
+    runner
+        .withPropertyValues(
+            "userbound.jpa.second-level-cache=30s",
+            "userbound.jpa.properties.hibernate.jdbc.fetch_size=50")
+        .run(
+            context -> {
+              assertThat(context).hasNotFailed();
+              SessionFactoryImplementor one =
+                  context.getBean("oneEntityManagerFactory", SessionFactoryImplementor.class);
+              assertThat(one.getSessionFactoryOptions().isSecondLevelCacheEnabled()).isTrue();
+              assertThat(one.getSessionFactoryOptions().getJdbcFetchSize()).isEqualTo(50);
+            });
+    runner.run(
+        context ->
+            assertThat(
+                    context
+                        .getBean("oneEntityManagerFactory", SessionFactoryImplementor.class)
+                        .getSessionFactoryOptions()
+                        .isSecondLevelCacheEnabled())
+                .isFalse());
+    // Turning Hibernate's cache on directly would share rows across people: refused.
+    assertRefused(
+        "userbound.jpa.properties.hibernate.cache.use_second_level_cache=true",
+        "userbound.jpa.properties.hibernate.cache.use_second_level_cache");
   }
 
   @Test

@@ -2,6 +2,7 @@ package io.userbound.spring.internal;
 
 import io.userbound.core.Userbound;
 import io.userbound.hibernate.EntityMapping;
+import io.userbound.hibernate.EntityMappingException;
 import io.userbound.hibernate.UserboundHibernate;
 import io.userbound.spring.UserboundBeanNames;
 import io.userbound.spring.UserboundProperties;
@@ -257,6 +258,20 @@ public final class JpaBeans
           jpa.getSecondLevelCache(),
           () -> b.secondLevelCache(jpa.getSecondLevelCache()));
     }
-    return b.build();
+    try {
+      return b.build();
+    } catch (EntityMappingException e) {
+      if (jpa.getSecondLevelCache() != null
+          && String.valueOf(e.getMessage()).contains("RegionFactory")) {
+        throw new InvalidConfigurationPropertyValueException(
+            "userbound.jpa.second-level-cache",
+            jpa.getSecondLevelCache(),
+            "a second-level cache needs a provider on the class path, e.g."
+                + " org.hibernate.orm:hibernate-jcache with com.github.ben-manes.caffeine:jcache ("
+                + e.getMessage()
+                + ")");
+      }
+      throw e;
+    }
   }
 }

@@ -3,6 +3,7 @@ package io.userbound.sample.spring;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.CookieManager;
+import java.net.HttpCookie;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -21,13 +22,14 @@ final class Client {
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
   private final HttpClient http;
+  private final CookieManager cookies = new CookieManager();
   private final String base;
 
   Client(int port) {
     this.base = "http://127.0.0.1:" + port;
     this.http =
         HttpClient.newBuilder()
-            .cookieHandler(new CookieManager())
+            .cookieHandler(cookies)
             .followRedirects(HttpClient.Redirect.NEVER)
             .connectTimeout(Duration.ofSeconds(5))
             .build();
@@ -62,6 +64,15 @@ final class Client {
   HttpResponse<String> login(String role, String password) {
     return postJson(
         "/api/login", "{\"username\":\"" + role + "\",\"password\":\"" + password + "\"}");
+  }
+
+  /** {@return the value of a cookie this client holds, or null} */
+  String cookie(String name) {
+    return cookies.getCookieStore().getCookies().stream()
+        .filter(c -> c.getName().equals(name))
+        .map(HttpCookie::getValue)
+        .findFirst()
+        .orElse(null);
   }
 
   static JsonNode json(HttpResponse<String> response) {

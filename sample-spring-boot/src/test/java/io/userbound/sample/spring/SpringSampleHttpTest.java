@@ -16,10 +16,15 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.eclipse.jetty.ee11.servlet.SessionHandler;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.session.ManagedSession;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.jetty.JettyWebServer;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.web.server.servlet.context.ServletWebServerApplicationContext;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -41,6 +46,7 @@ class SpringSampleHttpTest {
 
   @Autowired Userbound userbound;
   @Autowired DemoServers servers;
+  @Autowired ServletWebServerApplicationContext web;
 
   @Test
   void login_eachDemoPerson_isWhoPostgresqlSays() {
@@ -246,6 +252,39 @@ class SpringSampleHttpTest {
     }
     assertThat(servers.staff().backendCount(role)).isZero();
     assertThat(servers.finance().backendCount(role)).isZero();
+  }
+
+  @Test
+  void sessionExpiry_closesThePersonsPools() throws Exception {
+    String role = "spring_expires";
+    char[] pw = "expires-pw".toCharArray();
+    servers.finance().createLogin(role, pw);
+    servers.staff().createLogin(role, pw);
+    servers.staff().execute(DemoServers.STAFF, "GRANT staff_reader TO " + role);
+    Client c = new Client(port);
+    assertThat(c.login(role, "expires-pw").statusCode()).isEqualTo(200);
+    assertThat(c.get("/api/staff/projects").statusCode()).isEqualTo(200);
+    assertThat(servers.staff().backendCount(role)).isPositive();
+
+    // The container's own expiry: the session's timeout shrinks to one second.
+    String cookie = c.cookie("JSESSIONID");
+    String id = cookie.contains(".") ? cookie.substring(0, cookie.lastIndexOf('.')) : cookie;
+    Server jetty = ((JettyWebServer) web.getWebServer()).getServer();
+    ManagedSession session = jetty.getDescendant(SessionHandler.class).getManagedSession(id);
+    assertThat(session).as("session " + id).isNotNull();
+    session.setMaxInactiveInterval(1);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+    int status = 200;
+    while (status != 401 && System.nanoTime() < deadline) {
+      // Time must pass untouched for the session to expire (each request renews it).
+      TimeUnit.MILLISECONDS.sleep(1500);
+      status = c.get("/api/me").statusCode();
+    }
+    assertThat(status).isEqualTo(401);
+    while (servers.staff().backendCount(role) > 0 && System.nanoTime() < deadline) {
+      Thread.onSpinWait();
+    }
+    assertThat(servers.staff().backendCount(role)).isZero();
   }
 
   @Test
