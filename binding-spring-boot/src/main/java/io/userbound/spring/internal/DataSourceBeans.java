@@ -4,12 +4,8 @@ import io.userbound.core.Userbound;
 import io.userbound.spring.UserboundBeanNames;
 import javax.sql.DataSource;
 import org.springframework.beans.factory.BeanFactory;
-import org.springframework.beans.factory.BeanFactoryAware;
 import org.springframework.beans.factory.support.BeanDefinitionRegistry;
 import org.springframework.beans.factory.support.RootBeanDefinition;
-import org.springframework.context.EnvironmentAware;
-import org.springframework.context.annotation.ImportBeanDefinitionRegistrar;
-import org.springframework.core.env.Environment;
 import org.springframework.core.type.AnnotationMetadata;
 
 /*
@@ -19,24 +15,10 @@ import org.springframework.core.type.AnnotationMetadata;
  * Spring Boot's pooled DataSource, with its generic account, then never appears.
  */
 /** Registers the per-database {@link DataSource} beans. Not API. */
-public final class DataSourceBeans
-    implements ImportBeanDefinitionRegistrar, EnvironmentAware, BeanFactoryAware {
-
-  private Environment environment;
-  private BeanFactory beanFactory;
+public final class DataSourceBeans extends Registrars {
 
   /** Creates the registrar; Spring calls it. */
   public DataSourceBeans() {}
-
-  @Override
-  public void setEnvironment(Environment environment) {
-    this.environment = environment;
-  }
-
-  @Override
-  public void setBeanFactory(BeanFactory beanFactory) {
-    this.beanFactory = beanFactory;
-  }
 
   @Override
   public void registerBeanDefinitions(

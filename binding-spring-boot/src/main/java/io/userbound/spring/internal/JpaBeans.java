@@ -16,16 +16,12 @@ import org.hibernate.SessionFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.BeanFactory;
-import org.springframework.beans.factory.BeanFactoryAware;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.support.BeanDefinitionRegistry;
 import org.springframework.beans.factory.support.RootBeanDefinition;
 import org.springframework.boot.autoconfigure.AutoConfigurationPackages;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
-import org.springframework.context.EnvironmentAware;
 import org.springframework.context.ResourceLoaderAware;
-import org.springframework.context.annotation.ImportBeanDefinitionRegistrar;
-import org.springframework.core.env.Environment;
 import org.springframework.core.io.ResourceLoader;
 import org.springframework.core.type.AnnotationMetadata;
 import org.springframework.orm.jpa.JpaTransactionManager;
@@ -48,11 +44,7 @@ import org.springframework.orm.jpa.vendor.HibernateJpaDialect;
  * LocalContainerEntityManagerFactoryBean is one; a plain SessionFactory is not).
  */
 /** Registers the per-database JPA beans. Not API. */
-public final class JpaBeans
-    implements ImportBeanDefinitionRegistrar,
-        EnvironmentAware,
-        BeanFactoryAware,
-        ResourceLoaderAware {
+public final class JpaBeans extends Registrars implements ResourceLoaderAware {
 
   private static final Logger log = LoggerFactory.getLogger(JpaBeans.class);
 
@@ -65,22 +57,10 @@ public final class JpaBeans
   /** The name of the {@link HibernateJpaDialect} bean. */
   public static final String DIALECT = "userboundJpaDialect";
 
-  private Environment environment;
-  private BeanFactory beanFactory;
   private ResourceLoader resourceLoader;
 
   /** Creates the registrar; Spring calls it. */
   public JpaBeans() {}
-
-  @Override
-  public void setEnvironment(Environment environment) {
-    this.environment = environment;
-  }
-
-  @Override
-  public void setBeanFactory(BeanFactory beanFactory) {
-    this.beanFactory = beanFactory;
-  }
 
   @Override
   public void setResourceLoader(ResourceLoader resourceLoader) {

@@ -1,17 +1,36 @@
 package io.userbound.spring.internal;
 
 import io.userbound.spring.UserboundProperties;
+import org.springframework.beans.factory.BeanFactory;
+import org.springframework.beans.factory.BeanFactoryAware;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.beans.factory.support.AutowireCandidateQualifier;
 import org.springframework.beans.factory.support.BeanDefinitionRegistry;
 import org.springframework.beans.factory.support.RootBeanDefinition;
 import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.context.EnvironmentAware;
+import org.springframework.context.annotation.ImportBeanDefinitionRegistrar;
 import org.springframework.core.env.Environment;
 
-/* What the per-database registrars share: reading the properties early and naming beans. */
-final class Registrars {
+/*
+ * What the per-database registrars share: the environment and bean factory Spring hands an
+ * import registrar, reading the properties early, and registering qualified beans.
+ */
+abstract class Registrars
+    implements ImportBeanDefinitionRegistrar, EnvironmentAware, BeanFactoryAware {
 
-  private Registrars() {}
+  Environment environment;
+  BeanFactory beanFactory;
+
+  @Override
+  public final void setEnvironment(Environment environment) {
+    this.environment = environment;
+  }
+
+  @Override
+  public final void setBeanFactory(BeanFactory beanFactory) {
+    this.beanFactory = beanFactory;
+  }
 
   /**
    * Binds {@code userbound.*} while bean definitions are still being read, before the

@@ -1,6 +1,7 @@
 package io.userbound.sample.spring;
 
 import io.userbound.servlet.HttpError;
+import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpStatus;
@@ -29,7 +30,7 @@ class SecurityConfig {
         .formLogin(f -> f.defaultSuccessUrl("/", true))
         .logout(
             l ->
-                l.logoutUrl("/api/logout")
+                l.logoutRequestMatcher(SecurityConfig::sameSiteLogout)
                     .logoutSuccessHandler(
                         new HttpStatusReturningLogoutSuccessHandler(HttpStatus.NO_CONTENT)))
         // The JSON API takes only application/json, which another site's page cannot send
@@ -41,5 +42,26 @@ class SecurityConfig {
                     (request, response, failure) -> HttpError.NOT_LOGGED_IN.write(response),
                     PathPatternRequestMatcher.withDefaults().matcher("/api/**")));
     return http.build();
+  }
+
+  /**
+   * {@code POST /api/logout}, unless another site's page sent it (its {@code Sec-Fetch-Site}
+   * or {@code Origin} says so): the API has no CSRF token, and a cross-site logout would end
+   * the person's session.
+   */
+  static boolean sameSiteLogout(HttpServletRequest request) {
+    if (!"POST".equals(request.getMethod()) || !"/api/logout".equals(request.getRequestURI())) {
+      return false;
+    }
+    String site = request.getHeader("Sec-Fetch-Site");
+    if (site != null && !site.equals("same-origin") && !site.equals("none")) {
+      return false;
+    }
+    String origin = request.getHeader("Origin");
+    if (origin == null) {
+      return true;
+    }
+    String own = request.getScheme() + "://" + request.getHeader("Host");
+    return origin.equalsIgnoreCase(own);
   }
 }

@@ -61,6 +61,16 @@ final class Client {
             .POST(HttpRequest.BodyPublishers.ofString(body)));
   }
 
+  /** POSTs an empty JSON body with extra headers. */
+  HttpResponse<String> send(String path, Map<String, String> headers) {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(base + path))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(""));
+    headers.forEach(b::header);
+    return send(b);
+  }
+
   HttpResponse<String> login(String role, String password) {
     return postJson(
         "/api/login", "{\"username\":\"" + role + "\",\"password\":\"" + password + "\"}");

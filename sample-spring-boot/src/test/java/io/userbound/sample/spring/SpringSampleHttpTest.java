@@ -234,15 +234,15 @@ class SpringSampleHttpTest {
   @Test
   void logout_closesThePersonsPools_andTheSessionIsLoggedOut() throws Exception {
     String role = "spring_leaver";
-    char[] pw = "leaver-pw".toCharArray();
-    servers.finance().createLogin(role, pw);
-    servers.staff().createLogin(role, pw);
-    servers.staff().execute(DemoServers.STAFF, "GRANT staff_reader TO " + role);
-    Client c = new Client(port);
-    assertThat(c.login(role, "leaver-pw").statusCode()).isEqualTo(200);
-    assertThat(c.get("/api/staff/projects").statusCode()).isEqualTo(200);
-    assertThat(servers.staff().backendCount(role)).isPositive();
+    Client c = loggedInWithAStaffPool(role);
 
+    // Another site's page cannot log the person out.
+    HttpResponse<String> crossSite =
+        c.send(
+            "/api/logout",
+            Map.of("Origin", "https://evil.example", "Sec-Fetch-Site", "cross-site"));
+    assertThat(crossSite.statusCode()).isNotEqualTo(204);
+    assertThat(c.get("/api/me").statusCode()).isEqualTo(200);
     assertThat(c.postJson("/api/logout", "").statusCode()).isEqualTo(204);
     assertThat(c.get("/api/me").statusCode()).isEqualTo(401);
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
@@ -257,14 +257,7 @@ class SpringSampleHttpTest {
   @Test
   void sessionExpiry_closesThePersonsPools() throws Exception {
     String role = "spring_expires";
-    char[] pw = "expires-pw".toCharArray();
-    servers.finance().createLogin(role, pw);
-    servers.staff().createLogin(role, pw);
-    servers.staff().execute(DemoServers.STAFF, "GRANT staff_reader TO " + role);
-    Client c = new Client(port);
-    assertThat(c.login(role, "expires-pw").statusCode()).isEqualTo(200);
-    assertThat(c.get("/api/staff/projects").statusCode()).isEqualTo(200);
-    assertThat(servers.staff().backendCount(role)).isPositive();
+    Client c = loggedInWithAStaffPool(role);
 
     // The container's own expiry: the session's timeout shrinks to one second.
     String cookie = c.cookie("JSESSIONID");
@@ -301,6 +294,19 @@ class SpringSampleHttpTest {
     assertThat(c.get("/api/me").statusCode()).isEqualTo(401);
     assertThat(c.login("alice", "alice-pw").statusCode()).isEqualTo(200);
     assertThat(c.get("/api/me").statusCode()).isEqualTo(200);
+  }
+
+  /** A new person, logged in, with a connection open in their staff pool. */
+  private Client loggedInWithAStaffPool(String role) {
+    char[] pw = (role + "-pw").toCharArray();
+    servers.finance().createLogin(role, pw);
+    servers.staff().createLogin(role, pw);
+    servers.staff().execute(DemoServers.STAFF, "GRANT staff_reader TO " + role);
+    Client c = new Client(port);
+    assertThat(c.login(role, role + "-pw").statusCode()).isEqualTo(200);
+    assertThat(c.get("/api/staff/projects").statusCode()).isEqualTo(200);
+    assertThat(servers.staff().backendCount(role)).isPositive();
+    return c;
   }
 
   @Test
