@@ -13,6 +13,7 @@ import io.userbound.hibernate.UserboundHibernate;
 import io.userbound.servlet.LoginService;
 import io.userbound.spring.entities.one.Thing;
 import io.userbound.spring.entities.two.Other;
+import io.userbound.testkit.TestPasswords;
 import jakarta.persistence.EntityManagerFactory;
 import jakarta.servlet.Filter;
 import java.io.PrintWriter;
@@ -354,7 +355,7 @@ class AutoConfigurationTest {
 
   @Test
   void gatewayPassword_neverInAMessage() {
-    String secret = "Gateway-Secret-4711";
+    String secret = new String(TestPasswords.remember("Gateway-Secret-4711".toCharArray()));
     runner
         .withPropertyValues("userbound.databases.one.role-switching.password=" + secret)
         .run(

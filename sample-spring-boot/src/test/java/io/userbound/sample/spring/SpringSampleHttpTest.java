@@ -2,8 +2,12 @@ package io.userbound.sample.spring;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.userbound.core.DatabaseStats;
 import io.userbound.core.Userbound;
+import io.userbound.sample.DemoPerson;
 import io.userbound.sample.DemoServers;
+import io.userbound.testkit.LeakCheck;
+import io.userbound.testkit.TestPasswords;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,6 +23,7 @@ import java.util.regex.Pattern;
 import org.eclipse.jetty.ee11.servlet.SessionHandler;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.session.ManagedSession;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
@@ -47,6 +52,27 @@ class SpringSampleHttpTest {
   @Autowired Userbound userbound;
   @Autowired DemoServers servers;
   @Autowired ServletWebServerApplicationContext web;
+
+  /** Every test ends with nothing bound on its thread and no connection borrowed. */
+  @BeforeEach
+  void checkForLeaks() {
+    for (DemoPerson p : DemoPerson.ALL) {
+      TestPasswords.remember(p.password().toCharArray());
+    }
+    LeakCheck.track(
+        () -> {},
+        () -> {
+          if (userbound.current().isPresent()) {
+            return "a binding left open on the test thread";
+          }
+          for (DatabaseStats s : userbound.stats()) {
+            if (s.activeConnections() > 0) {
+              return s.activeConnections() + " connection(s) still borrowed on " + s.database();
+            }
+          }
+          return null;
+        });
+  }
 
   @Test
   void login_eachDemoPerson_isWhoPostgresqlSays() {
@@ -109,6 +135,34 @@ class SpringSampleHttpTest {
   }
 
   @Test
+  void hostileLogins_getATypedAnswer_andLeaveNothingBehind() {
+    String longName = "a".repeat(2000);
+    List<String> bodies =
+        List.of(
+            "{\"username\":\"alice\\u0000\",\"password\":\"alice-pw\"}",
+            "{\"username\":\"alice\",\"password\":\"alice-pw\\u0000x\"}",
+            "{\"username\":\"" + longName + "\",\"password\":\"x\"}",
+            "{\"username\":\"\\\"; DROP ROLE alice; --\",\"password\":\"x\"}",
+            "{\"username\":\"postgres\",\"password\":\"postgres\"}",
+            "{\"username\":\"\u00e4lice\u200b\",\"password\":\"alice-pw\"}",
+            "{\"username\":[\"alice\"],\"password\":\"alice-pw\"}",
+            "{\"username\":\"alice\",\"password\":{\"$ne\":1}}",
+            "[]",
+            "");
+    for (String body : bodies) {
+      Client c = new Client(port);
+      HttpResponse<String> r = c.postJson("/api/login", body);
+      assertThat(r.statusCode()).as(body).isIn(400, 401);
+      assertThat(r.body())
+          .as(body)
+          .isIn("{\"error\":\"bad_request\"}", "{\"error\":\"login_failed\"}");
+      assertThat(c.get("/api/me").statusCode()).as(body).isEqualTo(401);
+    }
+    Client c = new Client(port);
+    assertThat(c.login("alice", "alice-pw").statusCode()).isEqualTo(200);
+  }
+
+  @Test
   void tooManyFailures_isLocked_429() {
     String role = "someone_throttled";
     Client c = new Client(port);
@@ -152,7 +206,7 @@ class SpringSampleHttpTest {
     for (int i = 0; i < people; i++) {
       String role = "spring_p" + i;
       roles.add(role);
-      char[] pw = (role + "-pw").toCharArray();
+      char[] pw = TestPasswords.remember((role + "-pw").toCharArray());
       servers.finance().createLogin(role, pw);
       servers.finance().execute(DemoServers.FINANCE, "GRANT finance_reader TO " + role);
       servers.staff().createLogin(role, pw);
@@ -298,7 +352,7 @@ class SpringSampleHttpTest {
 
   /** A new person, logged in, with a connection open in their staff pool. */
   private Client loggedInWithAStaffPool(String role) {
-    char[] pw = (role + "-pw").toCharArray();
+    char[] pw = TestPasswords.remember((role + "-pw").toCharArray());
     servers.finance().createLogin(role, pw);
     servers.staff().createLogin(role, pw);
     servers.staff().execute(DemoServers.STAFF, "GRANT staff_reader TO " + role);
