@@ -4,6 +4,7 @@
  * {@code DataSource} per database ({@link io.userbound.spring.UserboundAutoConfiguration}), an
  * {@code EntityManagerFactory} and a {@code JpaTransactionManager} per database ({@link
  * io.userbound.spring.UserboundJpaAutoConfiguration}), and Spring Security logins verified by
- * PostgreSQL ({@link io.userbound.spring.UserboundSecurityAutoConfiguration}).
+ * PostgreSQL ({@link io.userbound.spring.UserboundSecurityAutoConfiguration}), and the {@code
+ * db} health contributor ({@link io.userbound.spring.UserboundHealthAutoConfiguration}).
  */
 package io.userbound.spring;

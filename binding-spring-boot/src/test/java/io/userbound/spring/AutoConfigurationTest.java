@@ -28,8 +28,15 @@ import org.springframework.beans.factory.annotation.BeanFactoryAnnotationUtils;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.context.properties.bind.BindException;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.boot.health.contributor.CompositeHealthContributor;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthContributors;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.hibernate.autoconfigure.HibernateJpaAutoConfiguration;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
+import org.springframework.boot.jdbc.autoconfigure.health.DataSourceHealthContributorAutoConfiguration;
+import org.springframework.boot.jdbc.health.DataSourceHealthIndicator;
 import org.springframework.boot.security.autoconfigure.SecurityAutoConfiguration;
 import org.springframework.boot.security.autoconfigure.UserDetailsServiceAutoConfiguration;
 import org.springframework.boot.security.autoconfigure.web.servlet.ServletWebSecurityAutoConfiguration;
@@ -377,6 +384,28 @@ class AutoConfigurationTest {
               assertThat(p.getDatabases().get("one").getRoleSwitching().toString())
                   .doesNotContain(secret);
               assertThat(context.getBean(UserboundConfig.class).toString()).doesNotContain(secret);
+            });
+  }
+
+  @Test
+  void health_perDatabaseWithoutALogin_andBootsDataSourceIndicatorBacksOff() {
+    runner
+        .withConfiguration(
+            AutoConfigurations.of(
+                UserboundHealthAutoConfiguration.class,
+                DataSourceHealthContributorAutoConfiguration.class))
+        .run(
+            context -> {
+              assertThat(context).hasNotFailed();
+              assertThat(context).doesNotHaveBean(DataSourceHealthIndicator.class);
+              CompositeHealthContributor db =
+                  context.getBean("dbHealthContributor", CompositeHealthContributor.class);
+              assertThat(db.stream().map(HealthContributors.Entry::name))
+                  .containsExactly("one", "two");
+              Health one = ((HealthIndicator) db.getContributor("one")).health();
+              // Nothing listens on the URL's port: DOWN, and why, without any account.
+              assertThat(one.getStatus()).isEqualTo(Status.DOWN);
+              assertThat(one.getDetails()).containsEntry("reachable", false).containsKey("detail");
             });
   }
 
