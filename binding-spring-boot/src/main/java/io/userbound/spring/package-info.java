@@ -5,6 +5,7 @@
  * {@code EntityManagerFactory} and a {@code JpaTransactionManager} per database ({@link
  * io.userbound.spring.UserboundJpaAutoConfiguration}), and Spring Security logins verified by
  * PostgreSQL ({@link io.userbound.spring.UserboundSecurityAutoConfiguration}), and the {@code
- * db} health contributor ({@link io.userbound.spring.UserboundHealthAutoConfiguration}).
+ * db} health contributor ({@link io.userbound.spring.UserboundHealthAutoConfiguration}) and
+ * Micrometer meters ({@link io.userbound.spring.UserboundMetricsAutoConfiguration}).
  */
 package io.userbound.spring;

@@ -3,6 +3,7 @@ package io.userbound.spring;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.userbound.core.DatabaseConfig;
 import io.userbound.core.NotBoundException;
 import io.userbound.core.SessionReset;
@@ -10,6 +11,7 @@ import io.userbound.core.Userbound;
 import io.userbound.core.UserboundConfig;
 import io.userbound.hibernate.EntityMapping;
 import io.userbound.hibernate.UserboundHibernate;
+import io.userbound.micrometer.UserboundMetrics;
 import io.userbound.servlet.LoginService;
 import io.userbound.spring.entities.one.Thing;
 import io.userbound.spring.entities.two.Other;
@@ -406,6 +408,23 @@ class AutoConfigurationTest {
               // Nothing listens on the URL's port: DOWN, and why, without any account.
               assertThat(one.getStatus()).isEqualTo(Status.DOWN);
               assertThat(one.getDetails()).containsEntry("reachable", false).containsKey("detail");
+            });
+  }
+
+  @Test
+  void metrics_aMeterBinderPerInstance_metersPerDatabase() {
+    runner
+        .withConfiguration(AutoConfigurations.of(UserboundMetricsAutoConfiguration.class))
+        .run(
+            context -> {
+              assertThat(context).hasNotFailed().hasSingleBean(UserboundMetrics.class);
+              SimpleMeterRegistry registry = new SimpleMeterRegistry();
+              context.getBean(UserboundMetrics.class).bindTo(registry);
+              assertThat(
+                      registry.getMeters().stream()
+                          .map(m -> m.getId().getTag("database"))
+                          .distinct())
+                  .containsExactlyInAnyOrder("one", "two");
             });
   }
 
