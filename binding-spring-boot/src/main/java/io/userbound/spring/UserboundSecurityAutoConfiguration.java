@@ -2,6 +2,7 @@ package io.userbound.spring;
 
 import io.userbound.core.Userbound;
 import io.userbound.servlet.LoginService;
+import io.userbound.spring.internal.AsyncBinding;
 import io.userbound.spring.internal.ConfigFactory;
 import java.util.List;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -11,11 +12,14 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.security.authentication.AuthenticationProvider;
 import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.core.authority.SimpleGrantedAuthority;
 import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
+import org.springframework.web.servlet.config.annotation.AsyncSupportConfigurer;
+import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
 /**
  * Spring Security logins verified by PostgreSQL, and a binding for every request.
@@ -24,7 +28,9 @@ import org.springframework.security.web.authentication.AnonymousAuthenticationFi
  * in the HTTP session, never serialized; logout and session expiry close the person's pools
  * unless they have another live session), a {@link UserboundAuthenticationProvider} (so
  * Spring Boot's generated in-memory user backs off), and a {@code Customizer<HttpSecurity>}
- * that adds a {@link UserboundSecurityFilter} to every security filter chain. Spring
+ * that adds a {@link UserboundSecurityFilter} to every security filter chain; with Spring MVC,
+ * a controller's {@code Callable} runs with the login bound on its executor thread too (not a
+ * {@code DeferredResult} completed by other threads: bind there yourself). Spring
  * Security's logout invalidates the session, which ends the login.
  *
  * <p>Properties: {@code userbound.security.authorities} (default {@code ROLE_USER}), {@code
@@ -97,6 +103,23 @@ public class UserboundSecurityAutoConfiguration {
     }
     return new UserboundAuthenticationProvider(
         logins, names.stream().map(SimpleGrantedAuthority::new).toList());
+  }
+
+  /** Spring MVC's {@code Callable} handlers run bound too. */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(WebMvcConfigurer.class)
+  static class AsyncHandlers {
+
+    @Bean
+    WebMvcConfigurer userboundAsyncBinding(Userbound userbound, LoginService logins) {
+      AsyncBinding binding = new AsyncBinding(userbound, logins);
+      return new WebMvcConfigurer() {
+        @Override
+        public void configureAsyncSupport(AsyncSupportConfigurer configurer) {
+          configurer.registerCallableInterceptors(binding);
+        }
+      };
+    }
   }
 
   /**

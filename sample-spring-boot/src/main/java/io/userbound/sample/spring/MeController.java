@@ -5,6 +5,7 @@ import io.userbound.servlet.HttpError;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Callable;
 import javax.sql.DataSource;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -40,6 +41,15 @@ class MeController {
     me.put("user", person.getName());
     me.put("databases", each);
     return me;
+  }
+
+  /**
+   * {@code GET /api/me/later}: the same, from a {@code Callable} that Spring MVC runs on
+   * another thread, where the starter binds the login too.
+   */
+  @GetMapping("/api/me/later")
+  Callable<Map<String, Object>> meLater(Authentication person) {
+    return () -> me(person);
   }
 
   private static Map<String, String> currentUser(JdbcTemplate jdbc) {

@@ -234,6 +234,15 @@ class SpringSampleHttpTest {
                     String role = roles.get(i);
                     Client c = clients.get(i);
                     check(role, c, n, wrong);
+                    if (n % 5 == 0) {
+                      // A Callable on Spring MVC's executor threads, shared by everyone.
+                      JsonNode later = Client.json(c.get("/api/me/later"));
+                      String who =
+                          later.path("databases").path("staff").path("current_user").asString();
+                      if (!role.equals(who)) {
+                        wrong.add(role + " saw, later, " + later);
+                      }
+                    }
                   }
                   return null;
                 }));
