@@ -2,11 +2,8 @@ package io.userbound.sample.spring;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.userbound.core.DatabaseStats;
 import io.userbound.core.Userbound;
-import io.userbound.sample.DemoPerson;
 import io.userbound.sample.DemoServers;
-import io.userbound.testkit.LeakCheck;
 import io.userbound.testkit.TestPasswords;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
@@ -53,25 +50,9 @@ class SpringSampleHttpTest {
   @Autowired DemoServers servers;
   @Autowired ServletWebServerApplicationContext web;
 
-  /** Every test ends with nothing bound on its thread and no connection borrowed. */
   @BeforeEach
   void checkForLeaks() {
-    for (DemoPerson p : DemoPerson.ALL) {
-      TestPasswords.remember(p.password().toCharArray());
-    }
-    LeakCheck.track(
-        () -> {},
-        () -> {
-          if (userbound.current().isPresent()) {
-            return "a binding left open on the test thread";
-          }
-          for (DatabaseStats s : userbound.stats()) {
-            if (s.activeConnections() > 0) {
-              return s.activeConnections() + " connection(s) still borrowed on " + s.database();
-            }
-          }
-          return null;
-        });
+    Leaks.checkAfterTheTest(userbound);
   }
 
   @Test

@@ -4,19 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.userbound.core.Binding;
-import io.userbound.core.DatabaseStats;
 import io.userbound.core.Login;
 import io.userbound.core.NotBoundException;
 import io.userbound.core.Userbound;
-import io.userbound.sample.DemoPerson;
 import io.userbound.sample.Dto.InvoiceJson;
 import io.userbound.sample.finance.Invoice;
 import io.userbound.sample.spring.finance.CustomerRepository;
 import io.userbound.sample.spring.finance.InvoiceRepository;
 import io.userbound.sample.spring.staff.HourRepository;
 import io.userbound.servlet.HttpError;
-import io.userbound.testkit.LeakCheck;
-import io.userbound.testkit.TestPasswords;
 import java.math.BigDecimal;
 import java.util.List;
 import javax.sql.DataSource;
@@ -58,25 +54,9 @@ class SpringSampleTransactionsTest {
   private Login carol;
   private Login dave;
 
-  /** Every test ends with nothing bound on its thread and no connection borrowed. */
   @BeforeEach
   void checkForLeaks() {
-    for (DemoPerson p : DemoPerson.ALL) {
-      TestPasswords.remember(p.password().toCharArray());
-    }
-    LeakCheck.track(
-        () -> {},
-        () -> {
-          if (userbound.current().isPresent()) {
-            return "a binding left open on the test thread";
-          }
-          for (DatabaseStats s : userbound.stats()) {
-            if (s.activeConnections() > 0) {
-              return s.activeConnections() + " connection(s) still borrowed on " + s.database();
-            }
-          }
-          return null;
-        });
+    Leaks.checkAfterTheTest(userbound);
   }
 
   @BeforeEach
