@@ -111,8 +111,8 @@ public class UserboundSecurityAutoConfiguration {
   static class AsyncHandlers {
 
     @Bean
-    WebMvcConfigurer userboundAsyncBinding(Userbound userbound, LoginService logins) {
-      AsyncBinding binding = new AsyncBinding(userbound, logins);
+    WebMvcConfigurer userboundAsyncBinding(Userbound userbound) {
+      AsyncBinding binding = new AsyncBinding(userbound);
       return new WebMvcConfigurer() {
         @Override
         public void configureAsyncSupport(AsyncSupportConfigurer configurer) {
