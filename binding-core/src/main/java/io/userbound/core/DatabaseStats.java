@@ -23,9 +23,9 @@ package io.userbound.core;
  * @param connectionsOpened physical connections opened under the budget since start (each
  *     one a real login to the server; a request served by a connection already open opens
  *     none, so {@code 1 - opened / requests} is the share served warm)
- * @param roleSwitches under {@link IsolationStrategy#ROLE_SWITCHING}, requests that found no
- *     idle connection set to their person and paid a {@code SET ROLE} round trip (so {@code
- *     1 - switches / requests} is the share served warm); 0 otherwise
+ * @param roleSwitches under {@link IsolationStrategy#ROLE_SWITCHING}, borrows whose backend
+ *     last served somebody else (or may hold state its last borrow left), so that their first
+ *     statement also carried the session reset, in the same round trip; 0 otherwise
  * @param resetsPerformed hand-backs that reset session state the request changed (one round
  *     trip each)
  * @param resetsSkipped hand-backs with nothing to reset (no round trip)

@@ -55,6 +55,11 @@ public record UserboundEvent(
     /** Idle connections of someone were closed to make room under the budget. */
     RECLAIM,
     /** A request waited the whole connection timeout and got no connection: the budget was spent. */
-    BUDGET_EXHAUSTED
+    BUDGET_EXHAUSTED,
+    /**
+     * ROLE_SWITCHING: a statement changed the role it ran as (or left a SQL-level prepared
+     * statement); its transaction was rolled back and the connection closed.
+     */
+    ROLE_CHANGE_REFUSED
   }
 }

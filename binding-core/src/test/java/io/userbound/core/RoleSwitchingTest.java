@@ -95,7 +95,7 @@ class RoleSwitchingTest {
   }
 
   @Test
-  void aConnectionSetToThePerson_costsNoSwitch_andKeepsItsRoleAcrossAReset(
+  void stateLeftByARequest_isResetInBand_forThePersonAndForTheNext(
       PostgresServer server, TestNames names) throws Exception {
     Gateway gw = gateway(server, names);
     Fixtures.Person alice = person(server, names, gw);
@@ -107,8 +107,13 @@ class RoleSwitchingTest {
     try (Connection c = ub.connection(a, "main")) {
       who(c);
     }
-    long switches = ub.stats("main").roleSwitches();
-    // Session state of every kind; the reset at hand-back must set alice's role again.
+    long moves = ub.stats("main").roleSwitches();
+    try (Connection c = ub.connection(a, "main")) {
+      who(c);
+    }
+    assertThat(ub.stats("main").roleSwitches()).as("a clean request: no reset").isEqualTo(moves);
+    long resets = ub.stats("main").resetsPerformed();
+    // Session state of every kind a request may leave.
     try (Connection c = ub.connection(a, "main");
         Statement st = c.createStatement()) {
       st.execute("select set_config('app.marker', 'alice-was-here', false)");
@@ -116,51 +121,46 @@ class RoleSwitchingTest {
       st.execute("set search_path = pg_catalog");
       st.execute("select pg_advisory_lock(42)");
       st.execute("listen alice_channel");
-      st.execute("prepare alice_plan as select 1");
       st.execute("declare alice_cursor cursor with hold for select 1");
       assertThat(who(c)[2]).isEqualTo("alice-was-here");
     }
+    assertThat(ub.stats("main").resetsPerformed())
+        .as("no round trip at hand-back")
+        .isEqualTo(resets);
     try (Connection c = ub.connection(a, "main")) {
       assertThat(who(c)).containsExactly(alice.role(), gw.role(), "");
-      assertThat(ub.stats("main").roleSwitches()).isEqualTo(switches); // a hit: no SET ROLE
-      try (Statement st = c.createStatement();
-          ResultSet rs =
-              st.executeQuery(
-                  "select count(*) from pg_locks where locktype = 'advisory' and pid ="
-                      + " pg_backend_pid()")) {
-        rs.next();
-        assertThat(rs.getInt(1)).isZero();
-      }
-      try (Statement st = c.createStatement();
-          ResultSet rs =
-              st.executeQuery(
-                  "select (select count(*) from pg_listening_channels()), (select count(*) from"
-                      + " pg_prepared_statements where name = 'alice_plan'), (select count(*) from"
-                      + " pg_cursors where name = 'alice_cursor'), (select count(*) from pg_class"
-                      + " where relname = 'scratch'), current_setting('search_path')")) {
-        rs.next();
-        assertThat(rs.getInt(1)).as("LISTEN").isZero();
-        assertThat(rs.getInt(2)).as("PREPARE").isZero();
-        assertThat(rs.getInt(3)).as("cursors WITH HOLD").isZero();
-        assertThat(rs.getInt(4)).as("temporary tables").isZero();
-        assertThat(rs.getString(5)).as("search_path").contains("public");
-      }
+      assertNoSessionState(c);
     }
-    // One connection for two people: bob's request switches it, and sees nothing of alice.
+    // One connection for two people: bob's first statement resets it, and he sees nothing.
+    try (Connection c = ub.connection(a, "main");
+        Statement st = c.createStatement()) {
+      st.execute("create temp table scratch(x int)");
+      st.execute("select set_config('app.marker', 'alice-was-here', false)");
+    }
     try (Connection c = ub.connection(b, "main")) {
       assertThat(who(c)).containsExactly(bob.role(), gw.role(), "");
-      try (Statement st = c.createStatement();
-          ResultSet rs =
-              st.executeQuery("select count(*) from pg_class where relname = 'scratch'")) {
-        rs.next();
-        assertThat(rs.getInt(1)).isZero();
-      }
+      assertNoSessionState(c);
     }
-    assertThat(ub.stats("main").roleSwitches()).isEqualTo(switches + 1);
     try (Connection c = ub.connection(a, "main")) {
       assertThat(who(c)[0]).isEqualTo(alice.role());
     }
-    assertThat(ub.stats("main").roleSwitches()).isEqualTo(switches + 2);
+  }
+
+  private static void assertNoSessionState(Connection c) throws SQLException {
+    try (Statement st = c.createStatement();
+        ResultSet rs =
+            st.executeQuery(
+                "select (select count(*) from pg_listening_channels()), (select count(*) from"
+                    + " pg_locks where locktype = 'advisory' and pid = pg_backend_pid()), (select"
+                    + " count(*) from pg_cursors where is_holdable), (select count(*) from"
+                    + " pg_class where relname = 'scratch'), current_setting('search_path')")) {
+      rs.next();
+      assertThat(rs.getInt(1)).as("LISTEN").isZero();
+      assertThat(rs.getInt(2)).as("advisory locks").isZero();
+      assertThat(rs.getInt(3)).as("cursors WITH HOLD").isZero();
+      assertThat(rs.getInt(4)).as("temporary tables").isZero();
+      assertThat(rs.getString(5)).as("search_path").contains("public");
+    }
   }
 
   @ParameterizedTest
@@ -281,14 +281,19 @@ class RoleSwitchingTest {
   }
 
   @Test
-  void aPersonTheGatewayMayNotBecome_isDenied_withTheFix(PostgresServer server, TestNames names) {
+  void aPersonTheGatewayMayNotBecome_isDenied_withTheFix(PostgresServer server, TestNames names)
+      throws Exception {
     Gateway gw = gateway(server, names);
     Fixtures.Person carol = Fixtures.person(names); // no GRANT carol TO gateway
     Userbound ub = Fixtures.userbound(switching(server, gw).budget(2).build());
     Login c = ub.login(carol.role(), carol.password());
-    assertThatThrownBy(() -> ub.connection(c, "main").close())
-        .isInstanceOf(AccessDeniedException.class)
-        .hasMessageContaining("GRANT");
+    try (Connection conn = ub.connection(c, "main")) {
+      assertThatThrownBy(() -> who(conn))
+          .isInstanceOf(SQLException.class)
+          .hasMessageContaining("GRANT")
+          .extracting(e -> ((SQLException) e).getSQLState())
+          .isEqualTo("42501");
+    }
   }
 
   @Test
@@ -322,9 +327,13 @@ class RoleSwitchingTest {
       who(c); // the one connection is bob's now: alice's next request must switch
     }
     now.addAndGet(Duration.ofSeconds(31).toNanos()); // the last check of alice is 30 s old
-    assertThatThrownBy(() -> ub.connection(a, "main").close())
-        .isInstanceOf(LoginFailedException.class)
-        .hasMessageContaining("no longer");
+    try (Connection c = ub.connection(a, "main")) {
+      assertThatThrownBy(() -> who(c))
+          .isInstanceOf(SQLException.class)
+          .hasMessageContaining("no longer")
+          .extracting(e -> ((SQLException) e).getSQLState())
+          .isEqualTo("28000");
+    }
   }
 
   @ParameterizedTest

@@ -7,23 +7,40 @@ import java.util.concurrent.Executor;
  * One borrow of a gateway connection, as PooledConnection sees it: what HikariCP's proxy
  * is for a person's pool. It remembers what the request changed on the driver's side
  * (auto-commit, read-only, isolation, network timeout) and puts it back when it is closed,
- * before the connection goes back to GatewayPool; the session itself was reset by HandBack
- * by then. unwrap(PhysicalConnection.class) sees through it, as through HikariCP's proxy.
+ * before the connection goes back to GatewayPool. The session is not reset here: HandBack
+ * rolls back a transaction left open and marks the borrow dirty if it may have left state,
+ * and the next borrow's first statement carries the reset (InBand). unwrap(PhysicalConnection.class) sees through it, as through HikariCP's proxy.
  */
 final class GatewayConnection extends ForwardingConnection {
 
   private final GatewayPool pool;
   final GatewayPool.Slot slot;
+
+  /** How this borrow's statements carry the person's role. */
+  final InBand inBand;
+
+  private boolean dirty;
   private boolean autoCommitChanged;
   private boolean readOnlyChanged;
   private boolean isolationChanged;
   private int networkTimeout = -1; // the timeout before the request changed it, or -1
   private boolean returned;
 
-  GatewayConnection(GatewayPool pool, GatewayPool.Slot slot) {
+  GatewayConnection(GatewayPool pool, GatewayPool.Slot slot, InBand inBand) {
     super(slot.physical);
     this.pool = pool;
     this.slot = slot;
+    this.inBand = inBand;
+  }
+
+  /** HandBack: the request may have left session state; the next borrow resets it in-band. */
+  void dirty() {
+    dirty = true;
+  }
+
+  /** Whether the next borrow of this backend must reset the session, whoever it is for. */
+  boolean leavesState() {
+    return dirty || inBand.leavesState();
   }
 
   @Override

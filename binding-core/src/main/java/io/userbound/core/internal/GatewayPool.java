@@ -1,13 +1,11 @@
 package io.userbound.core.internal;
 
-import io.userbound.core.AccessDeniedException;
 import io.userbound.core.DatabaseConfig;
-import io.userbound.core.LoginFailedException;
 import io.userbound.core.Ticker;
 import io.userbound.core.UnsafeGatewayException;
+import io.userbound.core.UserboundEvent;
 import java.sql.Array;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
@@ -32,35 +30,36 @@ import org.slf4j.LoggerFactory;
 
 /*
  * The one pool of a ROLE_SWITCHING database: physical connections logged in as the gateway
- * role, each tagged with the person's role it is SET to. A request of alice takes, in this
- * order: an idle connection already set to alice (no round trip: the common case for
- * people who come back), the least recently returned idle connection (one round trip:
- * SET ROLE and the check below), a new gateway connection under the budget, or it waits
- * for one to come back, up to the connection timeout.
+ * role, each tagged with the person it last served. A request of alice takes, in this
+ * order: an idle connection that last served alice (no session reset needed: the common
+ * case for people who come back), the least recently returned idle connection (its first
+ * statement then carries the session reset, in the same round trip), a new gateway
+ * connection under the budget, or it waits for one to come back, up to the connection
+ * timeout.
  *
  * Why not HikariCP, as for DEDICATED_POOLS: HikariCP hands out whichever idle connection
  * its bag finds first (the one this thread used last, if idle) and has no way to ask for a
  * connection by a label (what Oracle UCP calls connection labeling). Alice would then
- * almost never find a connection already set to her, and would pay the switch on nearly
+ * almost never find a connection that last served her, and would pay the reset on nearly
  * every request. What this pool needs of a pool is small: a lock, two maps and a list.
  *
- * THE SWITCH runs "set_config('role', $1); SELECT current_user, session_user, <allowed>"
- * (the role as a bound parameter, the text prepared on the server once per connection) in
- * one round trip and asserts the answer: current_user is the person, session_user the
- * gateway, and the person may still log in and connect (LOGIN, VALID UNTIL, CONNECT on
- * this database; the catalog part is asked at most every 30 s per person, which saves a
- * fifth of a switch). A connection already set to the person is not asked again, as a
- * person's own pool keeps its connections under DEDICATED_POOLS.
- * A reset at hand-back that would reset the role sets it again in the same round trip
- * (PhysicalConnection.roleAgain), so a tag always tells the truth.
+ * THE ROLE travels with the work (InBand): every statement of a borrow goes out with
+ * set_config('role', person, true) in front and an identity check behind, in the same round
+ * trip; the role is transaction-scoped, so nothing outlives a transaction and no tag is
+ * trusted. A slot's owner (the person it last served) only decides whether the first
+ * statement of the next borrow also carries the session reset: when the backend moves to
+ * another person, or when its last borrow may have left session state (HandBack marks the
+ * slot dirty instead of spending a round trip), it does. Whether the person may still log in
+ * and connect (LOGIN, VALID UNTIL, CONNECT) rides along at most every 30 s per person.
  *
- * SIZE. A request that finds no idle connection set to its person switches the one set to
- * nobody or, failing that, the least recently returned one; only when none is idle does
+ * SIZE. A request that finds no idle connection its person used last takes one nobody
+ * used or, failing that, the least recently returned one; only when none is idle does
  * it open a new one (under the budget). So the pool is as large as the requests in flight
  * at the busiest moment, not as the budget. Growing it in the background to the budget, so
  * that more people keep a connection set to them, was measured (ManyPeople, 10,000 people,
  * budget 100, 2 cores): the hit rate went from 2 % to 37 % but a request took 1.8 times
- * as long, as each switch then lands on one of 100 cold backends instead of 4 hot ones.
+ * as long, as each switch then lands on one of 100 cold backends instead of 4 hot ones
+ * (measured with the 0.1 switch, a round trip of its own).
  *
  * BUDGET. Every gateway connection holds a budget permit, as a person's connection does
  * under DEDICATED_POOLS; so do the connections that verify a person's password on this
@@ -72,9 +71,9 @@ import org.slf4j.LoggerFactory;
  * connection is closed and UnsafeGatewayException says what to fix.
  *
  * Thread-safety: one lock guards the maps, the LRU list and the counts; network I/O (open,
- * switch, close) always runs outside it.
+ * close) always runs outside it.
  */
-final class GatewayPool {
+final class GatewayPool implements InBand.Owner {
 
   private static final Logger log = LoggerFactory.getLogger(GatewayPool.class);
 
@@ -85,26 +84,6 @@ final class GatewayPool {
 
   /* How long a check of LOGIN, VALID UNTIL and CONNECT holds for a person's switches. */
   private static final long RECHECK_NANOS = TimeUnit.SECONDS.toNanos(30);
-
-  private static final long CHECK_AFTER_IDLE_NANOS = TimeUnit.MICROSECONDS.toNanos(100);
-  private static final long THOROUGH_AFTER_IDLE_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
-
-  /*
-   * The switch, one round trip: set the role (set_config is SET ROLE; the name travels as a
-   * bound parameter, so no quoting can go wrong), then, as its own statement so that it runs
-   * after, who the session now runs as and whether that person may still log in. One fixed
-   * text: pgjdbc prepares it on the server once per connection, so it is not parsed and
-   * planned again on every switch.
-   */
-  private static final String SWITCH_AND_CHECK =
-      "select pg_catalog.set_config('role', ?, false); select current_user, session_user,"
-          + " r.rolcanlogin and (r.rolvaliduntil is null or r.rolvaliduntil > now()) and"
-          + " pg_catalog.has_database_privilege(current_user, pg_catalog.current_database(),"
-          + " 'CONNECT') from pg_catalog.pg_roles r where r.rolname = current_user";
-
-  /* The same without the catalog check (measured a fifth cheaper), while one is recent. */
-  private static final String SWITCH =
-      "select pg_catalog.set_config('role', ?, false); select current_user, session_user, true";
 
   /* What a gateway must not have; see the class comment. One row, for session_user. */
   private static final String GATEWAY_CHECK =
@@ -142,7 +121,8 @@ final class GatewayPool {
     final PhysicalConnection physical;
     final long openedAt = System.nanoTime();
     final int isolation;
-    String tag; // the role it is set to; null: unknown or the gateway itself
+    String tag; // the person it last served; null: nobody, or a reset is due whoever comes
+    boolean dirty; // its last borrow may have left session state: the next one resets
     long returnedAt;
     Slot older;
     Slot newer;
@@ -155,7 +135,7 @@ final class GatewayPool {
 
     @Override
     public String toString() {
-      return "slot[" + (tag == null ? "no role set" : "set to " + Names.forMessage(tag)) + "]";
+      return "slot[" + (tag == null ? "nobody's" : "last served " + Names.forMessage(tag)) + "]";
     }
   }
 
@@ -225,6 +205,7 @@ final class GatewayPool {
   private final char[] password;
   private final long timeoutNanos;
   private final LongAdder switches = new LongAdder();
+  private final String suffix;
 
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition changed = lock.newCondition();
@@ -257,6 +238,7 @@ final class GatewayPool {
     this.gateway = config.gatewayRole();
     this.password = ConfigSecrets.gatewayPassword(config);
     this.timeoutNanos = config.connectionTimeout().toNanos();
+    this.suffix = InBand.suffix(gateway);
   }
 
   String gatewayRole() {
@@ -305,7 +287,7 @@ final class GatewayPool {
 
   /* Takes a slot for a lease the person holds: set to them, or switched, or new. */
   private GatewayConnection take(Person person, long deadline) throws SQLException {
-    for (int attempt = 0; ; attempt++) {
+    {
       Slot s = null;
       boolean fresh = false;
       boolean waited = false;
@@ -352,34 +334,15 @@ final class GatewayPool {
       if (fresh) {
         s = open(); // the permit now belongs to the connection, or came back on failure
       }
-      if (person.role.equals(s.tag)) {
-        return new GatewayConnection(this, s); // PooledConnection checks it before first use
+      // A connection that died while idle is found by PooledConnection's one check before
+      // first use, which discards it and takes another (Person.evict, Person.another).
+      boolean moved = !fresh && (s.dirty || !person.role.equals(s.tag));
+      if (moved) {
+        switches.increment();
       }
-      if (!fresh) {
-        long idleFor = System.nanoTime() - s.physical.lastUsed;
-        if (idleFor >= CHECK_AFTER_IDLE_NANOS
-            && !s.physical.looksAlive(idleFor >= THOROUGH_AFTER_IDLE_NANOS)) {
-          discard(s);
-          if (attempt > budget.size) {
-            throw new SQLNonTransientConnectionException("no live gateway connection", "08006");
-          }
-          continue;
-        }
-      }
-      try {
-        switchTo(s, person.role);
-      } catch (SQLException e) {
-        if (s.physical.isBroken() && attempt <= budget.size) {
-          discard(s); // died while idle: nothing ran for the request yet, take another
-          continue;
-        }
-        giveBackAfterFailure(s);
-        throw e;
-      } catch (RuntimeException e) {
-        giveBackAfterFailure(s);
-        throw e;
-      }
-      return new GatewayConnection(this, s);
+      // Checked before first use (PooledConnection); the role rides with every statement.
+      return new GatewayConnection(
+          this, s, new InBand(this, s.physical, person.role, moved, recheckDue(person.role)));
     }
   }
 
@@ -404,89 +367,6 @@ final class GatewayPool {
     return s;
   }
 
-  private void switchTo(Slot s, String role) throws SQLException {
-    PhysicalConnection p = s.physical;
-    String setRole = "; SET ROLE " + Names.quoteIdentifier(role);
-    s.tag = null; // until the answer says otherwise
-    p.roleAgain = "";
-    boolean check = recheckDue(role);
-    try (PreparedStatement st = p.delegate.prepareStatement(check ? SWITCH_AND_CHECK : SWITCH)) {
-      st.setString(1, role);
-      st.execute();
-      if (!st.getMoreResults()) {
-        throw new SQLException("the role switch returned no row", "XX000");
-      }
-      try (ResultSet rs = st.getResultSet()) {
-        if (!rs.next()) {
-          throw new SQLException("the role switch returned no row", "XX000");
-        }
-        String current = rs.getString(1);
-        String session = rs.getString(2);
-        if (!role.equals(current) || !gateway.equals(session)) {
-          p.abort(Runnable::run); // the session is not what it should be: never reuse it
-          throw new PhysicalConnector.IdentityMismatch(
-              "a gateway connection set to "
-                  + Names.forMessage(role)
-                  + " runs as current_user "
-                  + Names.forMessage(current)
-                  + ", session_user "
-                  + Names.forMessage(session));
-        }
-        s.tag = role;
-        p.roleAgain = setRole;
-        p.lastUsed = System.nanoTime();
-        p.afterReset(); // the parameters the server reported are the new baseline
-        switches.increment();
-        if (check && rs.getBoolean(3)) {
-          rechecked(role);
-        }
-        if (!rs.getBoolean(3)) {
-          s.tag = null; // nor this one: every request of this person switches, and is refused
-          p.roleAgain = "";
-          forget(role);
-          throw new LoginFailedException(
-              config.name(),
-              "database '"
-                  + config.name()
-                  + "' no longer lets "
-                  + Names.forMessage(role)
-                  + " log in or connect (LOGIN, VALID UNTIL or CONNECT was revoked); log in"
-                  + " again",
-              "28000",
-              null);
-        }
-      }
-    } catch (SQLException e) {
-      String state = e.getSQLState() == null ? "" : e.getSQLState();
-      if (state.equals("42501")) {
-        throw new AccessDeniedException(
-            config.name(),
-            "the gateway role "
-                + Names.forMessage(gateway)
-                + " of database '"
-                + config.name()
-                + "' may not SET ROLE "
-                + Names.forMessage(role)
-                + ": make it a member (GRANT <person> TO <gateway>; on PostgreSQL 16+ WITH"
-                + " INHERIT FALSE, SET TRUE)",
-            state,
-            e);
-      }
-      if (state.equals("22023") || state.equals("42704")) {
-        throw new LoginFailedException(
-            config.name(),
-            "database '"
-                + config.name()
-                + "' has no role "
-                + Names.forMessage(role)
-                + " any more; log in again",
-            state,
-            e);
-      }
-      throw e;
-    }
-  }
-
   /* Whether this person's LOGIN, VALID UNTIL and CONNECT were last checked too long ago. */
   private boolean recheckDue(String role) {
     lock.lock();
@@ -498,7 +378,36 @@ final class GatewayPool {
     }
   }
 
-  private void rechecked(String role) {
+  // ---- InBand.Owner ------------------------------------------------------------------
+
+  @Override
+  public String suffix() {
+    return suffix;
+  }
+
+  @Override
+  public String database() {
+    return config.name();
+  }
+
+  @Override
+  public void revoked(String role) {
+    forget(role);
+  }
+
+  @Override
+  public void violated(String role, String detail) {
+    log.warn(
+        "database '{}': refused and closed a gateway connection of {}: {}",
+        config.name(),
+        Names.forMessage(role),
+        detail);
+    handBack.signals.event(
+        UserboundEvent.Type.ROLE_CHANGE_REFUSED, config.name(), role, null, detail);
+  }
+
+  @Override
+  public void rechecked(String role) {
     lock.lock();
     try {
       checkedUntil.put(role, ticker.read() + RECHECK_NANOS);
@@ -680,6 +589,8 @@ final class GatewayPool {
   /** GatewayConnection.close(): the session was reset; the slot becomes idle again. */
   void giveBack(GatewayConnection c) {
     Slot s = c.slot;
+    s.tag = c.inBand.role;
+    s.dirty = c.leavesState();
     try {
       c.restore();
     } catch (SQLException | RuntimeException e) {
@@ -692,14 +603,6 @@ final class GatewayPool {
       return;
     }
     ready(s);
-  }
-
-  private void giveBackAfterFailure(Slot s) {
-    if (s.physical.isBroken()) {
-      discard(s);
-    } else {
-      ready(s);
-    }
   }
 
   private void ready(Slot s) {

@@ -30,10 +30,11 @@ import java.util.concurrent.atomic.LongAdder;
  * answering makes the reset fail within the deadline; the caller then evicts the
  * connection, ends the lease and the budget permit comes back.
  *
- * Under ROLE_SWITCHING a reset also resets the role (RESET ALL, SET SESSION AUTHORIZATION
- * DEFAULT, DISCARD ALL): the statement that sets the connection's role again is appended
- * to it (PhysicalConnection.roleAgain), in the same round trip, so the connection keeps its
- * tag and the person's next request on it costs no switch.
+ * Under ROLE_SWITCHING no reset runs at hand-back: a transaction left open is rolled back
+ * (the role it carried ends with it), and a borrow that may have left session state (the
+ * same two checks, and the classifier) marks its gateway connection dirty; the next
+ * borrow's first statement carries the reset, in the same round trip (InBand). So a
+ * request never pays a round trip for the reset.
  *
  * The reset runs on the request thread, before HikariCP sees the connection again: an
  * asynchronous reset was measured slower on these machines (see the 0.1 notes), and a
@@ -88,6 +89,9 @@ final class HandBack {
    * @return false if the connection must not be reused
    */
   boolean run(Connection hikari, PhysicalConnection known, int flags) throws SQLException {
+    if (refusesRoleChanges) {
+      return switching(hikari, known, flags);
+    }
     if (flags == 0 && mode != SessionReset.DISCARD_ALL) {
       skipped.increment();
       return true; // the request did nothing on it: nothing to reset, nothing to check
@@ -97,6 +101,32 @@ final class HandBack {
       return false;
     }
     (outcome == RESET ? performed : skipped).increment();
+    return true;
+  }
+
+  /* ROLE_SWITCHING: see the class comment. */
+  private boolean switching(Connection hikari, PhysicalConnection known, int flags)
+      throws SQLException {
+    if (flags == 0) {
+      skipped.increment();
+      return true;
+    }
+    PhysicalConnection p = known != null ? known : hikari.unwrap(PhysicalConnection.class);
+    if ((flags & PooledConnection.TAINTED) != 0 || p.isBroken()) {
+      return false;
+    }
+    if (p.transactionOpen()) {
+      armNow(hikari);
+      p.execute("ROLLBACK");
+      performed.increment();
+    } else {
+      skipped.increment();
+    }
+    if ((flags & (PooledConnection.SESSION | PooledConnection.PREPARED)) != 0
+        || mode == SessionReset.DISCARD_ALL
+        || p.parametersChanged()) {
+      hikari.unwrap(GatewayConnection.class).dirty();
+    }
     return true;
   }
 
@@ -126,7 +156,7 @@ final class HandBack {
         p.execute("ROLLBACK");
       }
       autoCommit(hikari);
-      p.execute("DISCARD ALL" + p.roleAgain);
+      p.execute("DISCARD ALL");
       p.afterReset();
       return RESET;
     }
@@ -142,7 +172,7 @@ final class HandBack {
       autoCommit(
           hikari); // or pgjdbc would send BEGIN ahead of the reset, and HikariCP roll it back
     }
-    p.execute(!session ? "ROLLBACK" : (open ? "ROLLBACK; " + RESET_SQL : RESET_SQL) + p.roleAgain);
+    p.execute(!session ? "ROLLBACK" : open ? "ROLLBACK; " + RESET_SQL : RESET_SQL);
     if (session) {
       p.afterReset();
     }

@@ -38,12 +38,6 @@ final class PhysicalConnection extends ForwardingConnection {
   private String[] baseline;
   private int isolationAtOpen;
 
-  /**
-   * ROLE_SWITCHING: "; SET ROLE <person>", appended to every reset that would reset the role
-   * too (see HandBack); empty otherwise. Written by the borrowing thread after a switch.
-   */
-  String roleAgain = "";
-
   /** When a borrow last used it (System.nanoTime); written and read by borrowing threads. */
   long lastUsed = System.nanoTime();
 

@@ -11,6 +11,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLClientInfoException;
 import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
 import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLNonTransientException;
 import java.sql.SQLWarning;
@@ -118,6 +119,21 @@ final class PooledConnection implements Connection {
             ? "this connection was closed because Userbound was closed"
             : "this connection was handed back (closed); borrow a new one",
         "08003");
+  }
+
+  /** ROLE_SWITCHING: how this borrow's statements carry the role; null otherwise. */
+  private InBand inBand() {
+    return hikari instanceof GatewayConnection g ? g.inBand : null;
+  }
+
+  private static SQLException switchingRefuses(String what, String instead) {
+    return new SQLFeatureNotSupportedException(
+        "under ROLE_SWITCHING " + what + " is not supported: " + instead, "0A000");
+  }
+
+  private static SQLException noKeysUnderSwitching() {
+    return switchingRefuses(
+        "returning generated keys", "write INSERT ... RETURNING and use executeQuery");
   }
 
   /** Whether the driver's interfaces are refused (ROLE_SWITCHING), see Views. */
@@ -276,27 +292,31 @@ final class PooledConnection implements Connection {
   public Statement createStatement() throws SQLException {
     Connection h = c();
     flags |= USED;
-    return new StatementView(this, h.createStatement());
+    return new StatementView(this, h.createStatement(), inBand());
   }
 
   @Override
   public Statement createStatement(int a, int b) throws SQLException {
     Connection h = c();
     flags |= USED;
-    return new StatementView(this, h.createStatement(a, b));
+    return new StatementView(this, h.createStatement(a, b), inBand());
   }
 
   @Override
   public Statement createStatement(int a, int b, int c) throws SQLException {
     Connection h = c();
     flags |= USED;
-    return new StatementView(this, h.createStatement(a, b, c));
+    return new StatementView(this, h.createStatement(a, b, c), inBand());
   }
 
   @Override
   public PreparedStatement prepareStatement(String a) throws SQLException {
     Connection h = c();
     sawSql(a);
+    InBand ib = inBand();
+    if (ib != null) {
+      return new PreparedStatementView(this, ib, a, h::prepareStatement);
+    }
     return new PreparedStatementView(this, h.prepareStatement(a));
   }
 
@@ -304,6 +324,13 @@ final class PooledConnection implements Connection {
   public PreparedStatement prepareStatement(String a, int b) throws SQLException {
     Connection h = c();
     sawSql(a);
+    InBand ib = inBand();
+    if (ib != null) {
+      if (b != Statement.NO_GENERATED_KEYS) {
+        throw noKeysUnderSwitching();
+      }
+      return new PreparedStatementView(this, ib, a, h::prepareStatement);
+    }
     return new PreparedStatementView(this, h.prepareStatement(a, b));
   }
 
@@ -311,6 +338,9 @@ final class PooledConnection implements Connection {
   public PreparedStatement prepareStatement(String a, int[] b) throws SQLException {
     Connection h = c();
     sawSql(a);
+    if (inBand() != null) {
+      throw noKeysUnderSwitching();
+    }
     return new PreparedStatementView(this, h.prepareStatement(a, b));
   }
 
@@ -318,6 +348,9 @@ final class PooledConnection implements Connection {
   public PreparedStatement prepareStatement(String a, String[] b) throws SQLException {
     Connection h = c();
     sawSql(a);
+    if (inBand() != null) {
+      throw noKeysUnderSwitching();
+    }
     return new PreparedStatementView(this, h.prepareStatement(a, b));
   }
 
@@ -325,6 +358,10 @@ final class PooledConnection implements Connection {
   public PreparedStatement prepareStatement(String a, int b, int c) throws SQLException {
     Connection h = c();
     sawSql(a);
+    InBand ib = inBand();
+    if (ib != null) {
+      return new PreparedStatementView(this, ib, a, text -> h.prepareStatement(text, b, c));
+    }
     return new PreparedStatementView(this, h.prepareStatement(a, b, c));
   }
 
@@ -332,6 +369,10 @@ final class PooledConnection implements Connection {
   public PreparedStatement prepareStatement(String a, int b, int c, int d) throws SQLException {
     Connection h = c();
     sawSql(a);
+    InBand ib = inBand();
+    if (ib != null) {
+      return new PreparedStatementView(this, ib, a, text -> h.prepareStatement(text, b, c, d));
+    }
     return new PreparedStatementView(this, h.prepareStatement(a, b, c, d));
   }
 
@@ -339,6 +380,10 @@ final class PooledConnection implements Connection {
   public CallableStatement prepareCall(String a) throws SQLException {
     Connection h = c();
     sawSql(a);
+    if (inBand() != null) {
+      throw switchingRefuses(
+          "CallableStatement", "call a function with a PreparedStatement (select * from f(?))");
+    }
     return new CallableStatementView(this, h.prepareCall(a));
   }
 
@@ -346,6 +391,10 @@ final class PooledConnection implements Connection {
   public CallableStatement prepareCall(String a, int b, int c) throws SQLException {
     Connection h = c();
     sawSql(a);
+    if (inBand() != null) {
+      throw switchingRefuses(
+          "CallableStatement", "call a function with a PreparedStatement (select * from f(?))");
+    }
     return new CallableStatementView(this, h.prepareCall(a, b, c));
   }
 
@@ -353,6 +402,10 @@ final class PooledConnection implements Connection {
   public CallableStatement prepareCall(String a, int b, int c, int d) throws SQLException {
     Connection h = c();
     sawSql(a);
+    if (inBand() != null) {
+      throw switchingRefuses(
+          "CallableStatement", "call a function with a PreparedStatement (select * from f(?))");
+    }
     return new CallableStatementView(this, h.prepareCall(a, b, c, d));
   }
 
@@ -516,7 +569,13 @@ final class PooledConnection implements Connection {
 
   @Override
   public void setAutoCommit(boolean a) throws SQLException {
-    c().setAutoCommit(a);
+    Connection h = c();
+    boolean committing = a && !h.getAutoCommit();
+    h.setAutoCommit(a);
+    InBand ib = inBand();
+    if (committing && ib != null) {
+      ib.committed();
+    }
   }
 
   @Override
@@ -527,11 +586,20 @@ final class PooledConnection implements Connection {
   @Override
   public void commit() throws SQLException {
     c().commit();
+    InBand ib = inBand();
+    if (ib != null) {
+      ib.committed();
+    }
   }
 
   @Override
   public void rollback() throws SQLException {
-    c().rollback();
+    Connection h = c();
+    InBand ib = inBand();
+    if (ib != null) {
+      ib.rolledBack();
+    }
+    h.rollback();
   }
 
   @Override

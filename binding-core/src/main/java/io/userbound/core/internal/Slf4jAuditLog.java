@@ -55,7 +55,7 @@ public final class Slf4jAuditLog implements UserboundListener {
 
   static Level level(UserboundEvent.Type type) {
     return switch (type) {
-      case LOGIN_THROTTLED, BUDGET_EXHAUSTED -> Level.WARN;
+      case LOGIN_THROTTLED, BUDGET_EXHAUSTED, ROLE_CHANGE_REFUSED -> Level.WARN;
       case LOGIN_ACCEPTED, LOGIN_REFUSED -> Level.INFO; // a wrong password is routine
       case POOL_OPENED, POOL_RETIRED, POOL_CLOSED, RECLAIM -> Level.DEBUG;
     };

@@ -3,6 +3,7 @@ package io.userbound.core.internal;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
 import java.sql.SQLWarning;
 import java.sql.Statement;
 
@@ -16,11 +17,71 @@ import java.sql.Statement;
 class StatementView implements Statement {
 
   final PooledConnection owner;
-  private final Statement s;
+  Statement s; // replaced by PreparedStatementView when another variant of its text is needed
+
+  /** ROLE_SWITCHING: how statements carry the role (see InBand); null otherwise. */
+  final InBand inBand;
+
+  /** ROLE_SWITCHING: the results left are the suffix's only: show none. */
+  boolean hidden;
 
   StatementView(PooledConnection owner, Statement s) {
+    this(owner, s, null);
+  }
+
+  StatementView(PooledConnection owner, Statement s, InBand inBand) {
     this.owner = owner;
     this.s = s;
+    this.inBand = inBand;
+  }
+
+  // ---- ROLE_SWITCHING: the text goes out wrapped, and our results are skipped ----------
+
+  /** Runs a text through InBand; true if the request's first result is a result set. */
+  private boolean run(String sql) throws SQLException {
+    int variant = inBand.variant();
+    boolean first;
+    try {
+      first = s.execute(inBand.wrap(sql, variant, false));
+    } catch (SQLException e) {
+      throw inBand.failed(e);
+    }
+    inBand.succeeded(variant);
+    return skip(first, InBand.leading(variant));
+  }
+
+  /** Skips the reset's and the prefix's results; hides the suffix's. */
+  final boolean skip(boolean first, int leading) throws SQLException {
+    boolean rs = first;
+    for (int i = 0; i < leading; i++) {
+      rs = s.getMoreResults();
+    }
+    hidden = rs && InBand.isCheck(s.getResultSet());
+    return rs && !hidden;
+  }
+
+  final ResultSet queryResult(boolean rs) throws SQLException {
+    if (!rs) {
+      throw new SQLException("No results were returned by the query.", "02000");
+    }
+    return owner.resultSet(s.getResultSet(), this);
+  }
+
+  final long updateResult(boolean rs) throws SQLException {
+    if (rs) {
+      throw new SQLException("A result was returned when none was expected.", "0100E");
+    }
+    return Math.max(0, getLargeUpdateCount());
+  }
+
+  /** Generated keys need pgjdbc's RETURNING rewrite, which a wrapped text does not get. */
+  final void noKeys(boolean wanted) throws SQLException {
+    if (wanted && inBand != null) {
+      throw new SQLFeatureNotSupportedException(
+          "under ROLE_SWITCHING generated keys are not returned: write INSERT ... RETURNING and"
+              + " read them with executeQuery",
+          "0A000");
+    }
   }
 
   @Override
@@ -87,88 +148,142 @@ class StatementView implements Statement {
   @Override
   public boolean execute(String a, int[] b) throws SQLException {
     owner.sawSql(a);
+    noKeys(b != null);
+    if (inBand != null) {
+      return run(a);
+    }
     return s.execute(a, b);
   }
 
   @Override
   public boolean execute(String a, String[] b) throws SQLException {
     owner.sawSql(a);
+    noKeys(b != null);
+    if (inBand != null) {
+      return run(a);
+    }
     return s.execute(a, b);
   }
 
   @Override
   public boolean execute(String a, int b) throws SQLException {
     owner.sawSql(a);
+    noKeys(b != NO_GENERATED_KEYS);
+    if (inBand != null) {
+      return run(a);
+    }
     return s.execute(a, b);
   }
 
   @Override
   public boolean execute(String a) throws SQLException {
     owner.sawSql(a);
+    if (inBand != null) {
+      return run(a);
+    }
     return s.execute(a);
   }
 
   @Override
   public int[] executeBatch() throws SQLException {
+    if (inBand != null) {
+      return inBand.batch(s::executeBatch);
+    }
     return s.executeBatch();
   }
 
   @Override
   public long[] executeLargeBatch() throws SQLException {
+    if (inBand != null) {
+      return inBand.batch(s::executeLargeBatch);
+    }
     return s.executeLargeBatch();
   }
 
   @Override
   public long executeLargeUpdate(String a, int[] b) throws SQLException {
     owner.sawSql(a);
+    noKeys(b != null);
+    if (inBand != null) {
+      return updateResult(run(a));
+    }
     return s.executeLargeUpdate(a, b);
   }
 
   @Override
   public long executeLargeUpdate(String a, String[] b) throws SQLException {
     owner.sawSql(a);
+    noKeys(b != null);
+    if (inBand != null) {
+      return updateResult(run(a));
+    }
     return s.executeLargeUpdate(a, b);
   }
 
   @Override
   public long executeLargeUpdate(String a, int b) throws SQLException {
     owner.sawSql(a);
+    noKeys(b != NO_GENERATED_KEYS);
+    if (inBand != null) {
+      return updateResult(run(a));
+    }
     return s.executeLargeUpdate(a, b);
   }
 
   @Override
   public long executeLargeUpdate(String a) throws SQLException {
     owner.sawSql(a);
+    if (inBand != null) {
+      return updateResult(run(a));
+    }
     return s.executeLargeUpdate(a);
   }
 
   @Override
   public ResultSet executeQuery(String a) throws SQLException {
     owner.sawSql(a);
+    if (inBand != null) {
+      return queryResult(run(a));
+    }
     return owner.resultSet(s.executeQuery(a), this);
   }
 
   @Override
   public int executeUpdate(String a, int[] b) throws SQLException {
     owner.sawSql(a);
+    noKeys(b != null);
+    if (inBand != null) {
+      return (int) updateResult(run(a));
+    }
     return s.executeUpdate(a, b);
   }
 
   @Override
   public int executeUpdate(String a, String[] b) throws SQLException {
     owner.sawSql(a);
+    noKeys(b != null);
+    if (inBand != null) {
+      return (int) updateResult(run(a));
+    }
     return s.executeUpdate(a, b);
   }
 
   @Override
   public int executeUpdate(String a, int b) throws SQLException {
     owner.sawSql(a);
+    noKeys(b != NO_GENERATED_KEYS);
+    if (inBand != null) {
+      return (int) updateResult(run(a));
+    }
     return s.executeUpdate(a, b);
   }
 
   @Override
   public int executeUpdate(String a) throws SQLException {
     owner.sawSql(a);
+    if (inBand != null) {
+      return (int) updateResult(run(a));
+    }
     return s.executeUpdate(a);
   }
 
@@ -199,7 +314,7 @@ class StatementView implements Statement {
 
   @Override
   public long getLargeUpdateCount() throws SQLException {
-    return s.getLargeUpdateCount();
+    return hidden ? -1 : s.getLargeUpdateCount();
   }
 
   @Override
@@ -214,12 +329,20 @@ class StatementView implements Statement {
 
   @Override
   public boolean getMoreResults() throws SQLException {
-    return s.getMoreResults();
+    return getMoreResults(CLOSE_CURRENT_RESULT);
   }
 
   @Override
   public boolean getMoreResults(int a) throws SQLException {
-    return s.getMoreResults(a);
+    if (inBand == null) {
+      return s.getMoreResults(a);
+    }
+    if (hidden) {
+      return false;
+    }
+    boolean rs = s.getMoreResults(a);
+    hidden = rs && InBand.isCheck(s.getResultSet());
+    return rs && !hidden;
   }
 
   @Override
@@ -229,7 +352,7 @@ class StatementView implements Statement {
 
   @Override
   public ResultSet getResultSet() throws SQLException {
-    return owner.resultSet(s.getResultSet(), this);
+    return hidden ? null : owner.resultSet(s.getResultSet(), this);
   }
 
   @Override
@@ -249,7 +372,7 @@ class StatementView implements Statement {
 
   @Override
   public int getUpdateCount() throws SQLException {
-    return s.getUpdateCount();
+    return hidden ? -1 : s.getUpdateCount();
   }
 
   @Override
