@@ -254,14 +254,20 @@ class InBandAttackTest {
   void aTempTableAndASetting_plantedForTheNextPerson_areGone(PostgresServer server, TestNames names)
       throws Exception {
     Setup s = setup(server, names, 1);
-    server.execute("postgres", "GRANT SELECT ON " + s.secret() + " TO " + s.aliceRole());
     try (Connection c = s.ub().connection(s.alice(), "main");
         Statement st = c.createStatement()) {
       // a temp table that shadows the real one, and a custom setting
-      rows(st, "create temp table " + s.secret() + " (x text)");
-      rows(st, "insert into pg_temp." + s.secret() + " values ('planted')");
-      rows(st, "set search_path = pg_temp, public");
-      rows(st, "select set_config('app.planted', 'yes', false)");
+      assertThat(
+              rows(
+                  st,
+                  "create temp table "
+                      + s.secret()
+                      + " (x text); insert into pg_temp."
+                      + s.secret()
+                      + " values ('planted'); set search_path = pg_temp, public;"
+                      + " select set_config('app.planted', 'yes', false); select x from "
+                      + s.secret()))
+          .containsExactly("yes", "planted");
     }
     try (Connection c = s.ub().connection(s.bob(), "main");
         Statement st = c.createStatement()) {
