@@ -12,8 +12,9 @@ import java.util.Objects;
  *     login database (a throttled login asks no database)
  * @param role the role concerned, exactly as given: for refused and throttled logins it is
  *     what the client sent, so treat it as hostile input (escape it before writing it into
- *     HTML, a log pattern or a query); empty for events about no one person
- * @param client the client key given at login (say, the remote address), or null
+ *     HTML, a log pattern or a query; {@link LogText#escape(CharSequence, int)} for a log); empty for events about no one person
+ * @param client the client key given at login (say, the remote address), or null; hostile
+ *     input too
  * @param detail a short human-readable reason (the SQLSTATE of a refusal, why a pool was
  *     retired, how many connections were reclaimed), never null
  * @param epochMillis when it happened, wall-clock milliseconds since the epoch

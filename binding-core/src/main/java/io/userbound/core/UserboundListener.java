@@ -28,8 +28,9 @@ public interface UserboundListener {
    * The default listener (on unless {@link UserboundConfig.Builder#auditLog(boolean)} turns
    * it off): logs each event through SLF4J on the logger {@code io.userbound.audit}.
    * Throttled logins (an attack under way) and budget exhaustion at WARN, accepted and
-   * refused logins at INFO (a mistyped password is routine), the pools' life at DEBUG. The role (escaped: control characters and overlong names
-   * cannot forge log lines) and database are also put in the MDC under {@code
+   * refused logins at INFO (a mistyped password is routine), the pools' life at DEBUG. The role, client and detail
+   * are escaped with {@link LogText} (line breaks, controls, bidi and other format characters
+   * cannot forge or reorder log lines; overlong names are cut). The role and database are also put in the MDC under {@code
    * userbound.role} and {@code userbound.database} for the call, and the previous values
    * put back afterwards.
    *

@@ -62,7 +62,8 @@ public final class UserboundServletModule extends ServletModule {
     this.logins =
         LoginService.builder()
             .allowOrigins(b.allowedOrigins.toArray(String[]::new))
-            .trustProxies(b.trustedProxies.toArray(String[]::new));
+            .trustProxies(b.trustedProxies.toArray(String[]::new))
+            .ipv6ThrottlePrefix(b.ipv6ThrottlePrefix);
   }
 
   /**
@@ -141,6 +142,7 @@ public final class UserboundServletModule extends ServletModule {
     private String logoutPath;
     private final List<String> allowedOrigins = new ArrayList<>();
     private final List<String> trustedProxies = new ArrayList<>();
+    private int ipv6ThrottlePrefix = 64;
 
     private Builder() {}
 
@@ -190,6 +192,20 @@ public final class UserboundServletModule extends ServletModule {
     public Builder trustProxies(String... addresses) {
       LoginService.builder().trustProxies(addresses); // checks them now
       trustedProxies.addAll(List.of(addresses));
+      return this;
+    }
+
+    /**
+     * How many leading bits of an IPv6 address name one client for login throttling; see
+     * {@link LoginService.Builder#ipv6ThrottlePrefix(int)}. Default: 64.
+     *
+     * @param bits the prefix length, from 1 to 128
+     * @return this builder
+     * @throws IllegalArgumentException if {@code bits} is not from 1 to 128
+     */
+    public Builder ipv6ThrottlePrefix(int bits) {
+      LoginService.builder().ipv6ThrottlePrefix(bits); // checks it now
+      this.ipv6ThrottlePrefix = bits;
       return this;
     }
 

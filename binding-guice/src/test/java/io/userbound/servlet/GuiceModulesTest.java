@@ -109,4 +109,12 @@ class GuiceModulesTest {
     assertThatThrownBy(() -> UserboundServletModule.builder().filterPatterns("/*", " "))
         .isInstanceOf(IllegalArgumentException.class);
   }
+
+  @Test
+  void ipv6ThrottlePrefix_outOfRange_isRefusedAtOnce() {
+    assertThatThrownBy(() -> UserboundServletModule.builder().ipv6ThrottlePrefix(0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("ipv6ThrottlePrefix = 0: must be from 1 to 128");
+    assertThat(UserboundServletModule.builder().ipv6ThrottlePrefix(56)).isNotNull();
+  }
 }

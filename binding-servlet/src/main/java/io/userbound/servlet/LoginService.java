@@ -45,8 +45,9 @@ import java.util.Set;
  * (an {@code Origin} that is neither the request's own nor {@linkplain Builder#allowOrigins
  * allowed}, or {@code Sec-Fetch-Site} other than {@code same-origin}) gives 403. Failed
  * logins are throttled per role and per client (see {@link io.userbound.core.LoginThrottling});
- * the client is the remote address, or the {@code X-Forwarded-For} address that a
- * {@linkplain Builder#trustProxies trusted proxy} reports.
+ * the client is the remote address, or the address that {@linkplain Builder#trustProxies
+ * trusted proxies} report; an IPv6 client is its /64 network unless {@linkplain
+ * Builder#ipv6ThrottlePrefix configured} otherwise.
  *
  * <p>Thread-safe. One instance per {@link Userbound}; the filter, listener and servlets of an
  * application share it. It holds no static state: two instances in one JVM are independent.
@@ -72,7 +73,7 @@ public final class LoginService {
   private LoginService(Builder b, Userbound userbound) {
     this.userbound = Objects.requireNonNull(userbound, "userbound");
     this.sessions = new LiveSessions(userbound);
-    this.checks = new RequestChecks(b.origins, b.proxies);
+    this.checks = new RequestChecks(b.origins, b.proxies, b.ipv6Prefix);
   }
 
   /**
@@ -245,6 +246,7 @@ public final class LoginService {
 
     private final Set<String> origins = new LinkedHashSet<>();
     private final List<String> proxies = new ArrayList<>();
+    private int ipv6Prefix = ClientKeys.DEFAULT_IPV6_PREFIX;
 
     private Builder() {}
 
@@ -269,9 +271,20 @@ public final class LoginService {
     }
 
     /**
-     * Proxies whose {@code X-Forwarded-For} (and {@code X-Forwarded-Proto} and
-     * {@code -Host}, for the same-origin check) are believed. Default: none, so the
-     * remote address is the client. Never trust a header a client can set directly.
+     * Proxies whose {@code X-Forwarded-For} and {@code Forwarded} headers (and {@code
+     * X-Forwarded-Proto} and {@code -Host}, for the same-origin check) are believed. Default:
+     * none, so the remote address is the client. Never trust a header a client can set
+     * directly.
+     *
+     * <p>Behind a trusted proxy the client is read from every {@code X-Forwarded-For} line
+     * in order, each split on commas, and likewise from the {@code for=} parameters of every
+     * {@code Forwarded} line (RFC 7239: quoted values, {@code "[2001:db8::1]:4711"}), walking
+     * from the nearest hop: trusted proxies are passed, and the first other address is the
+     * client. A value that is not an IP address (an obfuscated {@code _hidden}, {@code
+     * unknown}, garbage) stops the walk and is itself the key, so nothing a client wrote to
+     * its left can choose the key. If both headers are present and name different clients,
+     * all such requests share one key: a proxy that writes only one of them passes the other
+     * through from the client, so neither can be believed over the other.
      *
      * @param addresses IP addresses or blocks ({@code 10.0.0.5}, {@code 10.0.0.0/8},
      *     {@code fd00::/8}); never host names
@@ -281,9 +294,26 @@ public final class LoginService {
     public Builder trustProxies(String... addresses) {
       for (String a : addresses) {
         Objects.requireNonNull(a, "trustProxies");
-        new RequestChecks(Set.of(), List.of(a)); // checks it now
+        new ClientKeys(List.of(a), ClientKeys.DEFAULT_IPV6_PREFIX); // checks it now
         proxies.add(a);
       }
+      return this;
+    }
+
+    /**
+     * How much of an IPv6 client address names one client for login throttling: failed
+     * logins from addresses that share the first {@code bits} bits count together. Default
+     * 64: a home or office usually gets a /64 or more, so per address one attacker would have
+     * 2<sup>64</sup> fresh clients. 128 counts each address; 48 or 56 each site, for
+     * providers that hand out larger blocks. IPv4 clients (and IPv4-mapped IPv6 addresses)
+     * are always counted per address.
+     *
+     * @param bits the prefix length, from 1 to 128
+     * @return this builder
+     * @throws IllegalArgumentException if {@code bits} is not from 1 to 128
+     */
+    public Builder ipv6ThrottlePrefix(int bits) {
+      this.ipv6Prefix = ClientKeys.checkPrefix(bits);
       return this;
     }
 

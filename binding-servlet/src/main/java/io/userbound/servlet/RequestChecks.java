@@ -1,12 +1,9 @@
 package io.userbound.servlet;
 
 import jakarta.servlet.http.HttpServletRequest;
-import java.net.InetAddress;
 import java.net.URI;
 import java.net.URLDecoder;
-import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -21,7 +18,8 @@ import java.util.Set;
  *     one. Browsers send at least one of them with every cross-origin POST; a request
  *     with neither comes from a client that cannot be made to send it by another site;
  *   - the client key for throttling: the remote address, or, only when the remote
- *     address is a trusted proxy, the right-most X-Forwarded-For address that is not one.
+ *     address is a trusted proxy, what the proxies report (X-Forwarded-For and Forwarded,
+ *     every line); the rules are in ClientKeys.
  */
 final class RequestChecks {
 
@@ -29,15 +27,11 @@ final class RequestChecks {
       Set.of("role", "password", "user", "username", "pass", "passwd", "pwd");
 
   private final Set<String> allowedOrigins;
-  private final List<Cidr> trustedProxies;
+  private final ClientKeys clientKeys;
 
-  RequestChecks(Set<String> allowedOrigins, List<String> trustedProxies) {
+  RequestChecks(Set<String> allowedOrigins, List<String> trustedProxies, int ipv6Prefix) {
     this.allowedOrigins = Set.copyOf(allowedOrigins);
-    List<Cidr> proxies = new ArrayList<>();
-    for (String p : trustedProxies) {
-      proxies.add(Cidr.parse(p));
-    }
-    this.trustedProxies = List.copyOf(proxies);
+    this.clientKeys = new ClientKeys(trustedProxies, ipv6Prefix);
   }
 
   void check(HttpServletRequest request) {
@@ -109,98 +103,12 @@ final class RequestChecks {
     return scheme + "://" + host + (defaultPort ? "" : ":" + port);
   }
 
+  /** The key a failed login from this request is counted under; see ClientKeys. */
   String clientKey(HttpServletRequest request) {
-    String remote = request.getRemoteAddr();
-    if (!isTrustedProxy(remote)) {
-      return remote;
-    }
-    String forwarded = request.getHeader("X-Forwarded-For");
-    if (forwarded == null) {
-      return remote;
-    }
-    String[] hops = forwarded.split(",");
-    for (int i = hops.length - 1; i >= 0; i--) {
-      String hop = hops[i].strip();
-      if (!hop.isEmpty() && !isTrustedProxy(hop)) {
-        return hop.length() > 64 ? hop.substring(0, 64) : hop;
-      }
-    }
-    return remote;
+    return clientKeys.of(request);
   }
 
   private boolean isTrustedProxy(String address) {
-    if (trustedProxies.isEmpty() || address == null) {
-      return false;
-    }
-    byte[] bytes = Cidr.literal(address);
-    if (bytes == null) {
-      return false;
-    }
-    for (Cidr c : trustedProxies) {
-      if (c.contains(bytes)) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  /** An address or address block, written 10.0.0.1, 10.0.0.0/8 or fd00::/8. */
-  @SuppressWarnings("ArrayRecordComponent") // only matched against, never compared
-  private record Cidr(byte[] network, int bits) {
-
-    static Cidr parse(String text) {
-      int slash = text.indexOf('/');
-      String address = slash < 0 ? text : text.substring(0, slash);
-      byte[] bytes = literal(address);
-      if (bytes == null) {
-        throw new IllegalArgumentException(
-            "trustedProxies: '" + text + "' is not an IP address or block");
-      }
-      int bits = bytes.length * 8;
-      if (slash >= 0) {
-        try {
-          bits = Integer.parseInt(text.substring(slash + 1));
-        } catch (NumberFormatException e) {
-          throw new IllegalArgumentException(
-              "trustedProxies: '" + text + "' has no valid prefix length");
-        }
-        if (bits < 0 || bits > bytes.length * 8) {
-          throw new IllegalArgumentException(
-              "trustedProxies: '" + text + "' has no valid prefix length");
-        }
-      }
-      return new Cidr(bytes, bits);
-    }
-
-    /** The bytes of an IP literal; never a DNS lookup. Null if it is not a literal. */
-    static byte[] literal(String address) {
-      String a = address.strip();
-      if (a.startsWith("[") && a.endsWith("]")) {
-        a = a.substring(1, a.length() - 1);
-      }
-      boolean v4 = a.matches("\\d{1,3}(\\.\\d{1,3}){3}");
-      boolean v6 = a.indexOf(':') >= 0 && a.matches("[0-9A-Fa-f:.%a-zA-Z0-9]+");
-      if (!v4 && !v6) {
-        return null;
-      }
-      try {
-        return InetAddress.getByName(a).getAddress();
-      } catch (UnknownHostException e) {
-        return null;
-      }
-    }
-
-    boolean contains(byte[] address) {
-      if (address.length != network.length) {
-        return false;
-      }
-      for (int i = 0; i < bits; i++) {
-        int mask = 0x80 >> (i % 8);
-        if ((address[i / 8] & mask) != (network[i / 8] & mask)) {
-          return false;
-        }
-      }
-      return true;
-    }
+    return clientKeys.isTrusted(address);
   }
 }

@@ -1,6 +1,7 @@
 package io.userbound.servlet;
 
 import io.userbound.core.Binding;
+import io.userbound.core.LogText;
 import io.userbound.core.Login;
 import io.userbound.core.Userbound;
 import jakarta.servlet.Filter;
@@ -122,10 +123,9 @@ public final class UserboundFilter implements Filter {
     int stale = userbound.unbindAll();
     if (stale > 0) {
       log.warn(
-          "{} {}: {} binding(s) left open on thread {} by earlier work were closed before the"
+          "{}: {} binding(s) left open on thread {} by earlier work were closed before the"
               + " request ran",
-          http.getMethod(),
-          http.getRequestURI(),
+          forLog(http),
           stale,
           Thread.currentThread().getName());
     }
@@ -142,23 +142,27 @@ public final class UserboundFilter implements Filter {
       }
       HttpError answer = HttpError.of(e).orElseThrow();
       if (answer.status() >= 500) {
-        log.warn(
-            "{} {} answered {}: {}", http.getMethod(), http.getRequestURI(), answer, e.toString());
+        log.warn("{} answered {}: {}", forLog(http), answer, LogText.escape(e.toString(), 500));
       } else {
-        log.debug(
-            "{} {} answered {}: {}", http.getMethod(), http.getRequestURI(), answer, e.toString());
+        log.debug("{} answered {}: {}", forLog(http), answer, LogText.escape(e.toString(), 500));
       }
     } finally {
       int left = userbound.unbindAll();
       if (left > 0) {
         log.warn(
-            "{} {} left {} binding(s) open on thread {}; they were closed",
-            http.getMethod(),
-            http.getRequestURI(),
+            "{} left {} binding(s) open on thread {}; they were closed",
+            forLog(http),
             left,
             Thread.currentThread().getName());
       }
     }
+  }
+
+  /** The method and path of a request for a log line: the client wrote them, so escaped. */
+  static String forLog(HttpServletRequest request) {
+    return LogText.escape(request.getMethod(), 32)
+        + " "
+        + LogText.escape(request.getRequestURI(), 256);
   }
 
   /** A dispatch inside one this filter bound on this thread (forward, include). */
@@ -184,12 +188,7 @@ public final class UserboundFilter implements Filter {
         try {
           begun.get(i).close();
         } catch (Exception | LinkageError e) {
-          log.warn(
-              "closing request hook {} failed after {} {}",
-              begun.get(i),
-              request.getMethod(),
-              request.getRequestURI(),
-              e);
+          log.warn("closing request hook {} failed after {}", begun.get(i), forLog(request), e);
         }
       }
       request.removeAttribute(activeAttribute);

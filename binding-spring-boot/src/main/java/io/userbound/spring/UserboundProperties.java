@@ -844,8 +844,11 @@ public class UserboundProperties {
     /** Other origins whose pages may log people in (by default only the app's own). */
     private List<String> allowedOrigins = new ArrayList<>();
 
-    /** Proxies whose X-Forwarded-For names the client for login throttling. */
+    /** Proxies whose X-Forwarded-For and Forwarded name the client for login throttling. */
     private List<String> trustedProxies = new ArrayList<>();
+
+    /** How many leading bits of an IPv6 address name one client for login throttling. */
+    private int ipv6ThrottlePrefix = 64;
 
     /**
      * Returns whether Spring Security is configured.
@@ -917,6 +920,25 @@ public class UserboundProperties {
      */
     public void setTrustedProxies(List<String> trustedProxies) {
       this.trustedProxies = trustedProxies;
+    }
+
+    /**
+     * Returns how many leading bits of an IPv6 address name one client for login throttling.
+     *
+     * @return {@code userbound.security.ipv6-throttle-prefix}, 64 unless set
+     */
+    public int getIpv6ThrottlePrefix() {
+      return ipv6ThrottlePrefix;
+    }
+
+    /**
+     * Sets how many leading bits of an IPv6 address name one client for login throttling;
+     * checked (1 to 128) when the login service is built.
+     *
+     * @param ipv6ThrottlePrefix the prefix length
+     */
+    public void setIpv6ThrottlePrefix(int ipv6ThrottlePrefix) {
+      this.ipv6ThrottlePrefix = ipv6ThrottlePrefix;
     }
   }
 }

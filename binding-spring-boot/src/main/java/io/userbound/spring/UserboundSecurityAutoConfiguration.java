@@ -76,6 +76,10 @@ public class UserboundSecurityAutoConfiguration {
         "security.trusted-proxies",
         security.getTrustedProxies(),
         () -> b.trustProxies(security.getTrustedProxies().toArray(String[]::new)));
+    ConfigFactory.set(
+        "security.ipv6-throttle-prefix",
+        security.getIpv6ThrottlePrefix(),
+        () -> b.ipv6ThrottlePrefix(security.getIpv6ThrottlePrefix()));
     return b.build(userbound);
   }
 

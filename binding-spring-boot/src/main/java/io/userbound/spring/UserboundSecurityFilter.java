@@ -1,5 +1,6 @@
 package io.userbound.spring;
 
+import io.userbound.core.LogText;
 import io.userbound.core.Login;
 import io.userbound.servlet.LoginService;
 import io.userbound.servlet.UserboundFilter;
@@ -66,7 +67,9 @@ public final class UserboundSecurityFilter implements Filter {
     }
     Optional<Login> login = logins.current(http);
     if (login.isEmpty() || !login.get().role().equals(authentication.getName())) {
-      log.debug("the login of {} is gone: security context cleared", authentication.getName());
+      log.debug(
+          "the login of '{}' is gone: security context cleared",
+          LogText.escape(authentication.getName(), 64));
       contexts.clearContext();
       HttpSession session = http.getSession(false);
       if (session != null) {

@@ -283,6 +283,15 @@ class AutoConfigurationTest {
                 assertThat(
                         rootOf(context, InvalidConfigurationPropertyValueException.class).getName())
                     .isEqualTo("userbound.security.allowed-origins"));
+    webRunner()
+        .withPropertyValues("userbound.security.ipv6-throttle-prefix=129")
+        .run(
+            context -> {
+              InvalidConfigurationPropertyValueException e =
+                  rootOf(context, InvalidConfigurationPropertyValueException.class);
+              assertThat(e.getName()).isEqualTo("userbound.security.ipv6-throttle-prefix");
+              assertThat(e.getMessage()).contains("must be from 1 to 128");
+            });
   }
 
   private void assertRefused(String property, String name) {

@@ -2,6 +2,7 @@ package io.userbound.testkit;
 
 import io.userbound.testkit.internal.LocalPgBouncer;
 import io.userbound.testkit.internal.PostgresServers;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
@@ -13,8 +14,10 @@ import java.util.Optional;
  *   <li>Clients authenticate to PgBouncer with SCRAM-SHA-256; PgBouncer looks the role's SCRAM
  *       verifier up with {@code auth_query}, through a dedicated lookup role that may only call
  *       one {@code SECURITY DEFINER} function ({@code pgbouncer_auth.lookup}, installed in every
- *       database and in {@code template1}; superusers and roles without {@code LOGIN} are never
- *       returned). PgBouncer then logs in to the server as the person with SCRAM pass-through:
+ *       database and in {@code template1}; superusers, roles without {@code LOGIN} or without
+ *       a password, and roles whose {@code VALID UNTIL} has passed are never returned, since
+ *       PgBouncer may hand a client a server connection it holds without the server checking
+ *       the login again). PgBouncer then logs in to the server as the person with SCRAM pass-through:
  *       the server checks the same verifier, and PgBouncer never holds a password.
  *   <li>{@link PoolMode#SESSION}: a client keeps one server connection from login to close;
  *       {@code server_reset_query = DISCARD ALL} when it is handed to the next client.
@@ -61,6 +64,25 @@ public interface PgBouncer extends AutoCloseable {
    */
   static PgBouncer start(PostgresServer server, PoolMode mode) {
     return LocalPgBouncer.create(server, mode);
+  }
+
+  /**
+   * Starts a PgBouncer in front of a server, as {@link #start(PostgresServer, PoolMode)}, that
+   * keeps an idle server connection open for {@code serverIdleTimeout} (its {@code
+   * server_idle_timeout}; 1 s otherwise). In session mode the next client of the same role
+   * and database gets that connection without a server login: a test of what PgBouncer alone
+   * decides needs it held for longer than the test takes.
+   *
+   * @param server the server behind it; stays open and owned by the caller
+   * @param mode the pool mode
+   * @param serverIdleTimeout how long an idle server connection stays, whole seconds from 1
+   * @return a running PgBouncer; the caller closes it
+   * @throws IllegalArgumentException if the timeout is not a whole number of seconds from 1
+   * @throws PostgresUnavailableException if no {@code pgbouncer} binary is found or it does
+   *     not start
+   */
+  static PgBouncer start(PostgresServer server, PoolMode mode, Duration serverIdleTimeout) {
+    return LocalPgBouncer.create(server, mode, serverIdleTimeout);
   }
 
   /**

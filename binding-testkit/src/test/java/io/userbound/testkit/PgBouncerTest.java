@@ -44,11 +44,16 @@ class PgBouncerTest {
     String role = names.login(pw);
     String locked = names.login(TestPasswords.fresh());
     server.execute("postgres", "ALTER ROLE " + locked + " NOLOGIN");
+    char[] expiredPassword = TestPasswords.fresh();
+    String expired = names.login(expiredPassword);
+    server.execute("postgres", "ALTER ROLE " + expired + " VALID UNTIL '2000-01-01'");
     try (PgBouncer bouncer = PgBouncer.start(server, PoolMode.SESSION)) {
       String url = bouncer.jdbcUrl("postgres");
       assertRefused(() -> Jdbc.connect(url, role, "wrong".toCharArray()), "SASL authentication");
       assertRefused(() -> Jdbc.connect(url, names.role("nobody"), pw), "no such user");
       assertRefused(() -> Jdbc.connect(url, locked, pw), "no such user");
+      // No verifier for an expired password: PgBouncer refuses it itself (CVE-2025-2291).
+      assertRefused(() -> Jdbc.connect(url, expired, expiredPassword), "no such user");
       // The lookup never returns a superuser: the admin goes to the server directly.
       assertRefused(() -> Jdbc.connect(url, server.adminUser(), server.adminPassword()), "no such");
     }

@@ -4,6 +4,7 @@ import io.userbound.core.AccessDeniedException;
 import io.userbound.core.BudgetExhaustedException;
 import io.userbound.core.DatabaseStats;
 import io.userbound.core.DatabaseUnavailableException;
+import io.userbound.core.LogText;
 import io.userbound.core.LoginFailedException;
 import io.userbound.core.UserboundException;
 import java.sql.SQLException;
@@ -14,8 +15,17 @@ import java.sql.SQLTransientConnectionException;
  * here from what Userbound knows (database, role, SQLSTATE, budget figures); the
  * driver's own message is only kept in the cause, and a password never appears in
  * either (pgjdbc does not echo passwords; we never pass one into a message).
+ *
+ * The driver's message can repeat the role name as the client typed it (PostgreSQL's
+ * 'password authentication failed for user "..."'), and applications log the cause along
+ * with the exception. A cause whose chain holds a message LogText would change is kept as a
+ * copy (SQLException, the same SQLSTATEs, error codes and stack traces, messages escaped);
+ * any other cause is kept as it is.
  */
 final class ErrorMapper {
+
+  private static final int MAX_CAUSES = 8;
+  private static final int MAX_MESSAGE = 2000;
 
   private final Database db;
 
@@ -53,7 +63,7 @@ final class ErrorMapper {
             + Names.forMessage(role)
             + " (wrong password, unknown role, or a role that may not log in)",
         state,
-        cause);
+        safe(cause));
   }
 
   /** A database that proved the password but refused CONNECT, remembered for a while. */
@@ -101,16 +111,17 @@ final class ErrorMapper {
               + db.config.connectionTimeout().toMillis()
               + " ms",
           e.getSQLState(),
-          e);
+          safe(e));
     }
     return map(role, e, e);
   }
 
-  private RuntimeException map(String role, SQLException s, SQLException original) {
+  private RuntimeException map(String role, SQLException s, SQLException unsafe) {
+    Throwable original = safe(unsafe);
     String state = s.getSQLState() == null ? "" : s.getSQLState();
     String who = Names.forMessage(role);
     if (s instanceof Budget.BudgetSQLException) {
-      return budgetSpent(original);
+      return budgetSpent(unsafe);
     }
     return switch (state) {
       case "28P01", "28000" -> refusedLogin(role, state, original);
@@ -175,6 +186,30 @@ final class ErrorMapper {
             + " ms. Raise the budget (below the server's max_connections),"
             + " shorten requests, or lower maxConnectionsPerPerson",
         cause);
+  }
+
+  /** The cause to keep: as it is, or a copy with escaped messages (see the top). */
+  static Throwable safe(Throwable cause) {
+    int depth = 0;
+    for (Throwable t = cause; t != null && depth < MAX_CAUSES; t = t.getCause(), depth++) {
+      String m = t.getMessage();
+      if (m != null && !m.equals(LogText.escape(m, MAX_MESSAGE))) {
+        return copy(cause, 0);
+      }
+    }
+    return cause;
+  }
+
+  private static SQLException copy(Throwable t, int depth) {
+    Throwable next = t.getCause();
+    SQLException c =
+        new SQLException(
+            t.getClass().getName() + ": " + LogText.escape(t.getMessage(), MAX_MESSAGE),
+            t instanceof SQLException s ? s.getSQLState() : null,
+            t instanceof SQLException s ? s.getErrorCode() : 0,
+            next == null || depth + 1 >= MAX_CAUSES ? null : copy(next, depth + 1));
+    c.setStackTrace(t.getStackTrace());
+    return c;
   }
 
   /** The same failure again, for a thread that waited on another thread's login. */

@@ -1,5 +1,6 @@
 package io.userbound.core.internal;
 
+import io.userbound.core.LogText;
 import io.userbound.core.LoginFailedException;
 import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -100,20 +101,16 @@ final class Names {
     }
   }
 
-  /** A role name made safe for a log line or message: printable, quoted, at most 64 chars. */
+  /**
+   * A role name (or any text from outside) made safe for a log line or message: quoted,
+   * escaped by {@link LogText#escape(CharSequence, int)} (line breaks, controls, format and
+   * bidi characters, lone surrogates as {@code \}{@code uXXXX}), at most 64 chars.
+   */
   static String forMessage(String role) {
     if (role == null) {
       return "null";
     }
-    StringBuilder sb = new StringBuilder(Math.min(role.length(), 64) + 2).append('\'');
-    for (int i = 0; i < role.length() && i < 64; i++) {
-      char c = role.charAt(i);
-      sb.append(Character.isISOControl(c) || Character.isSurrogate(c) ? '?' : c);
-    }
-    if (role.length() > 64) {
-      sb.append("...");
-    }
-    return sb.append('\'').toString();
+    return '\'' + LogText.escape(role, 64) + '\'';
   }
 
   /**

@@ -1,5 +1,6 @@
 package io.userbound.core.internal;
 
+import io.userbound.core.LogText;
 import io.userbound.core.UserboundEvent;
 import io.userbound.core.UserboundListener;
 import org.slf4j.Logger;
@@ -9,8 +10,9 @@ import org.slf4j.event.Level;
 
 /**
  * Not API: the default {@link UserboundListener}, see {@link UserboundListener#slf4j()}.
- * Roles and client keys are escaped before they reach a log line or the MDC (they may be
- * whatever an attacker typed into a login form); no event carries a password.
+ * Roles, client keys and details are escaped ({@link LogText}) before they reach a log line
+ * or the MDC (they may be whatever an attacker typed into a login form or sent in a header);
+ * no event carries a password.
  */
 public final class Slf4jAuditLog implements UserboundListener {
 
@@ -46,7 +48,7 @@ public final class Slf4jAuditLog implements UserboundListener {
               e.database(),
               role.isEmpty() ? "-" : role,
               e.client() == null ? "" : " client=" + Names.forMessage(e.client()),
-              e.detail());
+              LogText.escape(e.detail(), 512));
     } finally {
       restore(MDC_ROLE, oldRole);
       restore(MDC_DATABASE, oldDatabase);

@@ -1,6 +1,7 @@
 package io.userbound.hibernate.internal;
 
 import io.userbound.core.AccessDeniedException;
+import io.userbound.core.LogText;
 import io.userbound.core.Login;
 import io.userbound.hibernate.UnitOfWork;
 import java.util.Collections;
@@ -67,7 +68,7 @@ final class DefaultUnitOfWork implements UnitOfWork {
 
   private void checkUsable() {
     if (closed) {
-      throw new IllegalStateException("this unit of work of role '" + login.role() + "' is closed");
+      throw new IllegalStateException("this unit of work of role '" + who() + "' is closed");
     }
     if (Thread.currentThread() != thread) {
       throw new IllegalStateException(
@@ -83,9 +84,9 @@ final class DefaultUnitOfWork implements UnitOfWork {
     if (bound == null || !bound.role().equals(login.role())) {
       throw new IllegalStateException(
           "this unit of work runs as role '"
-              + login.role()
+              + who()
               + "', but "
-              + (bound == null ? "no login" : "role '" + bound.role() + "'")
+              + (bound == null ? "no login" : "role '" + LogText.escape(bound.role(), 64) + "'")
               + " is bound to this thread now");
     }
   }
@@ -200,7 +201,7 @@ final class DefaultUnitOfWork implements UnitOfWork {
     if (Thread.currentThread() != thread) {
       log.warn(
           "a unit of work of role '{}' was closed on thread {} but opened on {}",
-          login.role(),
+          who(),
           Thread.currentThread().getName(),
           thread.getName());
     }
@@ -212,15 +213,12 @@ final class DefaultUnitOfWork implements UnitOfWork {
               "a transaction on database '{}' was still active when the unit of work of role '{}'"
                   + " closed; rolled back",
               e.getKey(),
-              login.role());
+              who());
           s.getTransaction().rollback();
         }
       } catch (RuntimeException ex) {
         log.warn(
-            "rolling back the session on database '{}' of role '{}' failed",
-            e.getKey(),
-            login.role(),
-            ex);
+            "rolling back the session on database '{}' of role '{}' failed", e.getKey(), who(), ex);
       } finally {
         try {
           if (s.isOpen()) {
@@ -228,10 +226,7 @@ final class DefaultUnitOfWork implements UnitOfWork {
           }
         } catch (RuntimeException ex) {
           log.warn(
-              "closing the session on database '{}' of role '{}' failed",
-              e.getKey(),
-              login.role(),
-              ex);
+              "closing the session on database '{}' of role '{}' failed", e.getKey(), who(), ex);
         }
       }
     }
@@ -241,13 +236,13 @@ final class DefaultUnitOfWork implements UnitOfWork {
     }
   }
 
+  /** The role for a log line or message: whatever PostgreSQL allowed as a name, escaped. */
+  private String who() {
+    return LogText.escape(login.role(), 64);
+  }
+
   @Override
   public String toString() {
-    return "UnitOfWork["
-        + login.role()
-        + ", open: "
-        + openDatabases()
-        + (closed ? ", closed" : "")
-        + "]";
+    return "UnitOfWork[" + who() + ", open: " + openDatabases() + (closed ? ", closed" : "") + "]";
   }
 }

@@ -2,6 +2,7 @@ package io.userbound.hibernate.internal;
 
 import io.userbound.core.Binding;
 import io.userbound.core.DatabaseConfig;
+import io.userbound.core.LogText;
 import io.userbound.core.Login;
 import io.userbound.core.NotBoundException;
 import io.userbound.core.Userbound;
@@ -288,7 +289,10 @@ public final class DefaultUserboundHibernate implements UserboundHibernate {
     }
     if (!problems.isEmpty()) {
       throw new EntityMappingException(
-          "schema validation as role '" + login.role() + "' failed: " + String.join("; ", problems),
+          "schema validation as role '"
+              + LogText.escape(login.role(), 64)
+              + "' failed: "
+              + String.join("; ", problems),
           first);
     }
   }

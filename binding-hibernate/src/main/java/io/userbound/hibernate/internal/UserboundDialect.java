@@ -1,5 +1,6 @@
 package io.userbound.hibernate.internal;
 
+import io.userbound.core.LogText;
 import io.userbound.core.Login;
 import io.userbound.core.Userbound;
 import io.userbound.hibernate.PermissionDeniedException;
@@ -58,9 +59,9 @@ final class UserboundDialect extends PostgreSQLDialect {
         "database '"
             + database
             + "' refused "
-            + (role == null ? "the bound role" : "role '" + role + "'")
+            + (role == null ? "the bound role" : "role '" + LogText.escape(role, 64) + "'")
             + ": "
-            + serverMessage(e)
+            + LogText.escape(serverMessage(e), 500)
             + " (SQLSTATE 42501)",
         e);
   }

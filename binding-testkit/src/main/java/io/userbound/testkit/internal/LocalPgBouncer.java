@@ -48,6 +48,7 @@ public final class LocalPgBouncer implements PgBouncer {
   private static final String AUTH_SCHEMA = "pgbouncer_auth";
   private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
   private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
+  private static final Duration DEFAULT_SERVER_IDLE_TIMEOUT = Duration.ofSeconds(1);
   private static final int PORT_ATTEMPTS = 5;
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final Object SETUP_LOCK = new Object(); // one CREATE OR REPLACE at a time
@@ -61,13 +62,20 @@ public final class LocalPgBouncer implements PgBouncer {
   private static final int ADMIN_HEADROOM = 5;
   private final String lookupRole;
   private final char[] lookupPassword;
+  private final long serverIdleSeconds;
   private volatile int port;
   private volatile Process process; // written under the lock
   private volatile boolean closed;
 
   private LocalPgBouncer(
-      PostgresServer server, PoolMode mode, Path binary, RunAs runAs, Path baseDir) {
+      PostgresServer server,
+      PoolMode mode,
+      Path binary,
+      RunAs runAs,
+      Path baseDir,
+      long serverIdleSeconds) {
     this.server = server;
+    this.serverIdleSeconds = serverIdleSeconds;
     this.mode = mode;
     this.binary = binary;
     this.runAs = runAs;
@@ -113,8 +121,29 @@ public final class LocalPgBouncer implements PgBouncer {
    * @throws PostgresUnavailableException if there is no binary or it does not start
    */
   public static LocalPgBouncer create(PostgresServer server, PoolMode mode) {
-    if (server == null || mode == null) {
-      throw new IllegalArgumentException("server and mode must not be null");
+    return create(server, mode, DEFAULT_SERVER_IDLE_TIMEOUT);
+  }
+
+  /**
+   * Starts one in front of a server whose idle server connections stay open this long.
+   *
+   * @param server the server
+   * @param mode the pool mode
+   * @param serverIdleTimeout PgBouncer's {@code server_idle_timeout}, whole seconds, at least 1
+   * @return the running PgBouncer
+   * @throws IllegalArgumentException if the timeout is not a whole number of seconds from 1
+   * @throws PostgresUnavailableException if there is no binary or it does not start
+   */
+  public static LocalPgBouncer create(
+      PostgresServer server, PoolMode mode, Duration serverIdleTimeout) {
+    if (server == null || mode == null || serverIdleTimeout == null) {
+      throw new IllegalArgumentException("server, mode and serverIdleTimeout must not be null");
+    }
+    if (serverIdleTimeout.toNanos() % 1_000_000_000L != 0 || serverIdleTimeout.toSeconds() < 1) {
+      throw new IllegalArgumentException(
+          "serverIdleTimeout = "
+              + serverIdleTimeout
+              + ": PgBouncer's server_idle_timeout is a whole number of seconds, at least 1");
     }
     Path binary =
         binary()
@@ -137,7 +166,8 @@ public final class LocalPgBouncer implements PgBouncer {
       throw new PostgresUnavailableException(
           "cannot create a temporary directory for PgBouncer: " + e, e);
     }
-    LocalPgBouncer bouncer = new LocalPgBouncer(server, mode, binary, runAs, baseDir);
+    LocalPgBouncer bouncer =
+        new LocalPgBouncer(server, mode, binary, runAs, baseDir, serverIdleTimeout.toSeconds());
     ShutdownHooks.register(bouncer);
     try {
       bouncer.installLookup();
@@ -159,8 +189,12 @@ public final class LocalPgBouncer implements PgBouncer {
   /*
    * The lookup role (LOGIN, nothing else) and, in every database that takes connections and in
    * template1 (so databases created later have it too), a SECURITY DEFINER function that
-   * returns the verifier of one login role that is not a superuser, and no row otherwise (a
-   * row of NULLs would make PgBouncer 1.18 fail with "bouncer config error"). PgBouncer 1.18
+   * returns the verifier of one role that may log in now (LOGIN, a password, VALID UNTIL not
+   * passed) and is not a superuser, and no row otherwise (a row of NULLs would make
+   * PgBouncer 1.18 fail with "bouncer config error"). The server's rules must be in the
+   * lookup because PgBouncer checks only the verifier: in session mode it may give the client
+   * a server connection it still holds, and PostgreSQL never sees that login (the class of
+   * PgBouncer's CVE-2025-2291, expired passwords through auth_query). PgBouncer 1.18
    * runs auth_query in the database the client asks for (auth_dbname came in 1.19), so the
    * lookup role needs CONNECT on each.
    */
@@ -203,9 +237,16 @@ public final class LocalPgBouncer implements PgBouncer {
         + " FROM PUBLIC;\nCREATE OR REPLACE FUNCTION "
         + AUTH_SCHEMA
         + ".lookup(p_user text) RETURNS TABLE (usename name, passwd text)"
-        + " LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog AS"
-        + " $f$ SELECT s.usename, s.passwd FROM pg_catalog.pg_shadow s"
-        + " WHERE s.usename = p_user AND NOT s.usesuper $f$;\nREVOKE ALL ON FUNCTION "
+        + " LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog AS $f$"
+        + "\n-- No verifier for a role that may not log in now (NOLOGIN, VALID UNTIL passed) or"
+        + "\n-- a superuser: PgBouncer checks only this verifier, and may hand the client a"
+        + "\n-- server connection it still holds, so PostgreSQL never checks again"
+        + " (PgBouncer CVE-2025-2291)."
+        + "\nSELECT a.rolname, a.rolpassword FROM pg_catalog.pg_authid a"
+        + " WHERE a.rolname = p_user AND a.rolcanlogin AND NOT a.rolsuper"
+        + " AND a.rolpassword IS NOT NULL"
+        + " AND (a.rolvaliduntil IS NULL OR a.rolvaliduntil > pg_catalog.now())"
+        + "\n$f$;\nREVOKE ALL ON FUNCTION "
         + AUTH_SCHEMA
         + ".lookup(text) FROM PUBLIC;\nGRANT USAGE ON SCHEMA "
         + AUTH_SCHEMA
@@ -287,7 +328,7 @@ public final class LocalPgBouncer implements PgBouncer {
             "max_db_connections = " + serverSlots(),
             // Userbound's per-person pools are the pools: a server connection PgBouncer keeps for a
             // person whose pool closed only holds a slot, so it goes back to the server soon.
-            "server_idle_timeout = 1",
+            "server_idle_timeout = " + serverIdleSeconds,
             "stats_period = 10",
             // After a refused server login, clients of that pool wait this long (default 15).
             "server_login_retry = 1",
