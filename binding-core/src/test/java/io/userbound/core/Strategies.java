@@ -1,6 +1,5 @@
 package io.userbound.core;
 
-import io.userbound.testkit.PgBouncer;
 import java.util.Arrays;
 import java.util.stream.Stream;
 
@@ -9,16 +8,13 @@ public final class Strategies {
   private Strategies() {}
 
   /**
-   * Every isolation strategy, except {@code ROLE_SWITCHING} when the suite runs through a
-   * transaction-mode PgBouncer: a {@code SET ROLE} lives on a server connection that the next
-   * transaction may not get, so that combination is unsupported (README, "Running at scale").
+   * Every isolation strategy. ROLE_SWITCHING runs through a transaction-mode PgBouncer too:
+   * its role is transaction-scoped and travels with every statement (README, "Running at
+   * scale").
    *
    * @return the strategies to test
    */
   public static Stream<IsolationStrategy> supported() {
-    boolean transactionPooling =
-        PgBouncer.suiteMode().filter(m -> m == PgBouncer.PoolMode.TRANSACTION).isPresent();
-    return Arrays.stream(IsolationStrategy.values())
-        .filter(s -> !(transactionPooling && s == IsolationStrategy.ROLE_SWITCHING));
+    return Arrays.stream(IsolationStrategy.values());
   }
 }

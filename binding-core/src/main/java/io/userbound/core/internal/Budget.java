@@ -21,7 +21,8 @@ import java.util.function.BooleanSupplier;
  */
 final class Budget implements Permit {
 
-  private static final long SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+  /** How long a waiter sleeps between looks: permits held by verifying logins do not signal. */
+  static final long SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
 
   final String database;
   final int size;

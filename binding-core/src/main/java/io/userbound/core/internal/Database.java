@@ -103,12 +103,14 @@ import org.slf4j.LoggerFactory;
  * never lent with the last request's state on it, and a stalled server costs the request
  * at most the deadline. An asynchronous reset was measured slower on these 2-core machines.
  *
- * ROLE_SWITCHING replaces the per-person pools by one GatewayPool (see its header): no
- * PersonPool, no Caffeine entries, no hand-off. A login is verified as above and its
- * connection closed; a database that is not a login database verifies a login once, on
- * its first request, with a real login under the budget (reclaim then closes the least
- * recently returned idle gateway connection). Budget, logout (the person's connections
- * are set to nobody), stats and shutdown go to the gateway pool.
+ * TWO STRATEGIES, ONE SEAM. What differs between them sits behind Lending (the end of
+ * this file): Dedicated (the per-person pools above) and Switching, which replaces them by
+ * one GatewayPool (see its header and InBand's): no PersonPool, no Caffeine entries, no
+ * hand-off. A login is verified as above and its connection closed; a database that is not
+ * a login database verifies a login once, on its first request, with a real login under
+ * the budget (reclaim then closes the least recently returned idle gateway connection).
+ * Budget, logout (the person's connections reset on their next use), stats and shutdown go
+ * to the gateway pool. Nothing else in this class asks which strategy it serves.
  *
  * THE REQUEST PATH avoids the map: a login remembers the pool that served it last
  * (DefaultLogin), and a pool records its access in the map only now and then (touch).
@@ -128,7 +130,7 @@ final class Database {
   final Budget budget;
   final HandBack handBack;
   private final PhysicalConnector connector;
-  private final GatewayPool gateway; // ROLE_SWITCHING only, else null
+  private final Lending lending; // how requests get connections: Dedicated or Switching
   private final Cache<String, PersonPool> pools;
   private final ConcurrentHashMap<String, Opening> opening = new ConcurrentHashMap<>();
   private final Set<PersonPool> retired = ConcurrentHashMap.newKeySet();
@@ -184,13 +186,14 @@ final class Database {
     this.connector = new PhysicalConnector(config, applicationName, signals);
     this.closer = closer;
     if (switching) {
-      this.gateway = new GatewayPool(config, budget, connector, handBack, closer, ticker);
+      GatewayPool gateway = new GatewayPool(config, budget, connector, handBack, closer, ticker);
       long every = Math.max(1_000, Math.min(30_000, config.idleTimeout().toMillis() / 4));
       var unused =
           scheduler.scheduleWithFixedDelay(
               gateway::housekeep, every, every, TimeUnit.MILLISECONDS); // ends at shutdown
+      this.lending = new Switching(gateway);
     } else {
-      this.gateway = null;
+      this.lending = new Dedicated();
     }
     this.poolContext =
         new PersonPool.Context(
@@ -278,7 +281,7 @@ final class Database {
           refusal);
       return new Verification(Verdict.REFUSED, errors.refusedLogin(login.role, "28000", null));
     }
-    if (gateway != null && login.role.equals(gateway.gatewayRole())) {
+    if (lending.refuses(login.role)) {
       closeQuietly(c);
       loginsRefused.increment();
       log.info(
@@ -290,20 +293,7 @@ final class Database {
     loginsAccepted.increment();
     log.debug("database '{}' accepted the login of {}", name(), Names.forMessage(login.role));
     server.checkOnce(c); // one query, on the first verified connection to this server
-    if (gateway != null) {
-      closeQuietly(c); // requests run on gateway connections; this one proved the password
-      login.verified(index);
-      return new Verification(Verdict.ACCEPTED, null);
-    }
-    PersonPool existing = pools.getIfPresent(login.role);
-    if (existing != null && existing.accepts(login) && !existing.isRetired()) {
-      closeQuietly(c); // a login again with the same password: the pool stays as it is
-    } else if (c.moveTo(budget)) {
-      opened.increment();
-      install(login, c).endLease();
-    } else {
-      closeQuietly(c); // no free budget without reclaim: the pool opens at the first request
-    }
+    lending.verified(login, c);
     return new Verification(Verdict.ACCEPTED, null);
   }
 
@@ -343,9 +333,11 @@ final class Database {
     if (login.isDenied(index)) {
       throw errors.noConnect(login.role);
     }
-    if (gateway != null) {
-      return switched(login);
-    }
+    return lending.connection(login);
+  }
+
+  /** DEDICATED_POOLS: a connection of the login's own pool, opened with a real login. */
+  private Connection dedicated(DefaultLogin login) {
     PersonPool pool = login.pool(index);
     if (pool == null || !pool.tryLease(false)) {
       pool = lease(login);
@@ -370,46 +362,9 @@ final class Database {
     }
   }
 
-  /*
-   * ROLE_SWITCHING: a gateway connection set to the person. A login that this database has
-   * not verified yet (it is not a login database, or the login was made before it) logs in
-   * here once, with a real login under the budget: PostgreSQL decides here too.
-   */
-  private Connection switched(DefaultLogin login) {
-    if (!login.isVerified(index)) {
-      try {
-        closeQuietly(openVerified(login, login.passwordCopyForOpen()));
-      } catch (AccessDeniedException e) {
-        login.denied(index);
-        throw e;
-      }
-      login.verified(index);
-    }
-    try {
-      return gateway.borrow(login.role);
-    } catch (SQLException e) {
-      throw errors.onBorrow(login.role, e);
-    }
-  }
-
-  /**
-   * ROLE_SWITCHING: opens the first gateway connection now, which checks the gateway. An
-   * unsafe gateway fails the start; an unreachable server does not (the check then runs on
-   * the first connection that can be opened).
-   */
+  /** ROLE_SWITCHING: opens and checks the first gateway connection (see Switching). */
   void warmUp() {
-    if (gateway == null) {
-      return;
-    }
-    try {
-      gateway.warmUp();
-    } catch (SQLException e) {
-      log.warn(
-          "database '{}': no gateway connection at start-up ({}); the gateway is checked on its"
-              + " first connection",
-          name(),
-          e.toString());
-    }
+    lending.warmUp();
   }
 
   /** The login's pool with a lease taken, opened with a real login if there is none. */
@@ -644,15 +599,10 @@ final class Database {
    * @return how many connections are closing for it (0: nobody idle to reclaim)
    */
   int reclaimIdle(String requester) {
-    if (gateway != null) {
-      if (gateway.closeOldestIdle()) {
-        reclaimed.increment();
-        signals.event(
-            UserboundEvent.Type.RECLAIM, name(), "", null, "1 idle gateway connection closed");
-        return 1;
-      }
-      return 0;
-    }
+    return lending.reclaimIdle(requester);
+  }
+
+  private int reclaimIdlePool(String requester) {
     Optional<Policy.FixedExpiration<String, PersonPool>> byAccess =
         pools.policy().expireAfterAccess();
     if (byAccess.isEmpty()) {
@@ -699,9 +649,10 @@ final class Database {
 
   /** Logout: retires this role's pool at once; true if it had one (or idle connections). */
   boolean evict(String role) {
-    if (gateway != null) {
-      return gateway.forget(role);
-    }
+    return lending.evict(role);
+  }
+
+  private boolean evictPool(String role) {
     PersonPool pool = pools.getIfPresent(role);
     if (pool == null) {
       return false;
@@ -717,13 +668,11 @@ final class Database {
 
   /** Closes every idle connection now: pools without a request in flight close whole. */
   int closeIdle() {
+    return lending.closeIdle();
+  }
+
+  private int closeIdlePools() {
     int closing = 0;
-    if (gateway != null) {
-      while (gateway.closeOldestIdle()) {
-        closing++;
-      }
-      return closing;
-    }
     for (var e : pools.asMap().entrySet()) {
       PersonPool p = e.getValue();
       if (p.leases() == 0 && !p.isRetired()) {
@@ -741,7 +690,7 @@ final class Database {
   DatabaseHealth health() {
     HealthProbe.Result r = probe.probe();
     int used = budget.used();
-    int waitingNow = budget.waiting() + (gateway == null ? 0 : gateway.waiting());
+    int waitingNow = budget.waiting() + lending.waiting();
     DatabaseHealth.Status status;
     String detail = r.detail();
     if (!r.reachable()) {
@@ -797,41 +746,22 @@ final class Database {
 
   DatabaseStats stats() {
     pools.cleanUp(); // expiry due now is applied, so the figures are current
-    int active = 0;
-    int idle = 0;
-    int count = 0;
-    long switches = 0;
-    if (gateway != null) {
-      active = gateway.active();
-      idle = gateway.idle();
-      count = active + idle > 0 ? 1 : 0;
-      switches = gateway.switches();
-    }
-    for (PersonPool p : pools.asMap().values()) {
-      active += p.active();
-      idle += p.idle();
-      count++;
-    }
-    for (PersonPool p : retired) {
-      active += p.active();
-      idle += p.idle();
-      count++;
-    }
+    Figures f = lending.figures();
     return new DatabaseStats(
         name(),
-        count,
-        active,
-        idle,
+        f.pools(),
+        f.active(),
+        f.idle(),
         budget.size,
         budget.used(),
-        budget.waiting() + (gateway == null ? 0 : gateway.waiting()),
+        budget.waiting() + lending.waiting(),
         loginsAccepted.sum(),
         loginsRefused.sum(),
         throttled.getAsLong(),
         poolsEvicted.sum(),
         reclaimed.sum(),
         opened.sum(),
-        switches,
+        f.switches(),
         handBack.performed.sum(),
         handBack.skipped.sum(),
         budget.waits.sum(),
@@ -840,9 +770,7 @@ final class Database {
 
   /** Shutdown: every pool closes now, connections in use included. */
   void close() {
-    if (gateway != null) {
-      gateway.shutDown();
-    }
+    lending.close();
     for (PersonPool p : pools.asMap().values()) {
       p.shutDown();
     }
@@ -850,6 +778,218 @@ final class Database {
     pools.cleanUp();
     for (PersonPool p : Set.copyOf(retired)) {
       p.shutDown();
+    }
+  }
+
+  /*
+   * THE SEAM between the two strategies: what differs between DEDICATED_POOLS (a pool per
+   * person, Caffeine's map, reclaim of whole pools) and ROLE_SWITCHING (one GatewayPool).
+   * Everything else in this class (verifying logins, the budget, health, figures) is shared.
+   */
+  private interface Lending {
+    /** A connection for a login this database may serve. */
+    Connection connection(DefaultLogin login);
+
+    /** A verified login's connection: kept for the person's pool, or closed. */
+    void verified(DefaultLogin login, PhysicalConnection c);
+
+    /** Whether a login as this role is refused here whatever the password (the gateway). */
+    boolean refuses(String role);
+
+    /** Frees idle connections of somebody other than the requester; how many are closing. */
+    int reclaimIdle(String requester);
+
+    /** Logout: nothing of this person's stays usable; true if something was held. */
+    boolean evict(String role);
+
+    /** Closes every idle connection now. */
+    int closeIdle();
+
+    /** Requests waiting inside the lender (beyond the budget's own waiters). */
+    int waiting();
+
+    /** Opens what start-up should open (the gateway is checked on its first connection). */
+    void warmUp();
+
+    /** Pools, connections in use and idle, and backend moves, for stats(). */
+    Figures figures();
+
+    /** Shutdown. */
+    void close();
+  }
+
+  private record Figures(int pools, int active, int idle, long switches) {}
+
+  /** DEDICATED_POOLS: the person's own pool, opened with a real login. */
+  private final class Dedicated implements Lending {
+    @Override
+    public void warmUp() {}
+
+    @Override
+    public Figures figures() {
+      int active = 0;
+      int idle = 0;
+      int count = 0;
+      for (PersonPool p : pools.asMap().values()) {
+        active += p.active();
+        idle += p.idle();
+        count++;
+      }
+      for (PersonPool p : retired) {
+        active += p.active();
+        idle += p.idle();
+        count++;
+      }
+      return new Figures(count, active, idle, 0);
+    }
+
+    @Override
+    public Connection connection(DefaultLogin login) {
+      return dedicated(login);
+    }
+
+    @Override
+    public void verified(DefaultLogin login, PhysicalConnection c) {
+      PersonPool existing = pools.getIfPresent(login.role);
+      if (existing != null && existing.accepts(login) && !existing.isRetired()) {
+        closeQuietly(c); // a login again with the same password: the pool stays as it is
+      } else if (c.moveTo(budget)) {
+        opened.increment();
+        install(login, c).endLease();
+      } else {
+        closeQuietly(c); // no free budget without reclaim: the pool opens at the first request
+      }
+    }
+
+    @Override
+    public boolean refuses(String role) {
+      return false;
+    }
+
+    @Override
+    public int reclaimIdle(String requester) {
+      return reclaimIdlePool(requester);
+    }
+
+    @Override
+    public boolean evict(String role) {
+      return evictPool(role);
+    }
+
+    @Override
+    public int closeIdle() {
+      return closeIdlePools();
+    }
+
+    @Override
+    public int waiting() {
+      return 0;
+    }
+
+    @Override
+    public void close() {}
+  }
+
+  /** ROLE_SWITCHING: gateway connections, the role travelling with each statement. */
+  private final class Switching implements Lending {
+    private final GatewayPool gateway;
+
+    Switching(GatewayPool gateway) {
+      this.gateway = gateway;
+    }
+
+    /*
+     * Opens the first gateway connection now, which checks the gateway. An unsafe gateway
+     * fails the start; an unreachable server does not (the check then runs on the first
+     * connection that can be opened).
+     */
+    @Override
+    public void warmUp() {
+      try {
+        gateway.warmUp();
+      } catch (SQLException e) {
+        log.warn(
+            "database '{}': no gateway connection at start-up ({}); the gateway is checked on"
+                + " its first connection",
+            name(),
+            e.toString());
+      }
+    }
+
+    @Override
+    public Figures figures() {
+      int active = gateway.active();
+      int idle = gateway.idle();
+      return new Figures(active + idle > 0 ? 1 : 0, active, idle, gateway.switches());
+    }
+
+    /*
+     * A gateway connection for the person. A login that this database has not verified yet
+     * (it is not a login database, or the login was made before it) logs in here once, with
+     * a real login under the budget: PostgreSQL decides here too.
+     */
+    @Override
+    public Connection connection(DefaultLogin login) {
+      if (!login.isVerified(index)) {
+        try {
+          closeQuietly(openVerified(login, login.passwordCopyForOpen()));
+        } catch (AccessDeniedException e) {
+          login.denied(index);
+          throw e;
+        }
+        login.verified(index);
+      }
+      try {
+        return gateway.borrow(login.role);
+      } catch (SQLException e) {
+        throw errors.onBorrow(login.role, e);
+      }
+    }
+
+    @Override
+    public void verified(DefaultLogin login, PhysicalConnection c) {
+      closeQuietly(c); // requests run on gateway connections; this one proved the password
+      login.verified(index);
+    }
+
+    @Override
+    public boolean refuses(String role) {
+      return role.equals(gateway.gatewayRole());
+    }
+
+    @Override
+    public int reclaimIdle(String requester) {
+      if (gateway.closeOldestIdle()) {
+        reclaimed.increment();
+        signals.event(
+            UserboundEvent.Type.RECLAIM, name(), "", null, "1 idle gateway connection closed");
+        return 1;
+      }
+      return 0;
+    }
+
+    @Override
+    public boolean evict(String role) {
+      return gateway.forget(role);
+    }
+
+    @Override
+    public int closeIdle() {
+      int closing = 0;
+      while (gateway.closeOldestIdle()) {
+        closing++;
+      }
+      return closing;
+    }
+
+    @Override
+    public int waiting() {
+      return gateway.waiting();
+    }
+
+    @Override
+    public void close() {
+      gateway.shutDown();
     }
   }
 

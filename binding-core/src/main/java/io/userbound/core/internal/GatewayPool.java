@@ -77,9 +77,6 @@ final class GatewayPool implements InBand.Owner {
 
   private static final Logger log = LoggerFactory.getLogger(GatewayPool.class);
 
-  /** Waits for a connection in slices: permits held by verifying logins do not signal. */
-  private static final long SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
-
   private static final String UNTAGGED = "";
 
   /* How long a check of LOGIN, VALID UNTIL and CONNECT holds for a person's switches. */
@@ -320,7 +317,7 @@ final class GatewayPool implements InBand.Owner {
           }
           waiting++;
           try {
-            awaitNanos(Math.min(left, SLICE_NANOS));
+            awaitNanos(Math.min(left, Budget.SLICE_NANOS));
           } finally {
             waiting--;
           }

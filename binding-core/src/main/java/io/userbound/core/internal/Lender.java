@@ -5,7 +5,8 @@ import java.sql.SQLException;
 
 /*
  * What a lent connection needs of the pool that lent it: the narrow way up from the
- * connection layer. Implemented by PersonPool.
+ * connection layer. Implemented by PersonPool (DEDICATED_POOLS) and GatewayPool.Person
+ * (ROLE_SWITCHING).
  */
 interface Lender {
 
