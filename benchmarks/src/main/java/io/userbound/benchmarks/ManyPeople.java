@@ -59,7 +59,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  *   java -cp benchmarks/target/benchmarks.jar io.userbound.benchmarks.ManyPeople \
  *       [people=10000] [budget=100] [threads=4] [rounds=3] [seconds=5] [warmup=1] \
- *       [zipf=1.0] [work=pk] [rows=control/own,...] [out=FILE.json]
+ *       [zipf=1.0] [work=pk] [rows=control/own,...] [delayMicros=0] [out=FILE.json]
+ * delayMicros puts a delaying proxy (that many µs each way) between every client and the
+ * server: a row's extra round trips are then its difference to the control over 2 x delay.
  */
 public final class ManyPeople {
 
@@ -129,6 +131,7 @@ public final class ManyPeople {
     final double zipf;
     final Work work;
     final String workName;
+    final long delayMicros;
     final List<String> rows;
 
     Settings(Map<String, String> a) {
@@ -144,6 +147,7 @@ public final class ManyPeople {
               (long) (Double.parseDouble(a.getOrDefault("warmup", "1")) * 1000));
       zipf = Double.parseDouble(a.getOrDefault("zipf", "1.0"));
       workName = a.getOrDefault("work", "pk");
+      delayMicros = Long.parseLong(a.getOrDefault("delayMicros", "0"));
       work = Work.of(workName);
       rows =
           List.of(
@@ -160,7 +164,9 @@ public final class ManyPeople {
     // logins in flight (8 per instance), the control's connections and the sampler.
     int maxConnections = 2 * s.budget + 2 * 8 + s.threads + 20;
     long started = System.nanoTime();
-    try (Fixture fixture = Fixture.start("many", maxConnections, s.people)) {
+    try (Fixture fixture =
+        Fixture.start(
+            "many", maxConnections, s.people, java.time.Duration.ofNanos(s.delayMicros * 1000))) {
       fixture.server.execute(
           "postgres",
           "CREATE ROLE "
