@@ -17,6 +17,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -165,8 +166,7 @@ public final class ManyPeople {
     int maxConnections = 2 * s.budget + 2 * 8 + s.threads + 20;
     long started = System.nanoTime();
     try (Fixture fixture =
-        Fixture.start(
-            "many", maxConnections, s.people, java.time.Duration.ofNanos(s.delayMicros * 1000))) {
+        Fixture.start("many", maxConnections, s.people, Duration.ofNanos(s.delayMicros * 1000))) {
       fixture.server.execute(
           "postgres",
           "CREATE ROLE "
