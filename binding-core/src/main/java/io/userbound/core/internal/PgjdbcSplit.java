@@ -13,7 +13,9 @@ import java.util.List;
  * simple mode, into the value in parentheses), and escape processing rewrites {..}.
  *
  * Its lexer is not the server's: it has no E'' after a quote, a dollar sign or \v
- * (E'a''\'' is read as two plain strings), no dollar quote after a digit (1$$..$$), and a
+ * (E'a''\'' is read as two plain strings), it judges identifier and dollar-tag characters
+ * by Java's rules (U+00A0 ends an identifier, a control character or currency sign does
+ * not), so it sees no dollar quote after a digit (1$$..$$) but one after U+00A0, and a
  * slash-star comment ends at the first star-slash after the opening slash-star, so that
  * slash-star-slash opens and closes one. Where the two disagree, a piece can begin
  * inside what the server reads as a comment or literal of the whole text, and run what
@@ -242,7 +244,7 @@ final class PgjdbcSplit {
           if (c == '$') {
             end = d;
             break;
-          } else if (!isDollarTagStart(c) && !(c >= '0' && c <= '9')) {
+          } else if (!isDollarTagPart(c)) {
             break;
           }
         }
@@ -268,11 +270,16 @@ final class PgjdbcSplit {
         || ",()[].;:+-*/%^<>=~!@#&|`?".indexOf(c) >= 0;
   }
 
+  /* pgjdbc 42.7 judges identifier characters by Java's rules, not the server's. */
   private static boolean isDollarTagStart(char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c > 127;
+    return c != '$' && Character.isJavaIdentifierStart(c);
+  }
+
+  private static boolean isDollarTagPart(char c) {
+    return c != '$' && Character.isJavaIdentifierPart(c);
   }
 
   private static boolean isIdentifierCont(char c) {
-    return isDollarTagStart(c) || (c >= '0' && c <= '9') || c == '$';
+    return Character.isJavaIdentifierPart(c);
   }
 }
