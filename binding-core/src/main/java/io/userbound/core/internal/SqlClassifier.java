@@ -60,7 +60,9 @@ import java.util.Set;
  *   - CREATE [OR REPLACE] FUNCTION / PROCEDURE and ALTER FUNCTION / PROCEDURE / ROUTINE
  *     (a SET clause may carry role), DO, LOAD, SQL-level PREPARE and DEALLOCATE;
  *   - a call of a function that runs SQL text given as an argument
- *     (sql-executing-functions.txt: query_to_xml, dblink, ...).
+ *     (sql-executing-functions.txt: query_to_xml, dblink, ...);
+ *   - set_config or one of those functions named without being called (CREATE AGGREGATE
+ *     ... SFUNC = set_config would call it with arguments the text never shows).
  *
  * Results are cached by SQL text in a bounded cache: ORMs send the same strings again and
  * again. SqlGuardDifferentialTest checks all of this against a real server.
@@ -269,7 +271,11 @@ final class SqlClassifier {
     return k < t.size() && (t.get(k).isWord("function") || t.get(k).isWord("procedure"));
   }
 
-  /* Temporary objects, calls, and pg_settings, anywhere in the statement. */
+  /*
+   * Temporary objects, calls, and pg_settings, anywhere in the statement. set_config and the
+   * functions that run SQL text are refused also where they are only named: an aggregate,
+   * operator, cast or transform made of them calls them with arguments the text never shows.
+   */
   private static int body(List<Token> t, String command) {
     int flags = CLEAN;
     boolean settings = false;
@@ -286,6 +292,11 @@ final class SqlClassifier {
         }
         if (isWord(token, "update", "insert", "delete", "merge")) {
           modifies = true;
+        }
+        boolean called = k + 1 < t.size() && t.get(k + 1).isOp("(");
+        if (!called
+            && (name.equals("set_config") || SqlNames.SQL_EXECUTING_FUNCTIONS.contains(name))) {
+          flags |= SESSION | ROLE; // named, not called: SFUNC = set_config, WITH FUNCTION ...
         }
       } else if (token.isOp("(") && k > 0) {
         flags |= call(t, k);

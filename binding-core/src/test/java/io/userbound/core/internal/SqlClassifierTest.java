@@ -205,6 +205,9 @@ class SqlClassifierTest {
         "select \"dblink_send_query\"('c', 'select 1')",
         "select ts_stat('select v from t')",
         "select * from crosstab('select 1')",
+        "create aggregate a(text, boolean) (sfunc = set_config, stype = text, initcond = 'role')",
+        "CREATE OPERATOR ===> (FUNCTION = pg_catalog.\"set_config\", LEFTARG = text)",
+        "create cast (text as int) with function query_to_xml(text, bool, bool, text)",
       })
   void routinesAndSqlRunningFunctions_areRefusedUnderRoleSwitching(String sql) {
     assertThat(SqlClassifier.classify(sql) & ROLE).as(sql).isEqualTo(ROLE);
@@ -238,7 +241,7 @@ class SqlClassifierTest {
         "select U&' ; set role x '",
         "select \" ; set role x \" from t",
         "select 'a'\n' ; set role x '",
-        "create table t (role text, set_config text)",
+        "create table t (role text, setting text)",
         "insert into t (role) values ('x')",
         "savepoint s",
         "rollback to s",

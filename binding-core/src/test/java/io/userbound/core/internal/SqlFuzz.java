@@ -92,6 +92,73 @@ final class SqlFuzz {
           "\u000b",
           "\f");
 
+  /* Openers and the closers a careless reader (or the server) would pair them with. */
+  private static final List<String[]> PAIRS =
+      List.of(
+          new String[] {"select 1 --", "\n"},
+          new String[] {"select 1 --", "\r"},
+          new String[] {"select 1 /*", "*/"},
+          new String[] {"select 1 /* /* */", "*/"},
+          new String[] {"select 1 /*/", "*/"},
+          new String[] {"select 1 /*", "/* */"},
+          new String[] {"select '", "'"},
+          new String[] {"select E'\\'", "'"},
+          new String[] {"select e'a''\\''", "'"},
+          new String[] {"select 'a'E'\\''", "'"},
+          new String[] {"select B'1''", "'"},
+          new String[] {"select U&'", "'"},
+          new String[] {"select $$", "$$"},
+          new String[] {"select $a$", "$a$"},
+          new String[] {"select $€$", "$€$"},
+          new String[] {"select $é1$", "$é1$"},
+          new String[] {"select 1$$", "$$"},
+          new String[] {"select $1$$", "$$"},
+          new String[] {"select 1 as a\u00a0$$", "select 1 as b$$"},
+          new String[] {"select 1 as a$$", "select 1 as b$$"},
+          new String[] {"select $a$x$a$$b$", "$b$"},
+          new String[] {"select 1 as \"", "\""},
+          new String[] {"select 1 as U&\"", "\""},
+          new String[] {"select 'a'\n'", "'"},
+          new String[] {"select 'a' /* */\n'", "'"},
+          new String[] {"select\u000bE'\\'' -- '", "\n"});
+
+  /*
+   * Valid SQL around a hidden part: {H} a select-list item that changes the role, {T} a
+   * statement that does, {S} a separator. Whether the server runs {H} or {T} depends on
+   * exactly the rules a careless reader gets wrong.
+   */
+  private static final List<String> TEMPLATES =
+      List.of(
+          "select 1 --{S}{H}{S}",
+          "select 1 --{S}; {T}",
+          "select 1 /*{S}{H}{S}*/",
+          "select 1 /* /* */{S}{H}{S}*/",
+          "select 1 /*/{S}{H}{S}*/",
+          "select 1 /**/{H}",
+          "select 1 as a\u00a0$${S}{H}{S}, 1 as b$$",
+          "select 1 as a$${S}{H}{S}, 1 as b$$",
+          "select 1 as a\u00a0$$; {T}; select 1 as b$$",
+          "select 'x'{S}'{H}'",
+          "select 'x'{S}'';{T}; select ''",
+          "select $a$x$a$$b$ {H} $b$",
+          "select $€$ {H} $€$",
+          "select $€$ $$ $€${H}, $$x$$",
+          "select E'\\''{H}--'",
+          "select e'a''\\''{S}{H}{S}--'",
+          "select 'a''\\'{H} --'",
+          "select b'1'''{H}, ''''",
+          "select x'1F'{H}",
+          "select U&'\\0072ole'{H}",
+          "select U&'!0072ole' UESCAPE '!'{H}",
+          "select 'a' -- x{S}'b'{H}",
+          "select 1{S}{H}",
+          "select \"a\"\"{H}\" from (select 1) as t(\"a\"\"{H}\")",
+          "select 1 as \"x\"{H}",
+          "{T}",
+          "select 1; {T}",
+          "select 1 --\r{T}",
+          "select 1{S}--{S}{T}");
+
   private static final List<String> SEPARATORS =
       List.of(
           " ", " ", " ", "\t", "\n", "\r", "\r\n", "\f", "\u000b", "\u00a0", "", ";", "; ", " ;\n");
@@ -103,6 +170,7 @@ final class SqlFuzz {
   private final List<String> roleCores;
   private final List<String> sessionCores;
   private final List<String> cleanCores;
+  private final List<String> roleExpressions;
 
   /**
    * @param seed the seed
@@ -154,6 +222,12 @@ final class SqlFuzz {
             "set datestyle = 'ISO, DMY'",
             "SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY",
             "set \"application_name\" = 'fz'");
+    this.roleExpressions =
+        List.of(
+            ", set_config(ROLE_NAME, '" + canary + "', false)",
+            ", pg_catalog.set_config(ROLE_NAME, 'none', false)",
+            ", (select set_config(ROLE_NAME, '" + canary + "', false))",
+            ", set_config('standard_conforming_strings', 'off', false)");
     this.cleanCores =
         List.of(
             "SELECT 1",
@@ -173,6 +247,40 @@ final class SqlFuzz {
 
   /** The next string. */
   String next() {
+    return random.nextBoolean() ? structured() : chaotic();
+  }
+
+  /* One to three statements, mostly valid SQL, lightly mutated. */
+  private String structured() {
+    StringBuilder sb = new StringBuilder();
+    int statements = 1 + random.nextInt(3);
+    for (int k = 0; k < statements; k++) {
+      if (k > 0) {
+        sb.append(';').append(pick(SEPARATORS));
+      }
+      int r = random.nextInt(100);
+      if (r < 25) {
+        sb.append(pick(cleanCores));
+      } else if (r < 40) {
+        sb.append(pick(sessionCores));
+      } else if (r < 45) {
+        sb.append(pick(roleCores).replace("ROLE_NAME", pick(ROLE_NAMES)));
+      } else {
+        sb.append(
+            pick(TEMPLATES)
+                .replace("{S}", pick(SEPARATORS))
+                .replace("{H}", pick(roleExpressions).replace("ROLE_NAME", pick(ROLE_NAMES)))
+                .replace("{T}", pick(roleCores).replace("ROLE_NAME", pick(ROLE_NAMES))));
+      }
+    }
+    if (random.nextInt(3) == 0) {
+      mutate(sb);
+    }
+    return sb.toString();
+  }
+
+  /* Pieces, openers and closers thrown together, then mutated. */
+  private String chaotic() {
     StringBuilder sb = new StringBuilder();
     int pieces = 1 + random.nextInt(6);
     for (int k = 0; k < pieces; k++) {
@@ -193,20 +301,23 @@ final class SqlFuzz {
 
   private String piece() {
     int r = random.nextInt(100);
-    if (r < 30) {
+    if (r < 12) {
       String core = pick(roleCores);
       return core.replace("ROLE_NAME", pick(ROLE_NAMES));
-    } else if (r < 45) {
+    } else if (r < 32) {
       return pick(sessionCores);
-    } else if (r < 60) {
+    } else if (r < 52) {
       return pick(cleanCores);
-    } else if (r < 75) {
+    } else if (r < 72) {
       // an opener, a statement, a closer: the shape of every escape
-      return pick(HIDERS)
+      String[] pair =
+          random.nextInt(4) == 0 ? new String[] {pick(HIDERS), pick(HIDERS)} : pick(PAIRS);
+      String hidden = random.nextBoolean() ? pick(roleCores) : pick(roleExpressions);
+      return pair[0]
           + pick(SEPARATORS)
-          + pick(roleCores).replace("ROLE_NAME", "'role'")
+          + hidden.replace("ROLE_NAME", random.nextBoolean() ? "'role'" : pick(ROLE_NAMES))
           + pick(SEPARATORS)
-          + pick(HIDERS);
+          + pair[1];
     }
     return pick(HIDERS);
   }
@@ -244,7 +355,7 @@ final class SqlFuzz {
     }
   }
 
-  private String pick(List<String> list) {
+  private <T> T pick(List<T> list) {
     return list.get(random.nextInt(list.size()));
   }
 

@@ -18,6 +18,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.postgresql.core.BaseConnection;
@@ -53,6 +54,7 @@ import org.postgresql.core.TransactionState;
  * </pre>
  */
 @ExtendWith(PostgresExtension.class)
+@Tag("direct-server-only") // startup options and a session-level SET ROLE: not through PgBouncer
 class SqlGuardDifferentialTest {
 
   static final long DEFAULT_SEED = 20_261_207L;
@@ -83,12 +85,14 @@ class SqlGuardDifferentialTest {
   private char[] password;
   private final Map<Mode, Connection> connections = new EnumMap<>(Mode.class);
   private final Map<Mode, String> baselines = new EnumMap<>(Mode.class);
+  private int driverFailures;
+  private int unobserved;
 
   @Test
   void theGuard_readsSqlAsTheServerAndPgjdbcDo(PostgresServer server, TestNames names)
       throws Exception {
     long seed = seed();
-    int count = Integer.getInteger("guard.fuzz.count", 3_000);
+    int count = Integer.getInteger("guard.fuzz.count", 5_000);
     this.server = server;
     setUp(names);
     SqlFuzz fuzz = new SqlFuzz(seed, names.role("fuzz_canary"), gateway);
@@ -122,8 +126,8 @@ class SqlGuardDifferentialTest {
     long millis = (System.nanoTime() - started) / 1_000_000;
     System.out.printf(
         "guard fuzz: seed %d, %d generated, %d refused, %d run on the server (3 ways), %d"
-            + " disagreements, %d ms%n",
-        seed, count, refused, ran, disagreements.size(), millis);
+            + " disagreements, %d ms (pgjdbc failed %d times, %d runs unobserved)%n",
+        seed, count, refused, ran, disagreements.size(), millis, driverFailures, unobserved);
     assertThat(disagreements).as("the guard and the server disagree (seed " + seed + ")").isEmpty();
   }
 
@@ -191,6 +195,10 @@ class SqlGuardDifferentialTest {
       }
     } catch (SQLException e) {
       // most generated text is not valid SQL; what counts is what it did
+    } catch (RuntimeException e) {
+      // pgjdbc can lose its footing on odd text (IllegalStateException in simple mode): the
+      // state is still read below, and if that fails too the run is counted as unobserved
+      driverFailures++;
     }
     if (c.isClosed()) {
       connect(mode);
@@ -201,10 +209,9 @@ class SqlGuardDifferentialTest {
       reconnect(mode);
       return "a transaction was left " + tx;
     }
-    String[] state;
-    try {
-      state = state(c);
-    } catch (SQLException e) {
+    String[] state = observe(c);
+    if (state == null) {
+      unobserved++;
       reconnect(mode);
       return null;
     }
@@ -235,9 +242,28 @@ class SqlGuardDifferentialTest {
   private static String[] state(Connection c) throws SQLException {
     try (Statement st = c.createStatement();
         ResultSet rs = st.executeQuery(STATE)) {
-      rs.next();
+      if (rs.getMetaData().getColumnCount() != 4
+          || !rs.getMetaData().getColumnLabel(1).equals("current_user")
+          || !rs.next()) {
+        throw new SQLException("not the state query's result: a leftover of the last text");
+      }
       return new String[] {rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)};
     }
+  }
+
+  /*
+   * The state, or null if it cannot be read. With preferQueryMode=simple, pgjdbc can leave
+   * the results of a piece after a failing one unread; they surface on the next queries.
+   */
+  private static String[] observe(Connection c) {
+    for (int attempt = 0; attempt < 3; attempt++) {
+      try {
+        return state(c);
+      } catch (SQLException | RuntimeException e) {
+        // read past what the last text left behind
+      }
+    }
+    return null;
   }
 
   private void reset(Mode mode) throws SQLException {
@@ -245,11 +271,12 @@ class SqlGuardDifferentialTest {
     try (Statement st = c.createStatement()) {
       st.execute("DISCARD ALL");
       st.execute("SET ROLE " + person);
-    } catch (SQLException e) {
+    } catch (SQLException | RuntimeException e) {
       reconnect(mode);
       return;
     }
-    if (!state(c)[3].equals(baselines.get(mode))) {
+    String[] state = observe(c);
+    if (state == null || !state[3].equals(baselines.get(mode))) {
       reconnect(mode);
     }
   }
