@@ -305,7 +305,19 @@ class SqlClassifierTest {
         Arguments.of("/* /* */ */ select 1; set role bob", "nested, closed"),
         Arguments.of("select 1 /*/ ; set role bob; select 2 */", "slash-star-slash stays open"),
         Arguments.of("select 1 +/* x */; set role bob", "comment inside an operator"),
-        Arguments.of("select 1 --/*\n; set role bob", "-- hides a /* start"));
+        Arguments.of("select 1 --/*\n; set role bob", "-- hides a /* start"),
+        // found by the fuzzers: pgjdbc 42.7 takes identifier characters by Java's rules, so
+        // after U+0001 it sees no dollar quote and sends "reset role" on its own
+        Arguments.of("select 1 as x\u0001$$; reset role; $$", "pgjdbc: no $$ after U+0001"),
+        Arguments.of("select 1 as x\u007f$$; reset role; $$", "pgjdbc: no $$ after U+007F"),
+        // found by review: the rule of pg_settings calls set_config; an aggregate made of it
+        Arguments.of(
+            "update pg_settings set setting = 'off' where name = 'standard_conforming_strings'",
+            "UPDATE pg_settings"),
+        Arguments.of(
+            "create aggregate a(text, boolean) (sfunc = set_config, stype = text, initcond ="
+                + " 'role'); select a('bob', false)",
+            "set_config as a state function"));
   }
 
   @ParameterizedTest(name = "{1}")

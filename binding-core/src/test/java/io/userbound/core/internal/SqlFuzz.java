@@ -138,6 +138,8 @@ final class SqlFuzz {
           "select 1 as a\u00a0$${S}{H}{S}, 1 as b$$",
           "select 1 as a$${S}{H}{S}, 1 as b$$",
           "select 1 as a\u00a0$$; {T}; select 1 as b$$",
+          "select 1 as x\u0001$$; {T}; $$",
+          "select 1 as x\u007f$$, {H}, $$",
           "select 'x'{S}'{H}'",
           "select 'x'{S}'';{T}; select ''",
           "select $a$x$a$$b$ {H} $b$",
@@ -164,7 +166,7 @@ final class SqlFuzz {
           " ", " ", " ", "\t", "\n", "\r", "\r\n", "\f", "\u000b", "\u00a0", "", ";", "; ", " ;\n");
 
   private static final String ALPHABET =
-      "'\"$-/*\\;\r\n\u000b\f\t \u00a0€éeEuU&!?{}()0123456789abxnN.,:+|=_";
+      "'\"$-/*\\;\r\n\u000b\f\t \u00a0€éeEuU&!?{}()0123456789abxnN.,:+|=_\u0001\u007f";
 
   private final Random random;
   private final List<String> roleCores;

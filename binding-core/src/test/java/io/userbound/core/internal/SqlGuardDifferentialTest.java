@@ -92,7 +92,7 @@ class SqlGuardDifferentialTest {
   void theGuard_readsSqlAsTheServerAndPgjdbcDo(PostgresServer server, TestNames names)
       throws Exception {
     long seed = seed();
-    int count = Integer.getInteger("guard.fuzz.count", 5_000);
+    int count = Integer.getInteger("guard.fuzz.count", 4_000);
     this.server = server;
     setUp(names);
     SqlFuzz fuzz = new SqlFuzz(seed, names.role("fuzz_canary"), gateway);
