@@ -25,7 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
  * binding-core as its users on the module path see it (every other test runs on the class
  * path): a client module that requires {@code io.userbound.core} logs in and queries through
  * the API, cannot reach the internal package, and pgjdbc can still load Userbound's socket
- * factory by name (the qualified export in module-info).
+ * factory by name (the qualified export in module-info). The query is classified (TRACKED), so
+ * the SQL guard's name lists, resources of the internal package, must load there too.
  */
 @ExtendWith(PostgresExtension.class)
 class ModulePathTest {

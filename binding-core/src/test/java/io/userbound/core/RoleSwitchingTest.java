@@ -189,7 +189,13 @@ class RoleSwitchingTest {
         "select set_config('ro' || 'le', 'none', false)",
         "select set_config(('role'), 'none', false)",
         "select set_config(current_setting('app.name'), 'none', false)",
-        "do $$ begin perform set_config('role', 'none', false); end $$"
+        "do $$ begin perform set_config('role', 'none', false); end $$",
+        "SELECT 1 --\r; SET ROLE %s",
+        "select set_config(E'r\\157le', 'none', false)",
+        "begin",
+        "prepare alice_plan as select 1",
+        "select query_to_xml('reset role', true, true, '')",
+        "select 'unterminated"
       })
   void roleChangingSql_isRefused_andNeverSent(
       String template, PostgresServer server, TestNames names) throws Exception {

@@ -51,7 +51,7 @@ final class HandBack {
   final SessionReset mode;
   final boolean tracksSql;
 
-  /** ROLE_SWITCHING: statements that could change the role are refused (PooledConnection). */
+  /** ROLE_SWITCHING: statements SqlClassifier flags ROLE are refused (PooledConnection). */
   final boolean refusesRoleChanges;
 
   /** Whether statement text is classified at all (TRACKED, or ROLE_SWITCHING). */

@@ -183,7 +183,8 @@ final class PooledConnection implements Connection {
 
   /**
    * Statement text on its way to the driver: for the TRACKED reset, and under ROLE_SWITCHING
-   * to refuse what could change the role the connection runs as.
+   * to refuse what could change the role the connection runs as (SqlClassifier's ROLE, which
+   * comes with every text the classifier cannot read as the server will).
    */
   void sawSql(String sql) throws SQLException {
     if (!handBack.classifies) {
@@ -200,8 +201,12 @@ final class PooledConnection implements Connection {
   private static SQLException roleChangeRefused() {
     return new SQLNonTransientException(
         "refused: under ROLE_SWITCHING a request may not run SQL that could change the role it"
-            + " runs as (SET/RESET ROLE, SET SESSION AUTHORIZATION, RESET ALL, DISCARD ALL, DO,"
-            + " set_config of role); the statement was not sent",
+            + " runs as or that Userbound cannot read as the server will (SET/RESET ROLE, SET"
+            + " SESSION AUTHORIZATION, RESET ALL, DISCARD ALL, set_config of role,"
+            + " standard_conforming_strings, transaction control in SQL text, CREATE/ALTER"
+            + " FUNCTION, DO, LOAD, PREPARE, DEALLOCATE, functions that run SQL text such as"
+            + " dblink, unterminated literals or comments); use the JDBC API for transactions;"
+            + " the statement was not sent",
         "42501");
   }
 
