@@ -202,7 +202,6 @@ final class GatewayPool implements InBand.Owner {
   private final char[] password;
   private final long timeoutNanos;
   private final LongAdder switches = new LongAdder();
-  private final String suffix;
 
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition changed = lock.newCondition();
@@ -235,7 +234,6 @@ final class GatewayPool implements InBand.Owner {
     this.gateway = config.gatewayRole();
     this.password = ConfigSecrets.gatewayPassword(config);
     this.timeoutNanos = config.connectionTimeout().toNanos();
-    this.suffix = InBand.suffix(gateway);
   }
 
   String gatewayRole() {
@@ -376,11 +374,6 @@ final class GatewayPool implements InBand.Owner {
   }
 
   // ---- InBand.Owner ------------------------------------------------------------------
-
-  @Override
-  public String suffix() {
-    return suffix;
-  }
 
   @Override
   public String database() {

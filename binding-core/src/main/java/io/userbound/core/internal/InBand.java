@@ -17,14 +17,14 @@ import java.sql.Statement;
  * pgjdbc sends as one pipeline (one Parse/Bind/Execute per part, one Sync, so one round
  * trip and one implicit transaction, or part of the request's explicit one):
  *
- *   [RESET]   CLOSE ALL; SET SESSION AUTHORIZATION DEFAULT; RESET ALL; UNLISTEN *;
- *             DISCARD TEMP; DISCARD SEQUENCES;        -- only when the backend moves
- *   PREFIX    select set_config('role', $1, true), set_config('userbound.role', $1, true)
- *             [, pg_advisory_unlock_all()] from (select $1 as r) p
+ *   [RESET]   CLOSE ALL; RESET ALL; UNLISTEN *; DISCARD TEMP; DISCARD SEQUENCES;
+ *             (only when the backend moves to another person, or may hold state)
+ *   PREFIX    select [set_config('role', 'none', false), pg_advisory_unlock_all(),]
+ *             set_config('role', p.r, true), set_config('userbound.role', p.r, true)
+ *             from (select $1 as r) p
  *             [where <LOGIN, VALID UNTIL, CONNECT still hold, else an error>];
  *   <the request's statement(s), as sent>
  *   SUFFIX    select case when current_user = current_setting('userbound.role')
- *             and session_user = <gateway> and no SQL-level prepared statement exists
  *             then true else <an error> end as userbound_check
  *
  * The role is transaction-scoped (set_config(..., true), PostgREST's model): it ends with
@@ -35,7 +35,7 @@ import java.sql.Statement;
  *
  * A failing prefix (the role may not be set, the person may no longer log in) stops the
  * pipeline before the request's statement runs. A failing suffix (the statement changed
- * the role, or left a SQL-level prepared statement behind) aborts the transaction the
+ * the role) aborts the transaction the
  * statement ran in: nothing is committed, no row reaches the application (pgjdbc throws
  * for the whole pipeline), the physical connection is closed, and the event is audited.
  * What the suffix cannot see: a role changed and changed back within the batch, by code
@@ -69,28 +69,20 @@ final class InBand {
   static final int CHECK = 2;
 
   private static final String[] RESET_STATEMENTS = {
-    "CLOSE ALL",
-    "SET SESSION AUTHORIZATION DEFAULT",
-    "RESET ALL",
-    "UNLISTEN *",
-    "DISCARD TEMP",
-    "DISCARD SEQUENCES"
+    "CLOSE ALL", "RESET ALL", "UNLISTEN *", "DISCARD TEMP", "DISCARD SEQUENCES"
   };
   private static final String RESET_SQL = String.join(";\n", RESET_STATEMENTS) + ";\n";
   private static final int RESET_RESULTS = RESET_STATEMENTS.length;
 
   /** What a gateway connection's database needs to build the texts. */
   interface Owner {
-    /** The suffix, with the gateway's name in it. */
-    String suffix();
-
     /** The person may still log in and connect: the next check is due later. */
     void rechecked(String role);
 
     /** The person may no longer log in: forget them (their next request logs in again). */
     void revoked(String role);
 
-    /** A statement changed the role or left a prepared statement: audit it. */
+    /** A statement changed the role it ran as: audit it. */
     void violated(String role, String detail);
 
     /** The database's name, for messages. */
@@ -116,17 +108,17 @@ final class InBand {
 
   // ---- texts --------------------------------------------------------------------------
 
-  /** The suffix of a database whose gateway is this role. */
-  static String suffix(String gateway) {
-    return "select case when current_user::text ="
-        + " pg_catalog.current_setting('userbound.role', true) and session_user::text = "
-        + literal(gateway)
-        + " and not exists (select from pg_catalog.pg_prepared_statements where from_sql)"
-        + " then true else pg_catalog.int4(pg_catalog.concat('"
-        + VIOLATION
-        + "', current_user))::boolean end as "
-        + CHECK_LABEL;
-  }
+  /*
+   * The suffix. session_user is not asserted here: only a superuser can change it, and the
+   * gateway is checked not to be one on every new connection (GatewayPool.checkGateway),
+   * which also asserts session_user = current_user = gateway then (PhysicalConnector).
+   */
+  static final String SUFFIX =
+      "select case when current_user::text = pg_catalog.current_setting('userbound.role', true)"
+          + " then true else pg_catalog.int4(pg_catalog.concat('"
+          + VIOLATION
+          + "', current_user))::boolean end as "
+          + CHECK_LABEL;
 
   /** The variant the next statement needs: RESET and CHECK bits. */
   int variant() {
@@ -135,23 +127,33 @@ final class InBand {
 
   /** The whole text for a statement, the role as a parameter ("?") or as a literal. */
   String wrap(String sql, int variant, boolean parameter) {
-    String suffix = owner.suffix();
-    StringBuilder b = new StringBuilder(sql.length() + suffix.length() + 400);
+    StringBuilder b = new StringBuilder(sql.length() + SUFFIX.length() + 500);
     prefix(b, parameter ? "?" : literalRole(), variant);
-    return b.append(sql).append("\n;\n").append(suffix).toString();
+    return b.append(sql).append("\n;\n").append(SUFFIX).toString();
   }
 
-  private static void prefix(StringBuilder b, String roleExpression, int variant) {
+  /*
+   * The prefix. On a move (RESET) the session-level role is set to none first and the
+   * session's advisory locks released, in the same statement. SQL-level prepared statements
+   * are not removed (DEALLOCATE ALL would drop pgjdbc's own, and reading
+   * pg_prepared_statements on every move was measured to cost more than the rest of the
+   * reset): the guard refuses PREPARE and DEALLOCATE. The role is one parameter (or
+   * literal), read once in a subquery.
+   */
+  private static void prefix(StringBuilder b, String role, int variant) {
     if ((variant & RESET) != 0) {
       b.append(RESET_SQL);
     }
-    b.append(
-        "select pg_catalog.set_config('role', p.r, true),"
-            + " pg_catalog.set_config('userbound.role', p.r, true)");
+    b.append("select ");
     if ((variant & RESET) != 0) {
-      b.append(", pg_catalog.pg_advisory_unlock_all()");
+      b.append(
+          "pg_catalog.set_config('role', 'none', false), pg_catalog.pg_advisory_unlock_all(), ");
     }
-    b.append(" from (select ").append(roleExpression).append("::text as r) p");
+    b.append(
+            "pg_catalog.set_config('role', p.r, true),"
+                + " pg_catalog.set_config('userbound.role', p.r, true) from (select ")
+        .append(role)
+        .append("::text as r) p");
     if ((variant & CHECK) != 0) {
       b.append(
           " where case when exists (select from pg_catalog.pg_roles a where a.rolname = p.r and"
@@ -256,13 +258,13 @@ final class InBand {
       } catch (SQLException | RuntimeException ignored) {
         // it is closed either way
       }
-      owner.violated(role, "a statement changed the role it ran as, or left a prepared statement");
+      owner.violated(role, "a statement changed the role it ran as");
       return new SQLNonTransientConnectionException(
           "refused: a statement of "
               + Names.forMessage(role)
               + " on database '"
               + owner.database()
-              + "' changed the role it runs as (or left a SQL-level prepared statement);"
+              + "' changed the role it runs as;"
               + " its transaction was rolled back, no row was returned, and the connection"
               + " was closed",
           "42501");
@@ -327,7 +329,7 @@ final class InBand {
       succeeded(variant);
       T result = run.run();
       try (Statement st = physical.delegate.createStatement()) {
-        st.execute(owner.suffix());
+        st.execute(SUFFIX);
       } catch (SQLException e) {
         throw failed(e);
       }
