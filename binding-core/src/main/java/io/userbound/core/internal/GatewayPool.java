@@ -280,65 +280,63 @@ final class GatewayPool implements InBand.Owner {
     }
   }
 
-  /* Takes a slot for a lease the person holds: set to them, or switched, or new. */
+  /* Takes a slot for a lease the person holds: one that served them last, another, or new. */
   private GatewayConnection take(Person person, long deadline) throws SQLException {
-    {
-      Slot s = null;
-      boolean fresh = false;
-      boolean waited = false;
-      boolean exhausted = false;
-      lock.lock();
-      try {
-        while (true) {
-          if (shutDown) {
-            throw new SQLNonTransientConnectionException(
-                "Userbound was closed; no connection for " + person, "08003");
-          }
-          s = takeIdle(person.role);
-          if (s != null) {
-            lent.add(s);
-            break;
-          }
-          if (lent.size() + idle + opening < budget.size && budget.tryAcquire()) {
-            opening++;
-            fresh = true;
-            break;
-          }
-          long left = deadline - System.nanoTime();
-          if (left <= 0) {
-            exhausted = true; // counted and told outside the lock
-            break;
-          }
-          if (!waited) {
-            waited = true;
-            budget.waits.increment();
-          }
-          waiting++;
-          try {
-            awaitNanos(Math.min(left, Budget.SLICE_NANOS));
-          } finally {
-            waiting--;
-          }
+    Slot s = null;
+    boolean fresh = false;
+    boolean waited = false;
+    boolean exhausted = false;
+    lock.lock();
+    try {
+      while (true) {
+        if (shutDown) {
+          throw new SQLNonTransientConnectionException(
+              "Userbound was closed; no connection for " + person, "08003");
         }
-      } finally {
-        lock.unlock();
+        s = takeIdle(person.role);
+        if (s != null) {
+          lent.add(s);
+          break;
+        }
+        if (lent.size() + idle + opening < budget.size && budget.tryAcquire()) {
+          opening++;
+          fresh = true;
+          break;
+        }
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          exhausted = true; // counted and told outside the lock
+          break;
+        }
+        if (!waited) {
+          waited = true;
+          budget.waits.increment();
+        }
+        waiting++;
+        try {
+          awaitNanos(Math.min(left, Budget.SLICE_NANOS));
+        } finally {
+          waiting--;
+        }
       }
-      if (exhausted) {
-        throw budget.exhausted(person.role);
-      }
-      if (fresh) {
-        s = open(); // the permit now belongs to the connection, or came back on failure
-      }
-      // A connection that died while idle is found by PooledConnection's one check before
-      // first use, which discards it and takes another (Person.evict, Person.another).
-      boolean moved = !fresh && (s.dirty || !person.role.equals(s.tag));
-      if (moved) {
-        switches.increment();
-      }
-      // Checked before first use (PooledConnection); the role rides with every statement.
-      return new GatewayConnection(
-          this, s, new InBand(this, s.physical, person.role, moved, recheckDue(person.role)));
+    } finally {
+      lock.unlock();
     }
+    if (exhausted) {
+      throw budget.exhausted(person.role);
+    }
+    if (fresh) {
+      s = open(); // the permit now belongs to the connection, or came back on failure
+    }
+    // A connection that died while idle is found by PooledConnection's one check before
+    // first use, which discards it and takes another (Person.evict, Person.another).
+    boolean moved = !fresh && (s.dirty || !person.role.equals(s.tag));
+    if (moved) {
+      switches.increment();
+    }
+    // Checked before first use (PooledConnection); the role rides with every statement.
+    return new GatewayConnection(
+        this, s, new InBand(this, s.physical, person.role, moved, recheckDue(person.role)));
   }
 
   /*
