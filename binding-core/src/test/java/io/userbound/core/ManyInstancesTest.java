@@ -10,6 +10,8 @@ import io.userbound.testkit.PostgresServer;
 import io.userbound.testkit.TestNames;
 import io.userbound.testkit.TestPasswords;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -45,6 +47,9 @@ class ManyInstancesTest {
   private static final int PEOPLE = 30;
   private static final int THREADS_PER_INSTANCE = 4;
   private static final int ROUNDS = 150;
+  private static final String CLIENT_BACKENDS =
+      "SELECT count(*) FROM pg_stat_activity"
+          + " WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()";
 
   @Test
   void threeInstances_budgetsSummingToTheLimit_neverMeetAFullServer(TestNames names)
@@ -87,13 +92,22 @@ class ManyInstancesTest {
       AtomicBoolean done = new AtomicBoolean();
       ExecutorService pool = Executors.newFixedThreadPool(INSTANCES * THREADS_PER_INSTANCE + 1);
       try {
+        // One connection for the whole watch: a fresh one per sample would leave the last
+        // one's backend exiting while the next logs in, two slots for a moment.
         Future<?> watcher =
             pool.submit(
                 () -> {
-                  while (!done.get()) {
-                    mostBackends.accumulateAndGet(server.backends().size(), Math::max);
-                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5)); // sample period
+                  try (Connection admin = server.adminConnection("postgres");
+                      PreparedStatement count = admin.prepareStatement(CLIENT_BACKENDS)) {
+                    while (!done.get()) {
+                      try (ResultSet rs = count.executeQuery()) {
+                        rs.next();
+                        mostBackends.accumulateAndGet(rs.getInt(1), Math::max);
+                      }
+                      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5)); // sample period
+                    }
                   }
+                  return null;
                 });
         List<Future<Integer>> workers = new ArrayList<>();
         for (Userbound ub : instances) {
