@@ -36,6 +36,7 @@ public final class DatabaseConfig {
   private final Duration handBackTimeout;
   private final Duration idleTimeout;
   private final Duration maxLifetime;
+  private final Duration loginRecheck;
   private final int maxPools;
   private final SessionReset sessionReset;
   private final Map<String, String> driverProperties;
@@ -57,6 +58,7 @@ public final class DatabaseConfig {
     this.handBackTimeout = b.handBackTimeout == null ? b.connectionTimeout : b.handBackTimeout;
     this.idleTimeout = b.idleTimeout;
     this.maxLifetime = b.maxLifetime;
+    this.loginRecheck = b.loginRecheck;
     this.maxPools = b.maxPools;
     this.sessionReset = b.sessionReset;
     this.driverProperties = Collections.unmodifiableMap(new LinkedHashMap<>(b.driverProperties));
@@ -123,6 +125,15 @@ public final class DatabaseConfig {
   /** {@return the longest a physical connection is kept before it is replaced} */
   public Duration maxLifetime() {
     return maxLifetime;
+  }
+
+  /**
+   * {@return the bound on how long a login that PostgreSQL would now refuse (its {@code VALID
+   * UNTIL} passed, {@code NOLOGIN}, {@code CONNECT} revoked, the role dropped) keeps being
+   * served from connections opened before; zero when the check is off}
+   */
+  public Duration loginRecheck() {
+    return loginRecheck;
   }
 
   /** {@return the most per-person pools kept for this database at once} */
@@ -195,6 +206,8 @@ public final class DatabaseConfig {
         + idleTimeout
         + ", maxLifetime="
         + maxLifetime
+        + ", loginRecheck="
+        + loginRecheck
         + ", maxPools="
         + maxPools
         + ", sessionReset="
@@ -224,6 +237,7 @@ public final class DatabaseConfig {
     private Duration handBackTimeout;
     private Duration idleTimeout = Duration.ofMinutes(10);
     private Duration maxLifetime = Duration.ofMinutes(30);
+    private Duration loginRecheck = Duration.ofSeconds(30);
     private int maxPools = 10_000;
     private SessionReset sessionReset = SessionReset.TRACKED;
     private final Map<String, String> driverProperties = new LinkedHashMap<>();
@@ -333,6 +347,39 @@ public final class DatabaseConfig {
       Objects.requireNonNull(value, "maxLifetime");
       require(value.toMillis() >= 30_000, "maxLifetime", value, "must be at least 30 seconds");
       this.maxLifetime = value;
+      return this;
+    }
+
+    /**
+     * How often the logins of open pools are checked again. PostgreSQL checks a password's
+     * {@code VALID UNTIL}, {@code LOGIN} and {@code CONNECT} only when a connection is
+     * opened, so a person whose password expires would keep being served from connections
+     * opened before, until they close. With this check, within this bound:
+     *
+     * <ul>
+     *   <li>{@link IsolationStrategy#DEDICATED_POOLS}: one query per database per interval,
+     *       off the request path, lists the people with open pools that PostgreSQL would now
+     *       refuse; their pools close (a request in flight finishes first) and their next
+     *       request is refused by PostgreSQL itself;
+     *   <li>{@link IsolationStrategy#ROLE_SWITCHING}: the first statement of a person after
+     *       the interval carries the check in its own round trip; a refusal ends the request
+     *       and the login's use of the gateway.
+     * </ul>
+     *
+     * Default 30 seconds. Under DEDICATED_POOLS, {@link Duration#ZERO} turns the check off
+     * (then the bound is {@link #maxLifetime}); ROLE_SWITCHING refuses zero at {@link #build}.
+     *
+     * @param value zero, or at least one second
+     * @return this builder
+     */
+    public Builder loginRecheck(Duration value) {
+      Objects.requireNonNull(value, "loginRecheck");
+      require(
+          value.isZero() || value.toMillis() >= 1_000,
+          "loginRecheck",
+          value,
+          "must be zero (off) or at least 1 second");
+      this.loginRecheck = value;
       return this;
     }
 
@@ -455,6 +502,13 @@ public final class DatabaseConfig {
                 + ") must be less than the budget ("
                 + effectiveBudget
                 + ")");
+      }
+      if (gatewayRole != null && loginRecheck.isZero()) {
+        throw new IllegalArgumentException(
+            "database '"
+                + name
+                + "': loginRecheck cannot be off under ROLE_SWITCHING (PostgreSQL never checks"
+                + " a person's VALID UNTIL there after the login; the recheck is what does)");
       }
       return new DatabaseConfig(this);
     }

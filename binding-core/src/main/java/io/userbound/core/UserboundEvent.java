@@ -61,6 +61,13 @@ public record UserboundEvent(
      * ROLE_SWITCHING: a statement changed the role it ran as (or left a SQL-level prepared
      * statement); its transaction was rolled back and the connection closed.
      */
-    ROLE_CHANGE_REFUSED
+    ROLE_CHANGE_REFUSED,
+    /**
+     * The login recheck ({@link io.userbound.core.DatabaseConfig#loginRecheck()}) found a
+     * person PostgreSQL would now refuse (VALID UNTIL passed, NOLOGIN, CONNECT revoked, the
+     * role dropped): their connections on that database close, and their next request is
+     * refused.
+     */
+    LOGIN_REVOKED
   }
 }

@@ -150,6 +150,53 @@ class InBandAttackTest {
     }
   }
 
+  /*
+   * The attacker (who can also log in directly, with their own password) owns a schema with
+   * an "=" on text that always says yes, puts it before pg_catalog, and changes the role:
+   * the suffix's comparison is not theirs.
+   */
+  @Test
+  void aSearchPathOfTheAttackers_cannotBendTheChecks(PostgresServer server, TestNames names)
+      throws Exception {
+    Setup s = setup(server, names, 1);
+    String schema = names.role("x");
+    server.execute("postgres", "CREATE SCHEMA " + schema + " AUTHORIZATION " + s.aliceRole());
+    server.execute("postgres", "GRANT USAGE ON SCHEMA " + schema + " TO PUBLIC");
+    server.execute(
+        "postgres",
+        "CREATE FUNCTION "
+            + schema
+            + ".yes(text, text) RETURNS boolean LANGUAGE sql AS $$ select true $$");
+    server.execute(
+        "postgres",
+        "CREATE OPERATOR "
+            + schema
+            + ".= (LEFTARG = text, RIGHTARG = text, FUNCTION = "
+            + schema
+            + ".yes)");
+    server.execute(
+        "postgres", "ALTER FUNCTION " + schema + ".yes(text, text) OWNER TO " + s.aliceRole());
+    String sql =
+        "set search_path = "
+            + schema
+            + ", pg_catalog; select public.ub_become('"
+            + s.bobRole()
+            + "', false); select x from public."
+            + s.secret();
+    try (Connection c = s.ub().connection(s.alice(), "main");
+        Statement st = c.createStatement()) {
+      List<String> seen = new ArrayList<>();
+      assertThat(rows(st, "set search_path = " + schema + ", pg_catalog; select 'a' = 'b'"))
+          .as("the attacker's operator is the one an unqualified = finds")
+          .containsExactly("t");
+      assertThatThrownBy(() -> seen.addAll(rows(st, sql)))
+          .isInstanceOf(SQLException.class)
+          .extracting(e -> ((SQLException) e).getSQLState())
+          .isEqualTo("42501");
+      assertThat(seen).doesNotContain("bobs-secret");
+    }
+  }
+
   @Test
   void aRoleChange_isAudited_andClosesTheConnection(PostgresServer server, TestNames names)
       throws Exception {

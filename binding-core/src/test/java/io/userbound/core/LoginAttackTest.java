@@ -13,6 +13,7 @@ import io.userbound.testkit.PostgresServer;
 import io.userbound.testkit.TestNames;
 import io.userbound.testkit.TestPasswords;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
@@ -205,6 +206,55 @@ class LoginAttackTest {
                 .loginPolicy(LoginPolicy.anyRole())
                 .build());
     open.logout(open.login(server.adminUser(), admin));
+  }
+
+  /*
+   * The policy's question runs in the person's new session, where their own ALTER ROLE ...
+   * SET search_path already applies: an outsider with a schema of their own puts an "=" on
+   * oid that always says yes before pg_catalog, which would make every group theirs.
+   */
+  @Test
+  void allowMembersOf_cannotBeBentByTheOutsidersOwnOperators(PostgresServer server, TestNames names)
+      throws Exception {
+    Person member = person(names);
+    Person outsider = person(names);
+    String group = names.role("readers");
+    String schema = names.role("mine");
+    server.createGroupRole(group);
+    server.execute("postgres", "GRANT \"" + group + "\" TO \"" + member.role() + "\"");
+    server.execute(
+        "postgres", "CREATE SCHEMA " + schema + " AUTHORIZATION \"" + outsider.role() + "\"");
+    server.execute(
+        "postgres",
+        "CREATE FUNCTION "
+            + schema
+            + ".yes(oid, oid) RETURNS boolean LANGUAGE sql AS $$ select true $$;"
+            + " CREATE OPERATOR "
+            + schema
+            + ".= (LEFTARG = oid, RIGHTARG = oid, FUNCTION = "
+            + schema
+            + ".yes); ALTER ROLE \""
+            + outsider.role()
+            + "\" SET search_path = "
+            + schema
+            + ", pg_catalog");
+    try (Connection c =
+            DriverManager.getConnection(
+                server.jdbcUrl("postgres"), outsider.role(), new String(outsider.password()));
+        Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("select 1::oid = 2::oid")) {
+      rs.next();
+      assertThat(rs.getBoolean(1)).as("the outsider's = is the one found").isTrue();
+    }
+    Userbound ub =
+        Fixtures.userbound(
+            UserboundConfig.builder()
+                .database(Fixtures.database("main", server, "postgres").build())
+                .loginPolicy(LoginPolicy.allowMembersOf(group))
+                .build());
+    ub.logout(ub.login(member.role(), member.password()));
+    assertThatThrownBy(() -> ub.login(outsider.role(), outsider.password()))
+        .isInstanceOf(LoginFailedException.class);
   }
 
   @Test

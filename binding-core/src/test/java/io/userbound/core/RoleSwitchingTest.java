@@ -316,10 +316,17 @@ class RoleSwitchingTest {
     Gateway gw = gateway(server, names);
     Fixtures.Person alice = person(server, names, gw);
     AtomicLong now = new AtomicLong(1_000_000_000L);
+    OperationsTest.Recorder events = new OperationsTest.Recorder();
     Userbound ub =
         Fixtures.userbound(
             UserboundConfig.builder()
-                .database(switching(server, gw).budget(1).maxConnectionsPerPerson(1).build())
+                .database(
+                    switching(server, gw)
+                        .budget(1)
+                        .maxConnectionsPerPerson(1)
+                        .loginRecheck(Duration.ofSeconds(5))
+                        .build())
+                .listener(events)
                 .ticker(now::get)
                 .build());
     Fixtures.Person bob = person(server, names, gw);
@@ -332,7 +339,11 @@ class RoleSwitchingTest {
     try (Connection c = ub.connection(b, "main")) {
       who(c); // the one connection is bob's now: alice's next request must switch
     }
-    now.addAndGet(Duration.ofSeconds(31).toNanos()); // the last check of alice is 30 s old
+    now.addAndGet(Duration.ofSeconds(4).toNanos()); // within the bound: the check holds
+    try (Connection c = ub.connection(a, "main")) {
+      assertThat(who(c)[0]).isEqualTo(alice.role());
+    }
+    now.addAndGet(Duration.ofSeconds(2).toNanos()); // the last check of alice is 6 s old
     try (Connection c = ub.connection(a, "main")) {
       assertThatThrownBy(() -> who(c))
           .isInstanceOf(SQLException.class)
@@ -340,6 +351,17 @@ class RoleSwitchingTest {
           .extracting(e -> ((SQLException) e).getSQLState())
           .isEqualTo("28000");
     }
+    assertThat(events.of(UserboundEvent.Type.LOGIN_REVOKED))
+        .extracting(UserboundEvent::role)
+        .containsOnly(alice.role());
+  }
+
+  @Test
+  void theLoginRecheck_cannotBeTurnedOff(PostgresServer server, TestNames names) {
+    Gateway gw = gateway(server, names);
+    assertThatThrownBy(() -> switching(server, gw).loginRecheck(Duration.ZERO).build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("loginRecheck cannot be off under ROLE_SWITCHING");
   }
 
   @ParameterizedTest

@@ -11,6 +11,7 @@ import io.userbound.core.DatabaseHealth;
 import io.userbound.core.DatabaseStats;
 import io.userbound.core.DatabaseUnavailableException;
 import io.userbound.core.IsolationStrategy;
+import io.userbound.core.LogText;
 import io.userbound.core.LoginFailedException;
 import io.userbound.core.LoginPolicy;
 import io.userbound.core.Ticker;
@@ -18,7 +19,10 @@ import io.userbound.core.UserboundEvent;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -193,7 +197,7 @@ final class Database {
               gateway::housekeep, every, every, TimeUnit.MILLISECONDS); // ends at shutdown
       this.lending = new Switching(gateway);
     } else {
-      this.lending = new Dedicated();
+      this.lending = new Dedicated(scheduler);
     }
     this.poolContext =
         new PersonPool.Context(
@@ -822,6 +826,86 @@ final class Database {
 
   /** DEDICATED_POOLS: the person's own pool, opened with a real login. */
   private final class Dedicated implements Lending {
+    private final AtomicBoolean recheckQueued = new AtomicBoolean();
+    private final AtomicBoolean recheckWarned = new AtomicBoolean();
+
+    Dedicated(ScheduledExecutorService scheduler) {
+      long every = config.loginRecheck().toMillis();
+      if (every > 0) {
+        var unused =
+            scheduler.scheduleWithFixedDelay(
+                this::recheckSoon, every, every, TimeUnit.MILLISECONDS); // ends at shutdown
+      }
+    }
+
+    /* The housekeeper only queues it: the check may wait for a connection. */
+    private void recheckSoon() {
+      if (recheckQueued.compareAndSet(false, true)) {
+        try {
+          closer.execute(this::recheck);
+        } catch (RejectedExecutionException e) {
+          recheckQueued.set(false); // shutting down
+        }
+      }
+    }
+
+    /** The login recheck (LoginRecheck): retires the pools of people refused now. */
+    private void recheck() {
+      recheckQueued.set(false);
+      Map<String, PersonPool> open = new HashMap<>();
+      PersonPool via = null;
+      for (var e : pools.asMap().entrySet()) {
+        PersonPool p = e.getValue();
+        if (!p.isRetired()) {
+          open.put(e.getKey(), p);
+          // an idle connection of the most recent person: no wait, and no connection kept
+          // from its idle timeout that would not be in use soon anyway
+          if (via == null || betterToAsk(p, via)) {
+            via = p;
+          }
+        }
+      }
+      if (via == null || !via.tryLease(false)) {
+        return; // nobody open, or the one picked is going: next time
+      }
+      List<String> refused;
+      try (Connection c = via.borrowLeased()) {
+        refused =
+            LoginRecheck.refused(
+                c, open.keySet(), (int) Math.max(1, config.connectionTimeout().toSeconds()));
+      } catch (SQLException | RuntimeException e) {
+        if (recheckWarned.compareAndSet(false, true)) {
+          log.warn(
+              "database '{}': the login recheck failed ({}); expired passwords are bounded by"
+                  + " maxLifetime until it succeeds",
+              config.name(),
+              LogText.escape(e.toString(), 300));
+        }
+        return;
+      }
+      recheckWarned.set(false);
+      for (String role : refused) {
+        PersonPool p = open.get(role);
+        if (p != null && pools.asMap().remove(role, p)) {
+          p.retire("PostgreSQL would refuse this login now");
+          signals.event(
+              UserboundEvent.Type.LOGIN_REVOKED,
+              config.name(),
+              role,
+              null,
+              "PostgreSQL would refuse this login now (VALID UNTIL passed, NOLOGIN, CONNECT"
+                  + " revoked or the role dropped); its pool closes after the requests in"
+                  + " flight");
+        }
+      }
+    }
+
+    /* One with an idle connection (no wait), then the most recently used. */
+    private static boolean betterToAsk(PersonPool p, PersonPool than) {
+      boolean idle = p.idle() > 0;
+      return idle != than.idle() > 0 ? idle : p.touchedAt() - than.touchedAt() > 0;
+    }
+
     @Override
     public void warmUp() {}
 

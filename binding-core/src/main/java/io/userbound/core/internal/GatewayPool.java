@@ -20,7 +20,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -78,9 +77,6 @@ final class GatewayPool implements InBand.Owner {
   private static final Logger log = LoggerFactory.getLogger(GatewayPool.class);
 
   private static final String UNTAGGED = "";
-
-  /* How long a check of LOGIN, VALID UNTIL and CONNECT holds for a person's switches. */
-  private static final long RECHECK_NANOS = TimeUnit.SECONDS.toNanos(30);
 
   /* What a gateway must not have; see the class comment. One row, for session_user. */
   private static final String GATEWAY_CHECK =
@@ -198,6 +194,8 @@ final class GatewayPool implements InBand.Owner {
   private final HandBack handBack;
   private final Executor closer;
   private final Ticker ticker;
+  // How long a check of LOGIN, VALID UNTIL and CONNECT holds for a person's switches.
+  private final long recheckNanos;
   private final String gateway;
   private final char[] password;
   private final long timeoutNanos;
@@ -209,7 +207,7 @@ final class GatewayPool implements InBand.Owner {
   private final HashMap<String, ArrayDeque<Slot>> idleByTag = new HashMap<>(); // by key()
   private final Set<Slot> lent = new HashSet<>();
   // When each person's right to log in and connect is to be checked again (ticker); only
-  // people who switched within RECHECK_NANOS, cleaned by the housekeeping.
+  // people who switched within recheckNanos, cleaned by the housekeeping.
   private final HashMap<String, Long> checkedUntil = new HashMap<>();
   private Slot oldest; // the idle slots, least recently returned first
   private Slot newest;
@@ -234,6 +232,7 @@ final class GatewayPool implements InBand.Owner {
     this.gateway = config.gatewayRole();
     this.password = ConfigSecrets.gatewayPassword(config);
     this.timeoutNanos = config.connectionTimeout().toNanos();
+    this.recheckNanos = config.loginRecheck().toNanos(); // never zero here: see DatabaseConfig
   }
 
   String gatewayRole() {
@@ -381,6 +380,13 @@ final class GatewayPool implements InBand.Owner {
   @Override
   public void revoked(String role) {
     forget(role);
+    handBack.signals.event(
+        UserboundEvent.Type.LOGIN_REVOKED,
+        config.name(),
+        role,
+        null,
+        "PostgreSQL would refuse this login now (VALID UNTIL passed, NOLOGIN, CONNECT revoked"
+            + " or the role dropped); the statement was refused");
   }
 
   @Override
@@ -398,7 +404,7 @@ final class GatewayPool implements InBand.Owner {
   public void rechecked(String role) {
     lock.lock();
     try {
-      checkedUntil.put(role, ticker.read() + RECHECK_NANOS);
+      checkedUntil.put(role, ticker.read() + recheckNanos);
     } finally {
       lock.unlock();
     }

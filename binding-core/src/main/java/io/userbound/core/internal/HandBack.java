@@ -43,8 +43,8 @@ import java.util.concurrent.atomic.LongAdder;
 final class HandBack {
 
   static final String RESET_SQL =
-      "CLOSE ALL; SET SESSION AUTHORIZATION DEFAULT; RESET ALL; UNLISTEN *; "
-          + "SELECT pg_advisory_unlock_all(); DISCARD PLANS; DISCARD TEMP; DISCARD SEQUENCES";
+      "CLOSE ALL; SET SESSION AUTHORIZATION DEFAULT; RESET ALL; UNLISTEN *; SELECT"
+          + " pg_catalog.pg_advisory_unlock_all(); DISCARD PLANS; DISCARD TEMP; DISCARD SEQUENCES";
 
   private static final Executor DIRECT = Runnable::run;
 

@@ -107,6 +107,11 @@ final class InBand {
   }
 
   // ---- texts --------------------------------------------------------------------------
+  //
+  // The prefix and the suffix run in a session whose search_path the person may have set
+  // (their turn on a backend is theirs), possibly with a schema of their own before
+  // pg_catalog. So every function, operator and type in them is schema-qualified: an
+  // operator "=" of theirs cannot make the checks say yes.
 
   /*
    * The suffix. session_user is not asserted here: only a superuser can change it, and the
@@ -114,10 +119,11 @@ final class InBand {
    * which also asserts session_user = current_user = gateway then (PhysicalConnector).
    */
   static final String SUFFIX =
-      "select case when current_user::text = pg_catalog.current_setting('userbound.role', true)"
+      "select case when current_user::pg_catalog.text operator(pg_catalog.=)"
+          + " pg_catalog.current_setting('userbound.role', true)"
           + " then true else pg_catalog.int4(pg_catalog.concat('"
           + VIOLATION
-          + "', current_user))::boolean end as "
+          + "', current_user))::pg_catalog.bool end as "
           + CHECK_LABEL;
 
   /** The variant the next statement needs: RESET and CHECK bits. */
@@ -153,16 +159,17 @@ final class InBand {
             "pg_catalog.set_config('role', p.r, true),"
                 + " pg_catalog.set_config('userbound.role', p.r, true) from (select ")
         .append(role)
-        .append("::text as r) p");
+        .append("::pg_catalog.text as r) p");
     if ((variant & CHECK) != 0) {
       b.append(
-          " where case when exists (select from pg_catalog.pg_roles a where a.rolname = p.r and"
-              + " a.rolcanlogin and (a.rolvaliduntil is null or a.rolvaliduntil >"
-              + " pg_catalog.now()) and pg_catalog.has_database_privilege(p.r,"
-              + " pg_catalog.current_database(), 'CONNECT')) then true else"
-              + " pg_catalog.int4(pg_catalog.concat('"
+          " where case when exists (select from pg_catalog.pg_roles a"
+              + " where a.rolname operator(pg_catalog.=) p.r and a.rolcanlogin"
+              + " and (a.rolvaliduntil is null"
+              + " or a.rolvaliduntil operator(pg_catalog.>) pg_catalog.now())"
+              + " and pg_catalog.has_database_privilege(p.r, pg_catalog.current_database(),"
+              + " 'CONNECT')) then true else pg_catalog.int4(pg_catalog.concat('"
               + NOT_ALLOWED
-              + "', p.r)) = 0 end");
+              + "', p.r)) operator(pg_catalog.=) 0 end");
     }
     b.append(";\n");
   }

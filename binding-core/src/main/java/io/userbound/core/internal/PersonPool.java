@@ -199,6 +199,11 @@ final class PersonPool implements Lender {
     }
   }
 
+  /** {@return when the pool was last touched (ticker), give or take touchNanos} */
+  long touchedAt() {
+    return touchedAt;
+  }
+
   @Override
   public boolean isShutDown() {
     return shutDown;

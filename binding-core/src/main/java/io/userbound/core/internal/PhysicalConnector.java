@@ -28,16 +28,22 @@ import org.postgresql.Driver;
  */
 final class PhysicalConnector {
 
+  /*
+   * These run in the person's new session, where their own ALTER ROLE ... SET search_path
+   * may already put a schema of theirs before pg_catalog: every function and operator is
+   * schema-qualified, so the login policy's answer is PostgreSQL's, not theirs.
+   */
   private static final String IDENTITY_ONLY =
-      "select session_user, current_user, current_setting('transaction_isolation')";
+      "select session_user, current_user, pg_catalog.current_setting('transaction_isolation')";
 
   private static final String IDENTITY =
-      "select session_user, current_user, current_setting('transaction_isolation'), r.rolsuper,"
-          + " r.rolbypassrls, r.rolreplication, array(with recursive m(id) as (select roleid from"
-          + " pg_catalog.pg_auth_members where member = r.oid union select a.roleid from"
-          + " pg_catalog.pg_auth_members a join m on a.member = m.id) select g.rolname from"
-          + " pg_catalog.pg_roles g join m on g.oid = m.id) from pg_catalog.pg_roles r where"
-          + " r.rolname = session_user";
+      "select session_user, current_user, pg_catalog.current_setting('transaction_isolation'),"
+          + " r.rolsuper, r.rolbypassrls, r.rolreplication, array(with recursive m(id) as"
+          + " (select roleid from pg_catalog.pg_auth_members where member operator(pg_catalog.=)"
+          + " r.oid union select a.roleid from pg_catalog.pg_auth_members a join m on a.member"
+          + " operator(pg_catalog.=) m.id) select g.rolname from pg_catalog.pg_roles g join m on"
+          + " g.oid operator(pg_catalog.=) m.id) from pg_catalog.pg_roles r where r.rolname"
+          + " operator(pg_catalog.=) session_user";
 
   /** The connection runs as another role than the one that logged in. */
   static final class IdentityMismatch extends SQLException {

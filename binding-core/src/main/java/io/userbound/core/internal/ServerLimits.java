@@ -52,8 +52,9 @@ final class ServerLimits {
       try (Statement st = c.createStatement();
           ResultSet rs =
               st.executeQuery(
-                  "select current_setting('max_connections')::int,"
-                      + " current_setting('superuser_reserved_connections')::int")) {
+                  "select pg_catalog.current_setting('max_connections')::pg_catalog.int4,"
+                      + " pg_catalog.current_setting('superuser_reserved_connections')"
+                      + "::pg_catalog.int4")) {
         rs.next();
         int max = rs.getInt(1);
         int reserved = rs.getInt(2);

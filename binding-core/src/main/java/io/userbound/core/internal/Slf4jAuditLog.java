@@ -58,7 +58,7 @@ public final class Slf4jAuditLog implements UserboundListener {
   static Level level(UserboundEvent.Type type) {
     return switch (type) {
       case LOGIN_THROTTLED, BUDGET_EXHAUSTED, ROLE_CHANGE_REFUSED -> Level.WARN;
-      case LOGIN_ACCEPTED, LOGIN_REFUSED -> Level.INFO; // a wrong password is routine
+      case LOGIN_ACCEPTED, LOGIN_REFUSED, LOGIN_REVOKED -> Level.INFO; // routine: passwords expire
       case POOL_OPENED, POOL_RETIRED, POOL_CLOSED, RECLAIM -> Level.DEBUG;
     };
   }
