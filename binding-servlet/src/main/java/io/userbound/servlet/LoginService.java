@@ -204,6 +204,37 @@ public final class LoginService {
   }
 
   /**
+   * Ends the login kept in the request's session, if it is this one, and leaves the session
+   * and its other attributes as they are. Makes no request checks: this is for server-side
+   * decisions, such as a filter that finds, at the end of a request, that nothing will ever
+   * refer to the login again. The login ends as at logout (its pools close unless the person
+   * has other live sessions). Creates no session.
+   *
+   * @param request the current request
+   * @param login the login to end; another login in the session is left alone
+   * @return whether the session held this login and it was ended
+   */
+  public boolean end(HttpServletRequest request, Login login) {
+    Objects.requireNonNull(login, "login");
+    HttpSession session = request.getSession(false);
+    if (session == null) {
+      return false;
+    }
+    try {
+      if (session.getAttribute(ATTRIBUTE) instanceof LoginHolder h
+          && h.ownedBy(sessions)
+          && h.loginFor(sessions) == login) {
+        session.removeAttribute(ATTRIBUTE);
+        h.end(); // the container unbinds the value on removal; end() makes sure, and runs once
+        return true;
+      }
+    } catch (IllegalStateException invalidated) {
+      // someone else ended it
+    }
+    return false;
+  }
+
+  /**
    * Returns how many live sessions hold a login of a role, for monitoring and tests.
    *
    * @param role a role name

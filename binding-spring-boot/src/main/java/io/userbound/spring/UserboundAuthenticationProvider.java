@@ -48,6 +48,14 @@ import org.springframework.web.context.request.ServletRequestAttributes;
  */
 public final class UserboundAuthenticationProvider implements AuthenticationProvider {
 
+  /*
+   * The request attribute naming the login this provider made in the request, for the
+   * filter that ends it at the end of the request if no saved security context refers to
+   * it (a STATELESS chain). Never leaves the request.
+   */
+  static final String LOGIN_OF_THIS_REQUEST =
+      UserboundAuthenticationProvider.class.getName() + ".login";
+
   private final LoginService logins;
   private final List<GrantedAuthority> authorities;
 
@@ -80,6 +88,7 @@ public final class UserboundAuthenticationProvider implements AuthenticationProv
         throw new BadCredentialsException("Bad credentials");
       }
       Login login = logins.login(request, role, password);
+      request.setAttribute(LOGIN_OF_THIS_REQUEST, login);
       return new UserboundAuthentication(login.role(), authorities, authentication.getDetails());
     } catch (LoginFailedException | AccessDeniedException e) {
       throw new BadCredentialsException("Bad credentials", e);

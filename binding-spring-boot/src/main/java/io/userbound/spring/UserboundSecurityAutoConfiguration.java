@@ -17,7 +17,9 @@ import org.springframework.security.authentication.AuthenticationProvider;
 import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.core.authority.SimpleGrantedAuthority;
+import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
+import org.springframework.security.web.session.DisableEncodeUrlFilter;
 import org.springframework.web.servlet.config.annotation.AsyncSupportConfigurer;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
@@ -31,7 +33,11 @@ import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
  * that adds a {@link UserboundSecurityFilter} to every security filter chain; with Spring MVC,
  * a controller's {@code Callable} runs with the login bound on its executor thread too (not a
  * {@code DeferredResult} completed by other threads: bind there yourself). Spring
- * Security's logout invalidates the session, which ends the login.
+ * Security's logout invalidates the session, which ends the login. A login made in a
+ * request whose chain does not save the security context in the HTTP session (a {@code
+ * STATELESS} chain, say) ends with that request. Without a {@code SecurityFilterChain} of the
+ * application's, a default one: everything needs a login through the login form, and no
+ * HTTP Basic.
  *
  * <p>Properties: {@code userbound.security.authorities} (default {@code ROLE_USER}), {@code
  * userbound.security.allowed-origins}, {@code userbound.security.trusted-proxies}. Off with
@@ -135,6 +141,29 @@ public class UserboundSecurityAutoConfiguration {
   @Bean
   public Customizer<HttpSecurity> userboundHttpSecurity(LoginService logins) {
     UserboundSecurityFilter filter = new UserboundSecurityFilter(logins);
-    return http -> http.addFilterBefore(filter, AnonymousAuthenticationFilter.class);
+    UnsavedLoginFilter unsaved = new UnsavedLoginFilter(logins);
+    return http ->
+        http.addFilterBefore(unsaved, DisableEncodeUrlFilter.class)
+            .addFilterBefore(filter, AnonymousAuthenticationFilter.class);
+  }
+
+  /**
+   * The security filter chain when the application declares none, in place of Spring Boot's
+   * default: every request needs a login, through Spring Security's login form (with its
+   * CSRF token) at {@code /login}; logout at {@code POST /logout}. Unlike Spring Boot's
+   * default it has no HTTP Basic: Basic sends the password with every request, browsers
+   * replay it by themselves, and each request without a session would be a new login on
+   * PostgreSQL. Declare your own {@code SecurityFilterChain} to choose otherwise.
+   */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnMissingBean(SecurityFilterChain.class)
+  static class DefaultChain {
+
+    @Bean
+    SecurityFilterChain userboundDefaultSecurityFilterChain(HttpSecurity http) {
+      http.authorizeHttpRequests(a -> a.anyRequest().authenticated())
+          .formLogin(Customizer.withDefaults());
+      return http.build();
+    }
   }
 }

@@ -11,7 +11,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -69,6 +72,49 @@ final class Client {
             .POST(HttpRequest.BodyPublishers.ofString(""));
     headers.forEach(b::header);
     return send(b);
+  }
+
+  /**
+   * Any request, with a body of any content type ({@code null} for none) and extra headers:
+   * what a hostile page or script may send.
+   */
+  HttpResponse<String> request(
+      String method, String path, String contentType, String body, Map<String, String> headers) {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(base + path))
+            .method(
+                method,
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(body));
+    if (contentType != null) {
+      b.header("Content-Type", contentType);
+    }
+    headers.forEach(b::header);
+    return send(b);
+  }
+
+  /** {@code GET} with extra headers (a cookie set by hand, {@code Authorization}, ...). */
+  HttpResponse<String> get(String path, Map<String, String> headers) {
+    return request("GET", path, null, null, headers);
+  }
+
+  /** The {@code Authorization} header of HTTP Basic. */
+  static Map<String, String> basic(String role, String password) {
+    String pair = role + ":" + password;
+    return Map.of(
+        "Authorization",
+        "Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  /** The CSRF token of Spring Security's login form, fetched with this client's session. */
+  String loginFormToken() {
+    HttpResponse<String> page = get("/login");
+    Matcher m = Pattern.compile("name=\"_csrf\"[^>]*value=\"([^\"]+)\"").matcher(page.body());
+    if (!m.find()) {
+      throw new AssertionError("no CSRF token in the login form: " + page.statusCode());
+    }
+    return m.group(1);
   }
 
   HttpResponse<String> login(String role, String password) {
