@@ -247,6 +247,13 @@ public class UserboundProperties {
     /** How long one physical connection lives at most (default: 30m). */
     private Duration maxLifetime;
 
+    /**
+     * The bound on how long a login PostgreSQL would now refuse (VALID UNTIL passed,
+     * NOLOGIN, CONNECT revoked) keeps being served (default: 30s; 0 turns it off under
+     * dedicated pools).
+     */
+    private Duration loginRecheck;
+
     /** The most people's pools open at once for this database (default: 10000). */
     private Integer maxPools;
 
@@ -389,6 +396,24 @@ public class UserboundProperties {
      */
     public void setMaxLifetime(Duration maxLifetime) {
       this.maxLifetime = maxLifetime;
+    }
+
+    /**
+     * Returns the bound on serving a login PostgreSQL would now refuse.
+     *
+     * @return the interval, or {@code null} for the default
+     */
+    public Duration getLoginRecheck() {
+      return loginRecheck;
+    }
+
+    /**
+     * Sets the bound on serving a login PostgreSQL would now refuse.
+     *
+     * @param loginRecheck the interval; zero turns the check off under dedicated pools
+     */
+    public void setLoginRecheck(Duration loginRecheck) {
+      this.loginRecheck = loginRecheck;
     }
 
     /**

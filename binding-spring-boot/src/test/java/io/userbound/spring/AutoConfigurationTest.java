@@ -85,6 +85,7 @@ class AutoConfigurationTest {
             "userbound.databases.one.budget=7",
             "userbound.databases.one.max-connections-per-person=3",
             "userbound.databases.one.idle-timeout=2m",
+            "userbound.databases.one.login-recheck=5s",
             "userbound.databases.one.session-reset=discard-all",
             "userbound.databases.one.driver-properties.connectTimeout=4",
             "userbound.verify-logins-on=two",
@@ -98,6 +99,7 @@ class AutoConfigurationTest {
               assertThat(one.budget()).isEqualTo(7);
               assertThat(one.maxConnectionsPerPerson()).isEqualTo(3);
               assertThat(one.idleTimeout()).isEqualTo(Duration.ofMinutes(2));
+              assertThat(one.loginRecheck()).isEqualTo(Duration.ofSeconds(5));
               assertThat(one.sessionReset()).isEqualTo(SessionReset.DISCARD_ALL);
               assertThat(one.driverProperties()).containsEntry("connectTimeout", "4");
               assertThat(config.loginDatabases()).containsExactly("two");

@@ -97,6 +97,7 @@ public final class ConfigFactory {
     ifSet(at + "hand-back-timeout", p.getHandBackTimeout(), d::handBackTimeout);
     ifSet(at + "idle-timeout", p.getIdleTimeout(), d::idleTimeout);
     ifSet(at + "max-lifetime", p.getMaxLifetime(), d::maxLifetime);
+    ifSet(at + "login-recheck", p.getLoginRecheck(), d::loginRecheck);
     ifSet(at + "max-pools", p.getMaxPools(), d::maxPools);
     ifSet(at + "session-reset", p.getSessionReset(), d::sessionReset);
     ifSet(at + "reclaim-ahead", p.getReclaimAhead(), d::reclaimAhead);
