@@ -2,6 +2,10 @@ package io.userbound.sample;
 
 import io.userbound.testkit.PostgresOptions;
 import io.userbound.testkit.PostgresServer;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -103,6 +107,21 @@ public final class DemoServers implements AutoCloseable {
   /** {@return the server holding {@code staff}} */
   public PostgresServer staff() {
     return staff;
+  }
+
+  /**
+   * {@return the major version of the servers (both run the same binaries), for Hibernate's
+   * dialect: without it, Hibernate assumes its oldest supported PostgreSQL}
+   */
+  public int majorVersion() {
+    try (Connection c = finance.adminConnection(FINANCE);
+        Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("select pg_catalog.current_setting('server_version_num')")) {
+      rs.next();
+      return Integer.parseInt(rs.getString(1)) / 10_000;
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot read the demo server's version", e);
+    }
   }
 
   /** {@return the JDBC URL of {@code finance}, without credentials} */

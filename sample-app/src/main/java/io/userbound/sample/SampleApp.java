@@ -104,19 +104,28 @@ public final class SampleApp implements AutoCloseable {
     try {
       String financeUrl = options.financeUrl();
       String staffUrl = options.staffUrl();
+      Integer major = null;
       if (options.embedded()) {
         demo = DemoServers.start();
         financeUrl = demo.financeUrl();
         staffUrl = demo.staffUrl();
+        major = demo.majorVersion();
       }
       userbound = Userbound.create(config(financeUrl, staffUrl));
+      Integer dialectMajor = major;
       PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       new UserboundMetrics(userbound).bindTo(prometheus);
       injector =
           Guice.createInjector(
               Stage.PRODUCTION,
               new UserboundModule(userbound),
-              new UserboundHibernateModule(ENTITIES),
+              new UserboundHibernateModule(
+                  ENTITIES,
+                  b -> {
+                    if (dialectMajor != null) { // else Hibernate assumes its oldest PostgreSQL
+                      b.setting("jakarta.persistence.database-major-version", dialectMajor);
+                    }
+                  }),
               UserboundServletModule.builder().logoutPath("/api/logout").build(),
               new SampleModule(userbound, prometheus));
       jetty = jetty(injector, options.port());

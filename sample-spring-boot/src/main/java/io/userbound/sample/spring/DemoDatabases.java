@@ -44,7 +44,10 @@ public final class DemoDatabases
                       FINANCE_URL,
                       servers.financeUrl(),
                       "userbound.databases.staff.url",
-                      servers.staffUrl())));
+                      servers.staffUrl(),
+                      // Hibernate's dialect for the servers' own version (else its oldest)
+                      "userbound.jpa.properties.jakarta.persistence.database-major-version",
+                      Integer.toString(servers.majorVersion()))));
       context.getBeanFactory().registerSingleton("demoServers", servers);
       AtomicBoolean stopped = new AtomicBoolean();
       Runnable stop =
