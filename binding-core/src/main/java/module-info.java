@@ -8,6 +8,7 @@ module io.userbound.core {
   requires org.postgresql.jdbc;
   requires com.github.benmanes.caffeine;
   requires org.slf4j;
+  requires static transitive org.jspecify; // @NullMarked, @Nullable in the API
   requires java.management;
 
   exports io.userbound.core;

@@ -1,5 +1,7 @@
 package io.userbound.core;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * PostgreSQL accepted the person's password but refused what they asked for: no
  * {@code CONNECT} privilege on a database, or (SQLSTATE {@code 42501}) no privilege on an
@@ -17,7 +19,8 @@ public class AccessDeniedException extends UserboundException {
    * @param sqlState the SQLSTATE behind the refusal, usually {@code 42501}
    * @param cause the driver's exception, or {@code null}
    */
-  public AccessDeniedException(String database, String message, String sqlState, Throwable cause) {
+  public AccessDeniedException(
+      String database, String message, String sqlState, @Nullable Throwable cause) {
     super(database, message, sqlState, cause);
   }
 }

@@ -1,5 +1,7 @@
 package io.userbound.core;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A new physical connection was needed, the database's budget was spent, no other
  * person had an idle connection to give back, and none came free within the connection
@@ -18,7 +20,7 @@ public final class BudgetExhaustedException extends UserboundException {
    * @param message the message with the budget's state
    * @param cause the underlying exception, or {@code null}
    */
-  public BudgetExhaustedException(String database, String message, Throwable cause) {
+  public BudgetExhaustedException(String database, String message, @Nullable Throwable cause) {
     super(database, message, "53300", cause);
   }
 }

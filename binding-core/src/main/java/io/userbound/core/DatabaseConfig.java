@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One named database and the settings of the per-person pools that connect to it.
@@ -160,7 +161,7 @@ public final class DatabaseConfig {
   }
 
   /** {@return the gateway role of {@link IsolationStrategy#ROLE_SWITCHING}, or {@code null}} */
-  public String gatewayRole() {
+  public @Nullable String gatewayRole() {
     return gatewayRole;
   }
 
@@ -183,7 +184,7 @@ public final class DatabaseConfig {
    * @param jdbcUrl a URL, possibly {@code null}
    * @return the URL with {@code password=...} replaced by {@code password=***}
    */
-  public static String maskUrl(String jdbcUrl) {
+  public static String maskUrl(@Nullable String jdbcUrl) {
     return jdbcUrl == null ? null : URL_SECRET.matcher(jdbcUrl).replaceAll("$1***");
   }
 

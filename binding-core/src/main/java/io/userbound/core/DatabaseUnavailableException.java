@@ -1,5 +1,7 @@
 package io.userbound.core;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The database could not be reached or broke the connection: the server is down,
  * restarting, or the network failed. The pools stay usable; a later request works once
@@ -18,7 +20,7 @@ public final class DatabaseUnavailableException extends UserboundException {
    * @param cause the underlying exception, or {@code null}
    */
   public DatabaseUnavailableException(
-      String database, String message, String sqlState, Throwable cause) {
+      String database, String message, @Nullable String sqlState, @Nullable Throwable cause) {
     super(database, message, sqlState, cause);
   }
 }

@@ -1,5 +1,7 @@
 package io.userbound.core;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Makes text from outside (role names, client addresses, request paths, user agents) safe to
  * put into a log line or an exception message. Userbound passes every such string through
@@ -41,7 +43,7 @@ public final class LogText {
    * @return the escaped text: one line, shown in the order it is stored
    * @throws IllegalArgumentException if {@code maxChars} is less than 1
    */
-  public static String escape(CharSequence text, int maxChars) {
+  public static String escape(@Nullable CharSequence text, int maxChars) {
     if (maxChars < 1) {
       throw new IllegalArgumentException("maxChars = " + maxChars + ": must be at least 1");
     }

@@ -1,5 +1,7 @@
 package io.userbound.core;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * PostgreSQL refused a login, or the login can never succeed (an empty or overlong role
  * name, for example).
@@ -21,7 +23,8 @@ public final class LoginFailedException extends UserboundException {
    * @param sqlState the SQLSTATE behind the refusal, or {@code null}
    * @param cause the driver's exception, or {@code null}
    */
-  public LoginFailedException(String database, String message, String sqlState, Throwable cause) {
+  public LoginFailedException(
+      String database, String message, @Nullable String sqlState, @Nullable Throwable cause) {
     super(database, message, sqlState, cause);
   }
 }

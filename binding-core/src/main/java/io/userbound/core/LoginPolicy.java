@@ -3,6 +3,7 @@ package io.userbound.core;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Decides which roles may log in through Userbound at all, once PostgreSQL has accepted
@@ -63,7 +64,7 @@ public interface LoginPolicy {
    * @param role the role's attributes and memberships
    * @return {@code null} to let it log in, or the reason for refusing it (for the DEBUG log)
    */
-  String refusal(Role role);
+  @Nullable String refusal(Role role);
 
   /**
    * The default: refuses superusers and roles with {@code BYPASSRLS} or {@code REPLICATION}.

@@ -5,6 +5,7 @@ import java.sql.Connection;
 import java.util.List;
 import java.util.Optional;
 import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The entry point: per-person PostgreSQL connection pools for a set of named databases.
@@ -83,7 +84,7 @@ public interface Userbound extends AutoCloseable {
    *     client, or too many logins are being verified at once; nothing was sent
    * @throws DatabaseUnavailableException if no login database can be reached
    */
-  Login login(String role, char[] password, String client);
+  Login login(String role, char[] password, @Nullable String client);
 
   /**
    * Closes this person's pools on every database at once (connections in use close when

@@ -1,6 +1,7 @@
 package io.userbound.core;
 
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Something an operator or a security team wants to know about: a login decided, a pool
@@ -20,7 +21,12 @@ import java.util.Objects;
  * @param epochMillis when it happened, wall-clock milliseconds since the epoch
  */
 public record UserboundEvent(
-    Type type, String database, String role, String client, String detail, long epochMillis) {
+    Type type,
+    String database,
+    String role,
+    @Nullable String client,
+    String detail,
+    long epochMillis) {
 
   /**
    * Checks the components.

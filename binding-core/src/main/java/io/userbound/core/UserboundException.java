@@ -1,5 +1,7 @@
 package io.userbound.core;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The base of every exception Userbound throws on purpose. Unchecked, so that callers
  * handle the narrow cases they care about ({@link LoginFailedException},
@@ -14,10 +16,10 @@ public abstract class UserboundException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
   /** The logical name of the database concerned, or {@code null}. */
-  private final String database;
+  private final @Nullable String database;
 
   /** The SQLSTATE of the PostgreSQL error behind this exception, or {@code null}. */
-  private final String sqlState;
+  private final @Nullable String sqlState;
 
   /**
    * Creates an exception that concerns no particular database.
@@ -26,7 +28,8 @@ public abstract class UserboundException extends RuntimeException {
    * @param sqlState the SQLSTATE of the PostgreSQL error behind it, or {@code null}
    * @param cause the underlying error, or {@code null}
    */
-  protected UserboundException(String message, String sqlState, Throwable cause) {
+  protected UserboundException(
+      String message, @Nullable String sqlState, @Nullable Throwable cause) {
     this(null, message, sqlState, cause);
   }
 
@@ -38,7 +41,11 @@ public abstract class UserboundException extends RuntimeException {
    * @param sqlState the SQLSTATE of the PostgreSQL error behind it, or {@code null}
    * @param cause the underlying error, or {@code null}
    */
-  protected UserboundException(String database, String message, String sqlState, Throwable cause) {
+  protected UserboundException(
+      @Nullable String database,
+      String message,
+      @Nullable String sqlState,
+      @Nullable Throwable cause) {
     super(message, cause);
     this.database = database;
     this.sqlState = sqlState;
@@ -50,7 +57,7 @@ public abstract class UserboundException extends RuntimeException {
    * @return the database name, or {@code null} if no particular database was concerned
    *     (a login refused before any database was asked, say)
    */
-  public String database() {
+  public @Nullable String database() {
     return database;
   }
 
@@ -59,7 +66,7 @@ public abstract class UserboundException extends RuntimeException {
    *
    * @return the five-character SQLSTATE, or {@code null} if no server error was involved
    */
-  public String sqlState() {
+  public @Nullable String sqlState() {
     return sqlState;
   }
 }

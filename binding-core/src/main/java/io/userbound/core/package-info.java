@@ -6,4 +6,7 @@
  * every exception Userbound throws on purpose extends
  * {@link io.userbound.core.UserboundException}.
  */
+@NullMarked
 package io.userbound.core;
+
+import org.jspecify.annotations.NullMarked;

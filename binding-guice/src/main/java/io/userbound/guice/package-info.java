@@ -12,4 +12,7 @@
  * {@code injector.getInstance(GuiceFilter.class)} rather than {@code new GuiceFilter()} (which
  * reads Guice's static pipeline), so that two injectors in one JVM stay apart.
  */
+@NullMarked
 package io.userbound.guice;
+
+import org.jspecify.annotations.NullMarked;

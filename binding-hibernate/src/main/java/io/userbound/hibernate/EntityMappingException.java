@@ -1,6 +1,7 @@
 package io.userbound.hibernate;
 
 import io.userbound.core.UserboundException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The entity mapping cannot work: an entity is in no mapped package or in packages mapped
@@ -20,7 +21,7 @@ public final class EntityMappingException extends UserboundException {
    * @param message what is wrong and how to fix it
    * @param cause Hibernate's exception behind it, or {@code null}
    */
-  public EntityMappingException(String message, Throwable cause) {
+  public EntityMappingException(String message, @Nullable Throwable cause) {
     super(message, null, cause);
   }
 }

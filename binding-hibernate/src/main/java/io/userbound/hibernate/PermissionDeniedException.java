@@ -1,6 +1,7 @@
 package io.userbound.hibernate;
 
 import io.userbound.core.AccessDeniedException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * PostgreSQL refused a statement that Hibernate ran for the bound person with SQLSTATE
@@ -32,7 +33,8 @@ public final class PermissionDeniedException extends AccessDeniedException {
    * @param message the message
    * @param cause the driver's exception
    */
-  public PermissionDeniedException(String database, String role, String message, Throwable cause) {
+  public PermissionDeniedException(
+      String database, @Nullable String role, String message, Throwable cause) {
     super(database, message, "42501", cause);
     this.role = role;
   }
@@ -42,7 +44,7 @@ public final class PermissionDeniedException extends AccessDeniedException {
    *
    * @return the role name, or {@code null} if it was not known where the refusal was seen
    */
-  public String role() {
+  public @Nullable String role() {
     return role;
   }
 }

@@ -8,4 +8,7 @@
  * {@link io.userbound.hibernate.PermissionDeniedException}, a
  * {@link io.userbound.core.AccessDeniedException}.
  */
+@NullMarked
 package io.userbound.hibernate;
+
+import org.jspecify.annotations.NullMarked;

@@ -6,6 +6,7 @@ import jakarta.servlet.http.HttpSessionBindingListener;
 import java.io.ObjectStreamException;
 import java.io.Serializable;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
 
 /*
  * The value of the session attribute that keeps a login. The Login (and with it the
@@ -41,7 +42,7 @@ final class LoginHolder implements HttpSessionBindingListener, Serializable {
    * @param expectedOwner the counts of the asking login service
    * @return the login, or {@code null} if it is someone else's, ended or logged out
    */
-  Login loginFor(LiveSessions expectedOwner) {
+  @Nullable Login loginFor(LiveSessions expectedOwner) {
     if (owner != expectedOwner || ended.get() || login.isLoggedOut()) {
       return null;
     }

@@ -13,4 +13,7 @@
  * give the filter binding-guice's {@code io.userbound.guice.RequestUnitOfWork}, a
  * {@link io.userbound.servlet.RequestHook}; the Guice modules are in binding-guice too.
  */
+@NullMarked
 package io.userbound.servlet;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,6 +1,7 @@
 package io.userbound.spring;
 
 import java.util.Collection;
+import org.jspecify.annotations.Nullable;
 import org.springframework.security.authentication.AbstractAuthenticationToken;
 import org.springframework.security.core.GrantedAuthority;
 
@@ -31,7 +32,7 @@ public final class UserboundAuthentication extends AbstractAuthenticationToken {
    * @param details the request details Spring Security collected, or {@code null}
    */
   public UserboundAuthentication(
-      String role, Collection<? extends GrantedAuthority> authorities, Object details) {
+      String role, Collection<? extends GrantedAuthority> authorities, @Nullable Object details) {
     super(authorities);
     this.role = role;
     setDetails(details);

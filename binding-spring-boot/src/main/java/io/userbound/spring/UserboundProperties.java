@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
@@ -84,7 +85,7 @@ public class UserboundProperties {
    *
    * @return the name, or {@code null} for the default
    */
-  public String getApplicationName() {
+  public @Nullable String getApplicationName() {
     return applicationName;
   }
 
@@ -295,7 +296,7 @@ public class UserboundProperties {
      *
      * @return connections, or {@code null} for the default
      */
-    public Integer getBudget() {
+    public @Nullable Integer getBudget() {
       return budget;
     }
 
@@ -313,7 +314,7 @@ public class UserboundProperties {
      *
      * @return connections, or {@code null} for the default
      */
-    public Integer getMaxConnectionsPerPerson() {
+    public @Nullable Integer getMaxConnectionsPerPerson() {
       return maxConnectionsPerPerson;
     }
 
@@ -331,7 +332,7 @@ public class UserboundProperties {
      *
      * @return the timeout, or {@code null} for the default
      */
-    public Duration getConnectionTimeout() {
+    public @Nullable Duration getConnectionTimeout() {
       return connectionTimeout;
     }
 
@@ -349,7 +350,7 @@ public class UserboundProperties {
      *
      * @return the timeout, or {@code null} for the default
      */
-    public Duration getHandBackTimeout() {
+    public @Nullable Duration getHandBackTimeout() {
       return handBackTimeout;
     }
 
@@ -367,7 +368,7 @@ public class UserboundProperties {
      *
      * @return the timeout, or {@code null} for the default
      */
-    public Duration getIdleTimeout() {
+    public @Nullable Duration getIdleTimeout() {
       return idleTimeout;
     }
 
@@ -385,7 +386,7 @@ public class UserboundProperties {
      *
      * @return the lifetime, or {@code null} for the default
      */
-    public Duration getMaxLifetime() {
+    public @Nullable Duration getMaxLifetime() {
       return maxLifetime;
     }
 
@@ -403,7 +404,7 @@ public class UserboundProperties {
      *
      * @return the interval, or {@code null} for the default
      */
-    public Duration getLoginRecheck() {
+    public @Nullable Duration getLoginRecheck() {
       return loginRecheck;
     }
 
@@ -421,7 +422,7 @@ public class UserboundProperties {
      *
      * @return pools, or {@code null} for the default
      */
-    public Integer getMaxPools() {
+    public @Nullable Integer getMaxPools() {
       return maxPools;
     }
 
@@ -439,7 +440,7 @@ public class UserboundProperties {
      *
      * @return the reset, or {@code null} for the default
      */
-    public SessionReset getSessionReset() {
+    public @Nullable SessionReset getSessionReset() {
       return sessionReset;
     }
 
@@ -457,7 +458,7 @@ public class UserboundProperties {
      *
      * @return connections, or {@code null} for the default
      */
-    public Integer getReclaimAhead() {
+    public @Nullable Integer getReclaimAhead() {
       return reclaimAhead;
     }
 
@@ -547,7 +548,7 @@ public class UserboundProperties {
      *
      * @return the role, or {@code null} for DEDICATED_POOLS
      */
-    public String getRole() {
+    public @Nullable String getRole() {
       return role;
     }
 
@@ -565,7 +566,7 @@ public class UserboundProperties {
      *
      * @return the password, or {@code null}
      */
-    public char[] getPassword() {
+    public char @Nullable [] getPassword() {
       return password == null ? null : password.clone();
     }
 
@@ -620,7 +621,7 @@ public class UserboundProperties {
      *
      * @return the count, or {@code null} for the default
      */
-    public Integer getFailuresPerRole() {
+    public @Nullable Integer getFailuresPerRole() {
       return failuresPerRole;
     }
 
@@ -638,7 +639,7 @@ public class UserboundProperties {
      *
      * @return the count, or {@code null} for the default
      */
-    public Integer getFailuresPerClient() {
+    public @Nullable Integer getFailuresPerClient() {
       return failuresPerClient;
     }
 
@@ -656,7 +657,7 @@ public class UserboundProperties {
      *
      * @return the wait, or {@code null} for the default
      */
-    public Duration getBackoff() {
+    public @Nullable Duration getBackoff() {
       return backoff;
     }
 
@@ -674,7 +675,7 @@ public class UserboundProperties {
      *
      * @return the wait, or {@code null} for the default
      */
-    public Duration getMaxBackoffPerRole() {
+    public @Nullable Duration getMaxBackoffPerRole() {
       return maxBackoffPerRole;
     }
 
@@ -692,7 +693,7 @@ public class UserboundProperties {
      *
      * @return the wait, or {@code null} for the default
      */
-    public Duration getMaxBackoffPerClient() {
+    public @Nullable Duration getMaxBackoffPerClient() {
       return maxBackoffPerClient;
     }
 
@@ -710,7 +711,7 @@ public class UserboundProperties {
      *
      * @return the time, or {@code null} for the default
      */
-    public Duration getForgetAfter() {
+    public @Nullable Duration getForgetAfter() {
       return forgetAfter;
     }
 
@@ -728,7 +729,7 @@ public class UserboundProperties {
      *
      * @return the count, or {@code null} for the default
      */
-    public Integer getMaxTracked() {
+    public @Nullable Integer getMaxTracked() {
       return maxTracked;
     }
 
@@ -746,7 +747,7 @@ public class UserboundProperties {
      *
      * @return the count, or {@code null} for the default
      */
-    public Integer getMaxConcurrentLogins() {
+    public @Nullable Integer getMaxConcurrentLogins() {
       return maxConcurrentLogins;
     }
 
@@ -825,7 +826,7 @@ public class UserboundProperties {
      *
      * @return the staleness, or {@code null} when off
      */
-    public Duration getSecondLevelCache() {
+    public @Nullable Duration getSecondLevelCache() {
       return secondLevelCache;
     }
 

@@ -8,4 +8,7 @@
  * db} health contributor ({@link io.userbound.spring.UserboundHealthAutoConfiguration}) and
  * Micrometer meters ({@link io.userbound.spring.UserboundMetricsAutoConfiguration}).
  */
+@NullMarked
 package io.userbound.spring;
+
+import org.jspecify.annotations.NullMarked;

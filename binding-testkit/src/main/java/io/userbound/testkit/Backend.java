@@ -1,5 +1,7 @@
 package io.userbound.testkit;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * One client backend (one open connection) of a server, as listed in
  * {@code pg_stat_activity}.
@@ -13,4 +15,4 @@ package io.userbound.testkit;
  * @param applicationName the {@code application_name} the client set; may be empty
  */
 public record Backend(
-    int pid, String user, String database, String state, String applicationName) {}
+    int pid, String user, String database, @Nullable String state, String applicationName) {}

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
@@ -53,7 +54,7 @@ public final class LeakCheck implements AfterEachCallback {
    * @param probe returns what the test left behind, or {@code null} if nothing
    * @return the resource
    */
-  public static <T extends AutoCloseable> T track(T resource, Supplier<String> probe) {
+  public static <T extends AutoCloseable> T track(T resource, @Nullable Supplier<String> probe) {
     TRACKED.get().add(new Tracked(resource, probe));
     return resource;
   }

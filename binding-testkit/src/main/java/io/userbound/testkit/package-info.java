@@ -18,4 +18,7 @@
  *       {@code initdb}, {@code postgres} and {@code pg_ctl}.</li>
  * </ul>
  */
+@NullMarked
 package io.userbound.testkit;
+
+import org.jspecify.annotations.NullMarked;
