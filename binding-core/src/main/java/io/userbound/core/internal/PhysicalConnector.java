@@ -57,6 +57,17 @@ final class PhysicalConnector {
   /** The pause before the one retry of a login that PgBouncer failed from memory. */
   private static final long STALE_LOGIN_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
+  /*
+   * A server that answers 53300 (no free connection slot) may be full only for a moment: a
+   * backend whose connection was just closed (by this instance, after its exit wait gave up
+   * on a busy machine, or by another instance or client) holds its slot until it has
+   * exited. So a connect that meets a full server tries again, with a growing pause, for a
+   * short while (at most FULL_WAIT_MAX, and half the connection timeout) before it fails.
+   */
+  private static final long FULL_FIRST_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
+  private static final long FULL_MAX_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+  private static final long FULL_WAIT_MAX_NANOS = TimeUnit.SECONDS.toNanos(1);
+
   private final String url;
   private final Properties base;
   private final boolean ownSocketFactory;
@@ -64,6 +75,7 @@ final class PhysicalConnector {
   private final Driver driver = new Driver();
   private final Signals signals;
   private final String database;
+  private final long fullWaitNanos;
 
   PhysicalConnector(DatabaseConfig config) {
     this(config, "userbound", Signals.none());
@@ -76,6 +88,7 @@ final class PhysicalConnector {
   PhysicalConnector(DatabaseConfig config, String applicationName, Signals signals) {
     this.signals = signals;
     this.database = config.name();
+    this.fullWaitNanos = Math.min(FULL_WAIT_MAX_NANOS, config.connectionTimeout().toNanos() / 2);
     this.url = config.jdbcUrl();
     this.base = new Properties();
     base.putAll(config.driverProperties());
@@ -141,15 +154,23 @@ final class PhysicalConnector {
 
   private PhysicalConnection openTimed(
       String role, char[] password, Permit permit, boolean forPolicy) throws SQLException {
-    try {
-      return openOnce(role, password, permit, forPolicy);
-    } catch (SQLException e) {
-      if (!PoolerErrors.isStaleLoginFailure(e)) {
-        throw e;
+    long deadline = System.nanoTime() + fullWaitNanos;
+    long pause = FULL_FIRST_PAUSE_NANOS;
+    while (true) {
+      try {
+        return openOnce(role, password, permit, forPolicy);
+      } catch (SQLException e) {
+        if (PoolerErrors.isStaleLoginFailure(e)) {
+          // PgBouncer remembered an old failure of this person's pool; it is retrying now.
+          LockSupport.parkNanos(STALE_LOGIN_PAUSE_NANOS);
+          return openOnce(role, password, permit, forPolicy);
+        }
+        if (!"53300".equals(e.getSQLState()) || System.nanoTime() + pause - deadline > 0) {
+          throw e;
+        }
+        LockSupport.parkNanos(pause); // a full server, maybe for a moment: see FULL_*
+        pause = Math.min(2 * pause, FULL_MAX_PAUSE_NANOS);
       }
-      // PgBouncer remembered an old failure of this person's pool; it is retrying now.
-      LockSupport.parkNanos(STALE_LOGIN_PAUSE_NANOS);
-      return openOnce(role, password, permit, forPolicy);
     }
   }
 
