@@ -9,6 +9,7 @@ import java.util.Iterator;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.postgresql.core.BaseConnection;
 import org.postgresql.core.TransactionState;
@@ -26,6 +27,27 @@ import org.postgresql.core.TransactionState;
  *     borrow costs no round trip; only when something did arrive unasked does it ask the
  *     server. A network cut without any packet cannot be seen locally; pgjdbc's
  *     socketTimeout bounds what a request waits on such a connection.
+ *
+ * ONE ANSWER PER BORROW (aliveForUse). HikariCP's alive check (isValid, when the
+ * connection sat in its pool longer than aliveBypassWindowMs) and the check before a
+ * borrow's first use (PooledConnection.firstUse) ask the same question microseconds apart;
+ * a local check that found the connection alive counts as a use, so the second asks
+ * nothing. What one check costs depends on how long the connection sat idle since a
+ * request last used it:
+ *   - under CHECK_AFTER_IDLE (100 µs): nothing; it was just handed back;
+ *   - under EOF_CHECK_AFTER_IDLE (5 s): bytes that arrived (ChannelSocket.arrivedBytes:
+ *     one FIONREAD when pgjdbc's last read ended at a ReadyForQuery, so no message of the
+ *     server's can hide in pgjdbc's buffer). A terminated backend, a server shutting down
+ *     or restarting, idle_session_timeout and PgBouncer all send a FATAL before they close,
+ *     and it shows here;
+ *   - from EOF_CHECK_AFTER_IDLE on, also an end of stream with nothing before it (a peek:
+ *     two blocking-mode switches and a read, five system calls). Only a peer that closes
+ *     without a word leaves that: a backend killed by SIGKILL (the OOM killer), or a
+ *     proxy or load balancer that drops idle connections, which they do after tens of
+ *     seconds. Checking it on every borrow after 250 ms (as before) cost a person who
+ *     comes back every second 4 system calls per request for that rare case; within 5 s
+ *     such a connection fails its request with a typed error (08006) and is evicted, as a
+ *     network cut does.
  */
 final class PhysicalConnection extends ForwardingConnection {
 
@@ -38,8 +60,17 @@ final class PhysicalConnection extends ForwardingConnection {
   private String[] baseline;
   private int isolationAtOpen;
 
+  /** Below this idle time a connection is not checked before use: it was just handed back. */
+  static final long CHECK_AFTER_IDLE_NANOS = TimeUnit.MICROSECONDS.toNanos(100);
+
+  /** From this idle time on the check also looks for an end of stream with nothing before it. */
+  static final long EOF_CHECK_AFTER_IDLE_NANOS = TimeUnit.SECONDS.toNanos(5);
+
   /** When a borrow last used it (System.nanoTime); written and read by borrowing threads. */
   long lastUsed = System.nanoTime();
+
+  /** When a local check last found it alive (System.nanoTime); as lastUsed. */
+  private long aliveAt = lastUsed - CHECK_AFTER_IDLE_NANOS;
 
   PhysicalConnection(
       Connection delegate,
@@ -130,21 +161,32 @@ final class PhysicalConnection extends ForwardingConnection {
   /** HikariCP's alive check and the hand-off check: local unless something arrived. */
   @Override
   public boolean isValid(int timeoutSeconds) throws SQLException {
-    return looksAlive(timeoutSeconds);
+    return aliveForUse(System.nanoTime(), timeoutSeconds);
   }
 
   /**
-   * The check before a borrow's first use.
+   * The liveness answer for a borrow: the check before its first use, and HikariCP's alive
+   * check, share it (see the class comment).
    *
-   * @param thorough whether to also look for an end of stream with nothing before it (a
-   *     few system calls more); otherwise only for bytes that arrived
+   * @param now System.nanoTime()
    */
-  boolean looksAlive(boolean thorough) {
-    return looksAlive(2, thorough);
+  boolean aliveForUse(long now) {
+    return aliveForUse(now, 2);
   }
 
-  private boolean looksAlive(int timeoutSeconds) {
-    return looksAlive(timeoutSeconds, true);
+  private boolean aliveForUse(long now, int timeoutSeconds) {
+    if (now - aliveAt < CHECK_AFTER_IDLE_NANOS) {
+      return !isBroken(); // found alive a moment ago (HikariCP's check of this borrow)
+    }
+    long idle = now - lastUsed;
+    if (idle < CHECK_AFTER_IDLE_NANOS) {
+      return !isBroken();
+    }
+    if (!looksAlive(timeoutSeconds, idle >= EOF_CHECK_AFTER_IDLE_NANOS)) {
+      return false;
+    }
+    aliveAt = System.nanoTime(); // after the system call: the answer holds from here
+    return true;
   }
 
   private boolean looksAlive(int timeoutSeconds, boolean thorough) {
