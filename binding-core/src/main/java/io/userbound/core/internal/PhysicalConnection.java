@@ -5,12 +5,12 @@ import java.io.IOException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.Iterator;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiConsumer;
 import org.postgresql.core.BaseConnection;
 import org.postgresql.core.TransactionState;
 
@@ -58,6 +58,7 @@ final class PhysicalConnection extends ForwardingConnection {
   private final LoginPolicy.Role role;
   private volatile Permit permit;
   private String[] baseline;
+  private final ParameterCompare compare = new ParameterCompare();
   private int isolationAtOpen;
 
   /** Below this idle time a connection is not checked before use: it was just handed back. */
@@ -241,20 +242,51 @@ final class PhysicalConnection extends ForwardingConnection {
     }
   }
 
+  /**
+   * Whether the server reported a parameter (ParameterStatus) different from the baseline.
+   * Walks pgjdbc's map with forEach, which its unmodifiable view hands to the TreeMap
+   * underneath: no iterator, and no wrapper per entry (an entry-set walk made one each, most
+   * of what a request allocated beyond the control). pgjdbc only ever adds to that map, and
+   * keeps a key's String when a value is replaced, so same size means same keys, and a value
+   * that is the very same String was not reported again.
+   */
   boolean parametersChanged() {
     Map<String, String> now = pg.getParameterStatuses();
     String[] base = baseline;
     if (now.size() * 2 != base.length) {
       return true;
     }
-    int i = 0;
-    for (Iterator<Map.Entry<String, String>> it = now.entrySet().iterator(); it.hasNext(); i += 2) {
-      Map.Entry<String, String> e = it.next();
-      if (!same(base[i], e.getKey()) || !same(base[i + 1], e.getValue())) {
-        return true;
+    ParameterCompare compare = this.compare;
+    compare.start(base);
+    now.forEach(compare);
+    return compare.differs;
+  }
+
+  /** Compares pgjdbc's parameters, in its (sorted) order, with a snapshot; one per connection. */
+  private static final class ParameterCompare implements BiConsumer<String, String> {
+    private String[] base;
+    private int i;
+    boolean differs;
+
+    void start(String[] snapshot) {
+      base = snapshot;
+      i = 0;
+      differs = false;
+    }
+
+    @Override
+    public void accept(String key, String value) {
+      if (differs || i + 1 >= base.length) {
+        differs = true;
+        return;
+      }
+      String k = base[i];
+      String v = base[i + 1];
+      i += 2;
+      if (!same(k, key) || !same(v, value)) { // Objects.equals: identity first
+        differs = true;
       }
     }
-    return false;
   }
 
   /** After a reset: notifications queued client-side are dropped, parameters re-read. */
