@@ -29,7 +29,8 @@ import java.util.concurrent.CyclicBarrier;
  *       [people=100] [threads=2] [rounds=40] [roundMillis=250] [work=select1] [rtt=0] \
  *       [access=own] [contenders=control,userbound,...] [out=FILE.json]
  *
- * Contenders: control, userbound (reset TRACKED), userboundDiscard, userboundNone,
+ * Contenders: control, userbound (reset TRACKED), userboundNear (TRACKED, the budget two
+ * permits above the people: the steady state near the budget), userboundDiscard, userboundNone,
  * userboundPgBouncer (TRACKED, through a PgBouncer in session mode), hikariMap,
  * dbcp2, c3p0; append "Later" to any pool for people who come back after more than 500 ms
  * (validation on every borrow, see Pools).
@@ -121,11 +122,18 @@ public final class Interleaved {
     String base = name.replaceAll("Later$", "");
     return switch (base) {
       case "control" -> new ControlBenchmark.Connections();
-      case "userbound", "userboundDiscard", "userboundNone", "userboundPgBouncer" -> {
+      case "userbound",
+          "userboundNear",
+          "userboundDiscard",
+          "userboundNone",
+          "userboundPgBouncer" -> {
         UserboundBenchmark.People u = new UserboundBenchmark.People();
+        u.budgetFit = base.equals("userboundNear") ? "near" : "headroom";
         u.via = base.equals("userboundPgBouncer") ? "pgbouncer" : "direct";
         u.reset =
-            base.equals("userbound") || base.equals("userboundPgBouncer")
+            base.equals("userbound")
+                    || base.equals("userboundNear")
+                    || base.equals("userboundPgBouncer")
                 ? SessionReset.TRACKED
                 : base.equals("userboundDiscard") ? SessionReset.DISCARD_ALL : SessionReset.NONE;
         yield u;

@@ -136,6 +136,15 @@ public final class Main {
     steps.add(
         new Step(
             "request-10000", bench("Userbound", "request"), 2, SAMPLE, params("people", "10000")));
+    // The steady state near the budget, on purpose: 1,000 people, 2 permits free (fewer than the
+    // default reclaimAhead keeps); nobody misses a permit, so nothing is reclaimed.
+    steps.add(
+        new Step(
+            "request-near",
+            bench("Userbound", "request"),
+            2,
+            SAMPLE,
+            params("people", "1000", "budgetFit", "near")));
     // People who come back after more than 500 ms: every pool validates on every borrow (see
     // Pools).
     // The control validates nothing, so its "soon" figures serve for both.

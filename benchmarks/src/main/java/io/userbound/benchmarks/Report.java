@@ -191,7 +191,18 @@ final class Report {
   /** Parameters that single out a variant; a lookup that does not name them wants the default. */
   private static final Map<String, String> DEFAULTS =
       Map.of(
-          "access", "own", "comeBack", "soon", "rtt", "0", "work", "select1", "reset", "TRACKED");
+          "access",
+          "own",
+          "comeBack",
+          "soon",
+          "rtt",
+          "0",
+          "work",
+          "select1",
+          "reset",
+          "TRACKED",
+          "budgetFit",
+          "headroom");
 
   private Optional<Row> find(String bench, int threads, String... params) {
     Map<String, String> want = new LinkedHashMap<>(DEFAULTS);

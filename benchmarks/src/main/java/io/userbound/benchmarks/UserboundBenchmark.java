@@ -68,6 +68,15 @@ public class UserboundBenchmark {
     @Param({"direct"})
     public String via;
 
+    /**
+     * How the budget fits the people: {@code headroom} (the people, the threads' second
+     * connections, and the permits the default reclaimAhead keeps free when demand asks), or
+     * {@code near} (two permits free, fewer than the default reserve: the steady state near
+     * the budget, on purpose).
+     */
+    @Param({"headroom"})
+    public String budgetFit = "headroom";
+
     Userbound userbound;
     Login[] logins;
     private PgBouncer bouncer;
@@ -79,8 +88,20 @@ public class UserboundBenchmark {
     }
 
     private int budget(int threadCount) {
-      return people > 1_000 ? 300 : people + threadCount + 2 * Pools.MAX_PER_PERSON;
+      if (people > 1_000) {
+        return 300;
+      }
+      return switch (budgetFit) {
+        case "headroom" -> people + threadCount + 2 * Pools.MAX_PER_PERSON + RESERVE;
+        case "near" -> people + 2;
+        default ->
+            throw new IllegalArgumentException(
+                "budgetFit = " + budgetFit + ": use headroom or near");
+      };
     }
+
+    /** The most permits DatabaseConfig's default reclaimAhead keeps free. */
+    private static final int RESERVE = 8;
 
     @Override
     void open() {

@@ -431,13 +431,14 @@ public final class DatabaseConfig {
     }
 
     /**
-     * How many budget permits to keep free ahead of demand. When fewer are free, the
-     * housekeeping closes the idle connections of the least recently used people (on its own
-     * thread, not a request's), so that a person whose connection is gone gets a new one
-     * without waiting for someone else's to close. Costs that many warm connections; 0 turns
-     * it off (a request then closes someone's idle connection itself, and waits for its
-     * backend to exit). Default: a sixteenth of the budget, at most 8 (so 0 below a budget
-     * of 16).
+     * How many budget permits to free ahead of demand once demand shows. When a request or a
+     * login finds no permit free, the housekeeping closes the idle connections of the least
+     * recently used people (on its own thread, not a request's) until this many are free, at
+     * most this many per such miss, so that the next people who need a connection get one
+     * without waiting for someone else's to close. A steady state below the budget, where
+     * nobody finds it spent, closes nothing. 0 turns it off (a request then closes someone's
+     * idle connection itself, and waits for its backend to exit). Default: a sixteenth of the
+     * budget, at most 8 (so 0 below a budget of 16).
      *
      * @param permits at least 0, and less than the budget
      * @return this builder

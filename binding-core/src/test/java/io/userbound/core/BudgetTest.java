@@ -4,6 +4,7 @@ import static io.userbound.core.Fixtures.currentUser;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.userbound.testkit.Await;
 import io.userbound.testkit.PostgresExtension;
 import io.userbound.testkit.PostgresServer;
 import io.userbound.testkit.TestNames;
@@ -204,5 +205,112 @@ class BudgetTest {
     assertThat(server.backendCount(c.role())).isEqualTo(1);
     Set<String> users = server.backends().stream().map(x -> x.user()).collect(Collectors.toSet());
     assertThat(users).doesNotContain(a.role());
+  }
+
+  /**
+   * People who all fit take turns, with fewer permits free than reclaimAhead wants: nobody
+   * ever finds the budget spent, so reclaim ahead closes nothing (it used to close the least
+   * recently used people's connections, who in round robin are the next to come back, and
+   * each of them then closed the next one's: a new login on almost every request).
+   */
+  @Test
+  void reclaimAhead_steadyStateBelowTheBudget_reclaimsNothing(
+      PostgresServer server, TestNames names) throws Exception {
+    int budget = 24;
+    int people = budget - 2; // 2 permits free, the reserve wants 8
+    Userbound ub =
+        Fixtures.userbound(
+            Fixtures.database("main", server, "postgres")
+                .budget(budget)
+                .reclaimAhead(8)
+                .maxConnectionsPerPerson(2)
+                .build());
+    List<Login> logins = new ArrayList<>();
+    for (int i = 0; i < people; i++) {
+      char[] pw = TestPasswords.fresh();
+      logins.add(ub.login(names.login(pw), pw));
+    }
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try {
+      List<Future<Integer>> workers = new ArrayList<>();
+      for (int t = 0; t < 2; t++) {
+        int offset = t;
+        workers.add(
+            pool.submit(
+                () -> {
+                  int ok = 0;
+                  for (int round = 0; round < 20; round++) {
+                    for (int i = offset; i < people; i += 2) {
+                      Login login = logins.get(i);
+                      try (Connection c = ub.connection(login, "main")) {
+                        assertThat(currentUser(c)).isEqualTo(login.role());
+                        ok++;
+                      }
+                    }
+                  }
+                  return ok;
+                }));
+      }
+      int total = 0;
+      for (Future<Integer> w : workers) {
+        total += w.get(120, TimeUnit.SECONDS);
+      }
+      assertThat(total).isEqualTo(people * 20);
+    } finally {
+      pool.shutdownNow();
+    }
+    DatabaseStats stats = ub.stats("main");
+    assertThat(stats.connectionsReclaimed()).as("reclaimed in a steady state").isZero();
+    assertThat(stats.connectionsOpened()).as("one connection per person").isEqualTo(people);
+    assertThat(stats.budgetUsed()).isEqualTo(people);
+  }
+
+  /**
+   * The budget is spent on idle people and new people log in: the first one finds no permit
+   * free (a miss), and reclaim ahead frees the reserve on the closer thread, so the next ones
+   * move their verified connection under the budget without waiting or reclaiming.
+   */
+  @Test
+  void reclaimAhead_loginBurstOnASpentBudget_freesTheReserveForTheNextLogins(
+      PostgresServer server, TestNames names) throws Exception {
+    int budget = 12;
+    int reserve = 4;
+    Userbound ub =
+        Fixtures.userbound(
+            Fixtures.database("main", server, "postgres")
+                .budget(budget)
+                .reclaimAhead(reserve)
+                .maxConnectionsPerPerson(1)
+                .build());
+    for (int i = 0; i < budget; i++) {
+      char[] pw = TestPasswords.fresh();
+      Login idle = ub.login(names.login(pw), pw);
+      try (Connection c = ub.connection(idle, "main")) {
+        assertThat(currentUser(c)).isEqualTo(idle.role());
+      }
+    }
+    assertThat(ub.stats("main").budgetUsed()).isEqualTo(budget);
+    assertThat(ub.stats("main").connectionsReclaimed()).isZero();
+
+    char[] pw = TestPasswords.fresh();
+    Login first = ub.login(names.login(pw), pw); // no permit free: a miss
+    try (Connection c = ub.connection(first, "main")) {
+      assertThat(currentUser(c)).isEqualTo(first.role());
+    }
+    Await.until(
+        "the reserve freed ahead of demand",
+        Duration.ofSeconds(10),
+        () -> ub.stats("main").budgetUsed() <= budget - reserve + 1);
+    DatabaseStats before = ub.stats("main");
+    for (int i = 0; i < reserve - 1; i++) {
+      char[] p = TestPasswords.fresh();
+      Login next = ub.login(names.login(p), p);
+      try (Connection c = ub.connection(next, "main")) {
+        assertThat(currentUser(c)).isEqualTo(next.role());
+      }
+    }
+    DatabaseStats after = ub.stats("main");
+    assertThat(after.budgetWaits()).as("waits for budget").isEqualTo(before.budgetWaits());
+    assertThat(after.budgetUsed()).isLessThanOrEqualTo(budget);
   }
 }

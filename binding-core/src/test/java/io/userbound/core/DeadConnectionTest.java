@@ -221,6 +221,65 @@ class DeadConnectionTest {
     assertThat(failuresAfter).as("requests that started after the server was back").isEmpty();
   }
 
+  /**
+   * Idle past HikariCP's alive bypass window (500 ms), so HikariCP's alive check runs on the
+   * borrow and gives the one liveness answer of it: the terminated backend's FATAL is seen
+   * there, and the request runs on a new backend.
+   */
+  @Test
+  void terminatedBackend_idlePastHikariAliveWindow_requestRunsOnANewBackend() throws Exception {
+    Userbound ub = userbound();
+    Login login = people(ub, "dead_window_", 1).get(0);
+    int before;
+    try (Connection c = ub.connection(login, "main")) {
+      before = backendPid(c);
+    }
+    long usedAt = System.nanoTime();
+    assertThat(terminateAll("dead_window_%")).isPositive();
+    Await.until(
+        "backend gone and the connection idle past HikariCP's alive bypass window",
+        Duration.ofSeconds(10),
+        () ->
+            System.nanoTime() - usedAt > TimeUnit.MILLISECONDS.toNanos(600)
+                && server.backends().stream().noneMatch(b -> b.user().startsWith("dead_window_")));
+    try (Connection c = ub.connection(login, "main")) {
+      assertThat(currentUser(c)).isEqualTo(login.role());
+      assertThat(backendPid(c)).isNotEqualTo(before);
+    }
+  }
+
+  /**
+   * HikariCP's alive check answered at the borrow, but the backend died before the first
+   * statement: the first use asks again (the answer is only shared for a moment), so the
+   * statement runs on a new backend, not on the dead one.
+   */
+  @Test
+  void backendTerminatedBetweenBorrowAndFirstUse_statementRunsOnANewBackend() throws Exception {
+    Userbound ub = userbound();
+    Login login = people(ub, "dead_between_", 1).get(0);
+    int before;
+    try (Connection c = ub.connection(login, "main")) {
+      before = backendPid(c);
+    }
+    try (Connection c = ub.connection(login, "main")) {
+      assertThat(terminateAll("dead_between_%")).isPositive();
+      Await.until(
+          "backend gone",
+          Duration.ofSeconds(10),
+          () -> server.backends().stream().noneMatch(b -> b.user().startsWith("dead_between_")));
+      assertThat(currentUser(c)).isEqualTo(login.role());
+      assertThat(backendPid(c)).isNotEqualTo(before);
+    }
+  }
+
+  private static int backendPid(Connection c) throws SQLException {
+    try (var st = c.createStatement();
+        var rs = st.executeQuery("select pg_backend_pid()")) {
+      rs.next();
+      return rs.getInt(1);
+    }
+  }
+
   private static long terminateAll(String rolePattern) {
     long[] n = new long[1];
     try (Connection admin = server.adminConnection("postgres");

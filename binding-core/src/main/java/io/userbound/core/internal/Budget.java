@@ -18,6 +18,17 @@ import java.util.function.BooleanSupplier;
  * permit comes back asynchronously when HikariCP's closer thread has closed the
  * connection, and other people's connections only become idle over time, which no
  * semaphore signal announces.
+ *
+ * Reclaim ahead (the reserve) runs only on demand. A miss (someone wanted a permit and none
+ * was free: a request that has to wait or reclaim, a further connection, a verified login
+ * that could not move under the budget) grants a credit of `reserve` permits and asks for
+ * them at once; a later take asks again only while credit is left. So a steady state below
+ * the budget, where nobody misses, never closes anybody's connection, and a person whose
+ * connection was closed ahead of demand, coming back and taking a permit from the reserve,
+ * does not close the next person's (that chain was the churn: near the budget, in round
+ * robin, the least recently used people are the next to come back). The hysteresis: on at
+ * a miss (no permit free), off when the credit is spent, not when the free count dips below
+ * the reserve. Each miss closes at most `reserve` connections ahead of demand.
  */
 final class Budget implements Permit {
 
@@ -31,6 +42,7 @@ final class Budget implements Permit {
   private final AtomicInteger releasing = new AtomicInteger();
   private final int reserve;
   private final Runnable lowWater;
+  private final AtomicInteger credit = new AtomicInteger();
   final LongAdder waits = new LongAdder();
   final LongAdder exhausted = new LongAdder();
   private volatile Exhaustion onExhausted = role -> {};
@@ -81,9 +93,27 @@ final class Budget implements Permit {
   }
 
   private void taken() {
-    if (reserve > 0 && belowReserve()) {
+    if (reserve > 0 && credit.get() > 0 && belowReserve()) {
       lowWater.run();
     }
+  }
+
+  /** Someone wanted a permit and none was free: demand, so reclaim ahead may refill the reserve. */
+  private void missed() {
+    if (reserve > 0) {
+      credit.set(reserve);
+      lowWater.run();
+    }
+  }
+
+  /** How many permits reclaim ahead may free now: the deficit, within the credit misses gave. */
+  int reclaimAheadAllowance() {
+    return Math.min(reserveDeficit(), credit.get());
+  }
+
+  /** Reclaim ahead closed this many connections: they come out of the credit. */
+  void reclaimedAhead(int connections) {
+    credit.accumulateAndGet(connections, (left, n) -> Math.max(0, left - n));
   }
 
   @Override
@@ -118,6 +148,7 @@ final class Budget implements Permit {
       taken();
       return;
     }
+    missed();
     long deadline = System.nanoTime() + timeoutNanos;
     waits.increment();
     waiting.incrementAndGet();
@@ -152,12 +183,13 @@ final class Budget implements Permit {
     }
   }
 
-  /** Takes a free permit if there is one, without reclaiming or waiting. */
+  /** Takes a free permit if there is one, without reclaiming or waiting (a miss if none). */
   boolean tryAcquire() {
     if (permits.tryAcquire()) {
       taken();
       return true;
     }
+    missed();
     return false;
   }
 

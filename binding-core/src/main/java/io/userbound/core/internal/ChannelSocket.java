@@ -26,10 +26,11 @@ import java.util.concurrent.locks.ReentrantLock;
  *     along with an earlier reply, only the end of stream is left, and available() would
  *     show nothing. peek() reads in non-blocking mode into a small buffer that the input
  *     stream serves first, so pgjdbc never misses a byte. That costs a few system calls
- *     (two blocking-mode switches and a read), so a connection idle for a short while is
- *     only asked for available() (arrivedBytes, one call) when pgjdbc's last read ended
- *     exactly at a ReadyForQuery: a terminated backend's FATAL then shows there, and
- *     only a backend killed without a word goes unseen for that short while.
+ *     (two blocking-mode switches and a read: five system calls), so a connection that was
+ *     not idle for long is only asked for available() (arrivedBytes, one FIONREAD) when
+ *     pgjdbc's last read ended exactly at a ReadyForQuery: a terminated backend's FATAL
+ *     then shows there, and only a peer that closed without a word goes unseen for that
+ *     while (see PhysicalConnection for how long).
  *   - close() waits, at most EXIT_WAIT, until the server has closed its side (that is,
  *     until the backend exited), so that a budget permit is only given back once the
  *     backend no longer holds a server slot.

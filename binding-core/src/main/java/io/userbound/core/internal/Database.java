@@ -97,10 +97,11 @@ import org.slf4j.LoggerFactory;
  * (and the search for a victim stays short however many people are logged in).
  *
  * RECLAIM AHEAD. Waiting for a victim's backend to exit would cost the request that needs
- * the permit. So when a permit is taken and fewer than reclaimAhead permits are free or on
- * their way back (Budget.reserveDeficit), the closer thread closes least recently used idle
- * pools until the deficit is covered; the next person to need a connection finds a free
- * permit. It costs reclaimAhead warm connections, and only runs while others sit idle.
+ * the permit. So when someone found no permit free (a miss, see Budget) and fewer than
+ * reclaimAhead permits are free or on their way back (Budget.reserveDeficit), the closer
+ * thread closes least recently used idle pools until the deficit is covered, at most
+ * reclaimAhead per miss; the next person to need a connection finds a free permit. It
+ * costs warm connections only when demand met a spent budget, never in a steady state.
  *
  * WHERE THE RESET RUNS. On the request thread, inside PooledConnection.close(), before
  * HikariCP sees the connection again and under a deadline (HandBack): a connection is
@@ -577,18 +578,20 @@ final class Database {
   }
 
   /**
-   * Closes the least recently used idle pools until the reserve is free or coming back. The
+   * Closes the least recently used idle pools until the reserve is free or coming back, within
+   * the credit that misses gave (Budget). The
    * deficit is taken once: permits of the pools closed here count as coming back only once
    * their connections start closing, so looking again would close too many.
    */
   private void reclaimAhead() {
     reclaimAheadQueued.set(false);
-    int deficit = budget.reserveDeficit();
+    int deficit = budget.reclaimAheadAllowance();
     while (deficit > 0) {
       int closed = reclaimIdle(null);
       if (closed == 0) {
         return; // nobody idle: everything open is in use
       }
+      budget.reclaimedAhead(closed);
       deficit -= closed;
     }
   }

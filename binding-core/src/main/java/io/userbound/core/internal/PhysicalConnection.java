@@ -5,11 +5,12 @@ import java.io.IOException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.Iterator;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiConsumer;
 import org.postgresql.core.BaseConnection;
 import org.postgresql.core.TransactionState;
 
@@ -26,6 +27,27 @@ import org.postgresql.core.TransactionState;
  *     borrow costs no round trip; only when something did arrive unasked does it ask the
  *     server. A network cut without any packet cannot be seen locally; pgjdbc's
  *     socketTimeout bounds what a request waits on such a connection.
+ *
+ * ONE ANSWER PER BORROW (aliveForUse). HikariCP's alive check (isValid, when the
+ * connection sat in its pool longer than aliveBypassWindowMs) and the check before a
+ * borrow's first use (PooledConnection.firstUse) ask the same question microseconds apart;
+ * a local check that found the connection alive counts as a use, so the second asks
+ * nothing. What one check costs depends on how long the connection sat idle since a
+ * request last used it:
+ *   - under CHECK_AFTER_IDLE (100 µs): nothing; it was just handed back;
+ *   - under EOF_CHECK_AFTER_IDLE (5 s): bytes that arrived (ChannelSocket.arrivedBytes:
+ *     one FIONREAD when pgjdbc's last read ended at a ReadyForQuery, so no message of the
+ *     server's can hide in pgjdbc's buffer). A terminated backend, a server shutting down
+ *     or restarting, idle_session_timeout and PgBouncer all send a FATAL before they close,
+ *     and it shows here;
+ *   - from EOF_CHECK_AFTER_IDLE on, also an end of stream with nothing before it (a peek:
+ *     two blocking-mode switches and a read, five system calls). Only a peer that closes
+ *     without a word leaves that: a backend killed by SIGKILL (the OOM killer), or a
+ *     proxy or load balancer that drops idle connections, which they do after tens of
+ *     seconds. Checking it on every borrow after 250 ms (as before) cost a person who
+ *     comes back every second 4 system calls per request for that rare case; within 5 s
+ *     such a connection fails its request with a typed error (08006) and is evicted, as a
+ *     network cut does.
  */
 final class PhysicalConnection extends ForwardingConnection {
 
@@ -36,10 +58,20 @@ final class PhysicalConnection extends ForwardingConnection {
   private final LoginPolicy.Role role;
   private volatile Permit permit;
   private String[] baseline;
+  private final ParameterCompare compare = new ParameterCompare();
   private int isolationAtOpen;
+
+  /** Below this idle time a connection is not checked before use: it was just handed back. */
+  static final long CHECK_AFTER_IDLE_NANOS = TimeUnit.MICROSECONDS.toNanos(100);
+
+  /** From this idle time on the check also looks for an end of stream with nothing before it. */
+  static final long EOF_CHECK_AFTER_IDLE_NANOS = TimeUnit.SECONDS.toNanos(5);
 
   /** When a borrow last used it (System.nanoTime); written and read by borrowing threads. */
   long lastUsed = System.nanoTime();
+
+  /** When a local check last found it alive (System.nanoTime); as lastUsed. */
+  private long aliveAt = lastUsed - CHECK_AFTER_IDLE_NANOS;
 
   PhysicalConnection(
       Connection delegate,
@@ -130,21 +162,32 @@ final class PhysicalConnection extends ForwardingConnection {
   /** HikariCP's alive check and the hand-off check: local unless something arrived. */
   @Override
   public boolean isValid(int timeoutSeconds) throws SQLException {
-    return looksAlive(timeoutSeconds);
+    return aliveForUse(System.nanoTime(), timeoutSeconds);
   }
 
   /**
-   * The check before a borrow's first use.
+   * The liveness answer for a borrow: the check before its first use, and HikariCP's alive
+   * check, share it (see the class comment).
    *
-   * @param thorough whether to also look for an end of stream with nothing before it (a
-   *     few system calls more); otherwise only for bytes that arrived
+   * @param now System.nanoTime()
    */
-  boolean looksAlive(boolean thorough) {
-    return looksAlive(2, thorough);
+  boolean aliveForUse(long now) {
+    return aliveForUse(now, 2);
   }
 
-  private boolean looksAlive(int timeoutSeconds) {
-    return looksAlive(timeoutSeconds, true);
+  private boolean aliveForUse(long now, int timeoutSeconds) {
+    if (now - aliveAt < CHECK_AFTER_IDLE_NANOS) {
+      return !isBroken(); // found alive a moment ago (HikariCP's check of this borrow)
+    }
+    long idle = now - lastUsed;
+    if (idle < CHECK_AFTER_IDLE_NANOS) {
+      return !isBroken();
+    }
+    if (!looksAlive(timeoutSeconds, idle >= EOF_CHECK_AFTER_IDLE_NANOS)) {
+      return false;
+    }
+    aliveAt = System.nanoTime(); // after the system call: the answer holds from here
+    return true;
   }
 
   private boolean looksAlive(int timeoutSeconds, boolean thorough) {
@@ -199,20 +242,51 @@ final class PhysicalConnection extends ForwardingConnection {
     }
   }
 
+  /**
+   * Whether the server reported a parameter (ParameterStatus) different from the baseline.
+   * Walks pgjdbc's map with forEach, which its unmodifiable view hands to the TreeMap
+   * underneath: no iterator, and no wrapper per entry (an entry-set walk made one each, most
+   * of what a request allocated beyond the control). pgjdbc only ever adds to that map, and
+   * keeps a key's String when a value is replaced, so same size means same keys, and a value
+   * that is the very same String was not reported again.
+   */
   boolean parametersChanged() {
     Map<String, String> now = pg.getParameterStatuses();
     String[] base = baseline;
     if (now.size() * 2 != base.length) {
       return true;
     }
-    int i = 0;
-    for (Iterator<Map.Entry<String, String>> it = now.entrySet().iterator(); it.hasNext(); i += 2) {
-      Map.Entry<String, String> e = it.next();
-      if (!same(base[i], e.getKey()) || !same(base[i + 1], e.getValue())) {
-        return true;
+    ParameterCompare compare = this.compare;
+    compare.start(base);
+    now.forEach(compare);
+    return compare.differs;
+  }
+
+  /** Compares pgjdbc's parameters, in its (sorted) order, with a snapshot; one per connection. */
+  private static final class ParameterCompare implements BiConsumer<String, String> {
+    private String[] base;
+    private int i;
+    boolean differs;
+
+    void start(String[] snapshot) {
+      base = snapshot;
+      i = 0;
+      differs = false;
+    }
+
+    @Override
+    public void accept(String key, String value) {
+      if (differs || i + 1 >= base.length) {
+        differs = true;
+        return;
+      }
+      String k = base[i];
+      String v = base[i + 1];
+      i += 2;
+      if (!same(k, key) || !same(v, value)) { // Objects.equals: identity first
+        differs = true;
       }
     }
-    return false;
   }
 
   /** After a reset: notifications queued client-side are dropped, parameters re-read. */

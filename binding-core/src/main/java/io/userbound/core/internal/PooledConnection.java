@@ -23,7 +23,6 @@ import java.sql.Struct;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Executor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,9 +47,9 @@ import org.slf4j.LoggerFactory;
  * its close (isolation, read-only), so that the deadline covers it too.
  *
  * Before the first use of a borrow, a physical connection that sat idle is checked
- * locally (PhysicalConnection.looksAlive, no round trip unless the server sent something
- * unasked; after a short idle only for bytes that arrived, one system call, after a
- * longer one also for an end of stream); one that died (terminated backend, server
+ * locally (PhysicalConnection.aliveForUse, no round trip unless the server sent something
+ * unasked; one system call, none if HikariCP's alive check of this borrow just answered;
+ * after a long idle also for an end of stream); one that died (terminated backend, server
  * restart) is evicted and replaced before the request has done anything on it, so the
  * request never sees it.
  *
@@ -69,15 +68,6 @@ final class PooledConnection implements Connection {
   static final int PREPARED = 4;
   static final int TAINTED = 8;
   static final int HIKARI_RESET = 16;
-
-  /** A connection idle for less than this is not checked before its first use. */
-  private static final long CHECK_AFTER_IDLE_NANOS = TimeUnit.MICROSECONDS.toNanos(100);
-
-  /**
-   * A connection idle for less than this is only checked for bytes that arrived (one
-   * system call); from this on also for an end of stream with nothing before it.
-   */
-  private static final long THOROUGH_AFTER_IDLE_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
 
   private final Lender pool;
   private final HandBack handBack;
@@ -151,10 +141,7 @@ final class PooledConnection implements Connection {
     long now = System.nanoTime();
     pool.touch();
     PhysicalConnection p = physical();
-    for (int attempt = 0;
-        now - p.lastUsed >= CHECK_AFTER_IDLE_NANOS
-            && !p.looksAlive(now - p.lastUsed >= THOROUGH_AFTER_IDLE_NANOS);
-        attempt++) {
+    for (int attempt = 0; !p.aliveForUse(now); attempt++) {
       // It died while idle (terminated, server restarted): nothing has run on it yet, so
       // take another from the pool; the request never sees this one.
       log.debug("{}: an idle connection was found dead before use; replacing it", pool);
