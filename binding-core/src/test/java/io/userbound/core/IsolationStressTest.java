@@ -57,7 +57,7 @@ class IsolationStressTest {
     gatewayPassword = TestPasswords.fresh();
     server.createLogin(GATEWAY, gatewayPassword);
     server.execute("postgres", "ALTER ROLE " + GATEWAY + " NOINHERIT");
-    server.execute("postgres", "GRANT " + String.join(", ", roles) + " TO " + GATEWAY);
+    server.grantToGateway(GATEWAY, roles.toArray(String[]::new));
   }
 
   @AfterAll

@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.stream.Stream;
 import org.assertj.core.api.Assertions;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -26,6 +27,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 @ExtendWith(PostgresExtension.class)
 class LoginTest {
 
+  @Tag("pg-smoke")
   @Test
   void login_rightPassword_givesConnectionsAsThatRole(PostgresServer server, TestNames names)
       throws Exception {
@@ -43,6 +45,7 @@ class LoginTest {
     assertThat(s.budgetUsed()).isEqualTo(1); // the login's own connection became the pool's first
   }
 
+  @Tag("pg-smoke")
   @Test
   void login_wrongPassword_isRefusedWith28P01AndLeavesNothing(
       PostgresServer server, TestNames names) {
@@ -184,6 +187,7 @@ class LoginTest {
     }
   }
 
+  @Tag("pg-smoke")
   @Test
   void logout_closesPoolsAtOnceAndRefusesTheLogin(PostgresServer server, TestNames names)
       throws Exception {

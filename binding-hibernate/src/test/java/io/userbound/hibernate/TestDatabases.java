@@ -116,8 +116,8 @@ final class TestDatabases implements AutoCloseable {
     char[] password = password();
     finance.createLogin(role, password);
     staff.createLogin(role, password);
-    finance.execute("postgres", "grant " + role + " to " + GATEWAY);
-    staff.execute("postgres", "grant " + role + " to " + GATEWAY);
+    finance.grantToGateway(GATEWAY, role); // on PostgreSQL 16+ WITH INHERIT FALSE, SET TRUE
+    staff.grantToGateway(GATEWAY, role);
     for (String g : groups) {
       PostgresServer server = g.equals("staff_member") ? staff : finance;
       server.execute("postgres", "grant " + g + " to " + role);

@@ -40,7 +40,7 @@ class ParallelIsolationTest {
       char[] pw = TestPasswords.fresh();
       String gateway = names.login(pw);
       server.execute("postgres", "ALTER ROLE " + gateway + " NOINHERIT");
-      server.execute("postgres", "GRANT " + alice.role() + ", " + bob.role() + " TO " + gateway);
+      server.grantToGateway(gateway, alice.role(), bob.role());
       tweak = b -> b.roleSwitching(gateway, pw).budget(4); // fewer connections than threads
     }
     TestApp app = TestApp.plain(Fixtures.userbound(Fixtures.twoDatabases(server, names, tweak)));

@@ -154,6 +154,27 @@ public interface PostgresServer extends AutoCloseable {
   void dropRole(String role);
 
   /**
+   * The server's major version: 15, 16, 17, 18. Which one the test kit starts is chosen by
+   * {@code USERBOUND_PG_VERSION} ({@code -Duserbound.pg.version}); see the package
+   * documentation.
+   *
+   * @return the major version, as {@code server_version_num / 10000}
+   * @throws IllegalStateException if the server cannot be asked
+   */
+  int majorVersion();
+
+  /**
+   * Grants persons' roles to a {@code ROLE_SWITCHING} gateway as the README says: on PostgreSQL
+   * 16 or newer {@code GRANT person TO gateway WITH INHERIT FALSE, SET TRUE}, on 15 a plain
+   * {@code GRANT} (the gateway's own {@code NOINHERIT} keeps it from inheriting there).
+   *
+   * @param gateway the gateway role
+   * @param persons the roles it may switch to, at least one
+   * @throws IllegalStateException if PostgreSQL refuses
+   */
+  void grantToGateway(String gateway, String... persons);
+
+  /**
    * Runs SQL as the superuser in one database. Several statements separated by {@code ;} are
    * allowed; they are sent as one simple-protocol query, so, as in {@code psql -c}, they run in
    * one implicit transaction unless the text contains {@code BEGIN}/{@code COMMIT}.

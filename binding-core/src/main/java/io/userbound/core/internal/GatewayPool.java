@@ -66,7 +66,9 @@ import org.slf4j.LoggerFactory;
  *
  * THE GATEWAY is checked on each new connection (GATEWAY_CHECK): not a superuser, NOINHERIT,
  * without CREATEROLE, BYPASSRLS or REPLICATION, owning nothing, holding no privilege of
- * its own and no membership of a privileged role. A gateway that fails is never used: the
+ * its own and no membership of a privileged role. On PostgreSQL 16+, where INHERIT is an option
+ * of each membership and the role's NOINHERIT only its default, no membership may inherit
+ * either (INHERITING_GRANTS): each person is granted WITH INHERIT FALSE, SET TRUE. A gateway that fails is never used: the
  * connection is closed and UnsafeGatewayException says what to fix.
  *
  * Thread-safety: one lock guards the maps, the LRU list and the counts; network I/O (open,
@@ -78,36 +80,88 @@ final class GatewayPool implements InBand.Owner {
 
   private static final String UNTAGGED = "";
 
-  /* What a gateway must not have; see the class comment. One row, for session_user. */
+  /*
+   * What a gateway must not have; see the class comment. One row, for session_user. Every
+   * function, operator and type is schema-qualified, as in every text Userbound runs in a
+   * session: an '=' of someone's making found before pg_catalog's must not answer these.
+   */
+  private static final String EQ = " operator(pg_catalog.=) ";
+
+  private static final String PLUS = " operator(pg_catalog.+) ";
+
   private static final String GATEWAY_CHECK =
       "select r.rolsuper, r.rolinherit, r.rolcreaterole, r.rolbypassrls, r.rolreplication,"
-          + " (select count(*) from pg_catalog.pg_class c where c.relowner = r.oid)"
-          + " + (select count(*) from pg_catalog.pg_namespace n where n.nspowner = r.oid)"
-          + " + (select count(*) from pg_catalog.pg_proc p where p.proowner = r.oid)"
-          + " + (select count(*) from pg_catalog.pg_type t where t.typowner = r.oid)"
-          + " + (select count(*) from pg_catalog.pg_database d where d.datdba = r.oid),"
-          + " (select count(*) from pg_catalog.pg_class c, pg_catalog.aclexplode(c.relacl) a"
-          + " where a.grantee = r.oid)"
-          + " + (select count(*) from pg_catalog.pg_attribute t, pg_catalog.aclexplode(t.attacl)"
-          + " a where a.grantee = r.oid)"
-          + " + (select count(*) from pg_catalog.pg_namespace n, pg_catalog.aclexplode(n.nspacl)"
-          + " a where a.grantee = r.oid)"
-          + " + (select count(*) from pg_catalog.pg_proc p, pg_catalog.aclexplode(p.proacl) a"
-          + " where a.grantee = r.oid),"
+          + " (select pg_catalog.count(*) from pg_catalog.pg_class c where c.relowner"
+          + EQ
+          + "r.oid)"
+          + PLUS
+          + "(select pg_catalog.count(*) from pg_catalog.pg_namespace n where n.nspowner"
+          + EQ
+          + "r.oid)"
+          + PLUS
+          + "(select pg_catalog.count(*) from pg_catalog.pg_proc p where p.proowner"
+          + EQ
+          + "r.oid)"
+          + PLUS
+          + "(select pg_catalog.count(*) from pg_catalog.pg_type t where t.typowner"
+          + EQ
+          + "r.oid)"
+          + PLUS
+          + "(select pg_catalog.count(*) from pg_catalog.pg_database d where d.datdba"
+          + EQ
+          + "r.oid),"
+          + " (select pg_catalog.count(*) from pg_catalog.pg_class c,"
+          + " pg_catalog.aclexplode(c.relacl) a where a.grantee"
+          + EQ
+          + "r.oid)"
+          + PLUS
+          + "(select pg_catalog.count(*) from pg_catalog.pg_attribute t,"
+          + " pg_catalog.aclexplode(t.attacl) a where a.grantee"
+          + EQ
+          + "r.oid)"
+          + PLUS
+          + "(select pg_catalog.count(*) from pg_catalog.pg_namespace n,"
+          + " pg_catalog.aclexplode(n.nspacl) a where a.grantee"
+          + EQ
+          + "r.oid)"
+          + PLUS
+          + "(select pg_catalog.count(*) from pg_catalog.pg_proc p,"
+          + " pg_catalog.aclexplode(p.proacl) a where a.grantee"
+          + EQ
+          + "r.oid),"
           + " pg_catalog.has_database_privilege(r.oid, pg_catalog.current_database(), 'CREATE'),"
           + " array(with recursive m(id) as (select roleid from pg_catalog.pg_auth_members"
-          + " where member = r.oid union select a.roleid from pg_catalog.pg_auth_members a join"
-          + " m on a.member = m.id) select g.rolname::text from pg_catalog.pg_roles g join m on"
-          + " g.oid = m.id where g.rolsuper or g.rolbypassrls or g.rolcreaterole or"
-          + " g.rolreplication or g.rolname like 'pg\\_%' order by 1),"
-          + " (select count(*) from pg_catalog.pg_auth_members a where a.member = r.oid and"
-          + " a.admin_option)"
-          + " from pg_catalog.pg_roles r where r.rolname = session_user";
+          + " where member"
+          + EQ
+          + "r.oid union select a.roleid from pg_catalog.pg_auth_members a join m on a.member"
+          + EQ
+          + "m.id) select g.rolname::pg_catalog.text from pg_catalog.pg_roles g join m on g.oid"
+          + EQ
+          + "m.id where g.rolsuper or g.rolbypassrls or g.rolcreaterole or g.rolreplication or"
+          + " g.rolname operator(pg_catalog.~~) 'pg\\_%' order by 1),"
+          + " (select pg_catalog.count(*) from pg_catalog.pg_auth_members a where a.member"
+          + EQ
+          + "r.oid and a.admin_option)"
+          + " from pg_catalog.pg_roles r where r.rolname"
+          + EQ
+          + "session_user";
 
-  /* PostgreSQL 16+: memberships that inherit, whatever the role's own INHERIT says. */
+  /*
+   * PostgreSQL 16+: the roles whose membership the gateway inherits, whatever the gateway's own
+   * INHERIT says (16 made INHERIT an option of each grant; the role's is only the default).
+   */
   private static final String INHERITING_GRANTS =
-      "select count(*) from pg_catalog.pg_auth_members a join pg_catalog.pg_roles r on r.oid ="
-          + " a.member where r.rolname = session_user and a.inherit_option";
+      "select g.rolname::pg_catalog.text from pg_catalog.pg_auth_members a join"
+          + " pg_catalog.pg_roles r on r.oid"
+          + EQ
+          + "a.member join pg_catalog.pg_roles g on g.oid"
+          + EQ
+          + "a.roleid where r.rolname"
+          + EQ
+          + "session_user and a.inherit_option order by 1";
+
+  /** How many of the inheriting grants a message names. */
+  private static final int NAMED_IN_MESSAGE = 3;
 
   /** One gateway connection. Fields other than the final ones are guarded by the lock. */
   static final class Slot {
@@ -538,16 +592,32 @@ final class GatewayPool implements InBand.Owner {
       }
     }
     if (p.delegate.unwrap(BaseConnection.class).haveMinimumServerVersion(160000)) {
+      List<String> inheriting = new ArrayList<>();
       try (Statement st = p.delegate.createStatement();
           ResultSet rs = st.executeQuery(INHERITING_GRANTS)) {
-        long inheriting = rs.next() ? rs.getLong(1) : 0;
-        if (inheriting > 0) {
-          problems.add(
-              inheriting
-                  + " of its memberships inherit privileges (GRANT <person> TO "
-                  + q
-                  + " WITH INHERIT FALSE, SET TRUE)");
+        while (rs.next()) {
+          inheriting.add(rs.getString(1));
         }
+      }
+      if (!inheriting.isEmpty()) {
+        List<String> named = new ArrayList<>();
+        for (String role : inheriting.subList(0, Math.min(NAMED_IN_MESSAGE, inheriting.size()))) {
+          named.add(Names.forMessage(role));
+        }
+        String first = inheriting.get(0);
+        String example = first.matches("[a-z_][a-z0-9_$]{0,62}") ? first : "<person>";
+        problems.add(
+            "it inherits the privileges of "
+                + inheriting.size()
+                + " of the roles it is a member of ("
+                + String.join(", ", named)
+                + (inheriting.size() > NAMED_IN_MESSAGE ? ", ..." : "")
+                + "), a membership option since PostgreSQL 16 (grant each again without"
+                + " inheritance: GRANT "
+                + example
+                + " TO "
+                + q
+                + " WITH INHERIT FALSE, SET TRUE)");
       }
     }
     if (!problems.isEmpty()) {

@@ -171,6 +171,43 @@ abstract class AbstractPostgresServer implements PostgresServer {
     return connect(database, false, 10);
   }
 
+  private volatile int majorVersion; // 0: not asked yet
+
+  @Override
+  public int majorVersion() {
+    int major = majorVersion;
+    if (major == 0) {
+      try (Connection c = adminConnection(maintenanceDatabase());
+          Statement s = c.createStatement();
+          ResultSet rs = s.executeQuery("SHOW server_version_num")) {
+        rs.next();
+        major = Integer.parseInt(rs.getString(1).trim()) / 10000;
+      } catch (SQLException e) {
+        throw Sql.failure("asking " + this + " for its version", e);
+      }
+      majorVersion = major;
+    }
+    return major;
+  }
+
+  @Override
+  public void grantToGateway(String gateway, String... persons) {
+    if (persons == null || persons.length == 0) {
+      throw new IllegalArgumentException("persons must name at least one role");
+    }
+    List<String> quoted = new ArrayList<>();
+    for (String person : persons) {
+      quoted.add(Sql.quote(person, "role"));
+    }
+    String sql =
+        "GRANT "
+            + String.join(", ", quoted)
+            + " TO "
+            + Sql.quote(gateway, "role")
+            + (majorVersion() >= 16 ? " WITH INHERIT FALSE, SET TRUE" : "");
+    run("granting " + persons.length + " roles to gateway " + Sql.printable(gateway), sql);
+  }
+
   Connection connect(String database, boolean simpleQueries, int connectTimeoutSeconds)
       throws SQLException {
     checkOpen();

@@ -12,12 +12,15 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /*
  * Finds the directory holding initdb, postgres and pg_ctl. In order: USERBOUND_PG_BIN (a wrong
- * value is an error, not a reason to look elsewhere); pg_config --bindir (on Debian it says
+ * value is an error, not a reason to look elsewhere); with USERBOUND_PG_VERSION 16 or newer,
+ * the binaries from Maven Central (PgVersion); pg_config --bindir (on Debian it says
  * /usr/bin, which holds only client wrappers, so it is checked and skipped); the newest
  * /usr/lib/postgresql/N/bin (Debian, Ubuntu) or /usr/pgsql-N/bin (PGDG RPMs); then PATH
  * (Fedora, Homebrew).
@@ -48,6 +51,7 @@ final class PgBinaries {
    *     the binaries
    */
   static Optional<Path> find() {
+    OptionalInt version = PgVersion.requested();
     Optional<String> explicit = Env.get(Env.PG_BIN);
     if (explicit.isPresent()) {
       Path dir = Path.of(explicit.get());
@@ -60,8 +64,41 @@ final class PgBinaries {
                     + ", which does not contain executable"
                     + " initdb, postgres and pg_ctl"));
       }
+      if (version.isPresent()) {
+        PgVersion.requireMajor(dir, version.getAsInt(), Env.describe(Env.PG_BIN));
+      }
       return Optional.of(dir);
     }
+    if (version.isPresent() && version.getAsInt() != PgVersion.SYSTEM_MAJOR) {
+      return Optional.of(PgVersion.fromMaven(version.getAsInt()));
+    }
+    Optional<Path> found = version.isPresent() ? systemMajor().or(PgBinaries::search) : search();
+    if (version.isPresent()) {
+      if (found.isEmpty()) {
+        throw new PostgresUnavailableException(
+            PostgresServers.installAdvice(
+                "PostgreSQL "
+                    + PgVersion.SYSTEM_MAJOR
+                    + " was asked for ("
+                    + Env.describe(PgVersion.VERSION)
+                    + "), the system's server, but no server binaries were found"));
+      }
+      PgVersion.requireMajor(found.get(), version.getAsInt(), "the system's server in");
+    }
+    return found;
+  }
+
+  /** /usr/lib/postgresql/15/bin or /usr/pgsql-15/bin, when a system has several majors. */
+  private static Optional<Path> systemMajor() {
+    String major = Integer.toString(PgVersion.SYSTEM_MAJOR);
+    return Stream.of(
+            Path.of("/usr/lib/postgresql", major, "bin"), Path.of("/usr/pgsql-" + major, "bin"))
+        .filter(PgBinaries::isBinDir)
+        .findFirst();
+  }
+
+  /** pg_config, the versioned directories, then PATH. */
+  private static Optional<Path> search() {
     Optional<Path> fromPgConfig = pgConfigBinDir().filter(PgBinaries::isBinDir);
     if (fromPgConfig.isPresent()) {
       return fromPgConfig;

@@ -8,6 +8,7 @@ import io.userbound.testkit.Source;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * Chooses a source and starts a server; the entry point behind
@@ -44,6 +45,28 @@ public final class PostgresServers {
           case DOCKER -> DockerPostgresServer.create(options);
           case AUTO -> throw new IllegalStateException("AUTO was not resolved");
         };
+    OptionalInt version = PgVersion.requested();
+    if (version.isPresent() && source != Source.LOCAL) {
+      int major;
+      try {
+        major = server.majorVersion();
+      } catch (RuntimeException e) {
+        server.close();
+        throw e;
+      }
+      if (major != version.getAsInt()) {
+        server.close();
+        throw new PostgresUnavailableException(
+            "PostgreSQL "
+                + version.getAsInt()
+                + " was asked for ("
+                + Env.describe(PgVersion.VERSION)
+                + "), but the "
+                + source
+                + " server runs PostgreSQL "
+                + major);
+      }
+    }
     return front.isPresent() ? ThroughPgBouncer.wrap(server, front.get()) : server;
   }
 

@@ -118,6 +118,16 @@ final class ThroughPgBouncer implements PostgresServer {
   }
 
   @Override
+  public int majorVersion() {
+    return server.majorVersion();
+  }
+
+  @Override
+  public void grantToGateway(String gateway, String... persons) {
+    server.grantToGateway(gateway, persons);
+  }
+
+  @Override
   public void runScript(String database, Path script) {
     server.runScript(database, script);
   }

@@ -12,6 +12,7 @@ import java.util.Properties;
 import java.util.concurrent.Callable;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.parallel.ResourceLock;
 
 @ResourceLock("system-properties")
@@ -138,5 +139,53 @@ class SourceSelectionTest {
         .isInstanceOf(PostgresUnavailableException.class)
         .hasMessageContaining("one host")
         .hasMessageNotContaining("=pw");
+  }
+
+  @Test
+  void pgVersion_otherThanTheMatrix_isRefusedNamingTheChoices() {
+    assertThatThrownBy(() -> withProperty("userbound.pg.version", "14", PgVersion::requested))
+        .isInstanceOf(PostgresUnavailableException.class)
+        .hasMessageContaining("USERBOUND_PG_VERSION")
+        .hasMessageContaining("16, 17, 18")
+        .hasMessageContaining("'14'");
+  }
+
+  @Test
+  void pgVersion_whoseBinariesAreNotInTheLocalRepository_saysHowToFetchThem(@TempDir Path empty)
+      throws Exception {
+    Assumptions.assumeTrue(Env.get(Env.PG_BIN).isEmpty(), "USERBOUND_PG_BIN is set");
+    PostgresOptions options = PostgresOptions.builder().source(Source.LOCAL).build();
+
+    assertThatThrownBy(
+            () ->
+                withProperty(
+                    "maven.repo.local",
+                    empty.toString(),
+                    () ->
+                        withProperty(
+                            "userbound.pg.version", "17", () -> PostgresServer.start(options))))
+        .isInstanceOf(PostgresUnavailableException.class)
+        .hasMessageContaining("PostgreSQL 17")
+        .hasMessageContaining(empty.toString())
+        .hasMessageContaining("dependency:get -Dartifact=io.zonky.test.postgres:")
+        .hasMessageContaining("USERBOUND_PG_BIN");
+  }
+
+  @Test
+  void pgVersion_thatTheGivenBinariesAreNot_isRefusedNamingBoth() throws Exception {
+    Path bin = PgBinaries.require();
+    int major = PgVersion.majorOf(bin);
+    String other = major == 18 ? "17" : "18";
+
+    assertThatThrownBy(
+            () ->
+                withProperty(
+                    "userbound.pg.bin",
+                    bin.toString(),
+                    () -> withProperty("userbound.pg.version", other, PgBinaries::find)))
+        .isInstanceOf(PostgresUnavailableException.class)
+        .hasMessageContaining("PostgreSQL " + other + " was asked for")
+        .hasMessageContaining("holds PostgreSQL " + major)
+        .hasMessageContaining(bin.toString());
   }
 }
