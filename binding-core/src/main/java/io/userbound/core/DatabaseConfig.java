@@ -43,8 +43,8 @@ public final class DatabaseConfig {
   private final Map<String, String> driverProperties;
   private final int reclaimAhead;
   private final IsolationStrategy strategy;
-  private final String gatewayRole;
-  private final char[] gatewayPassword;
+  private final @Nullable String gatewayRole;
+  private final char @Nullable [] gatewayPassword;
 
   static {
     ConfigSecrets.register(DatabaseConfig::gatewayPasswordCopy);
@@ -169,7 +169,7 @@ public final class DatabaseConfig {
    * A copy of the gateway's password, for opening gateway connections; the caller wipes it.
    * Not public: the password leaves the configuration only towards the driver.
    */
-  private char[] gatewayPasswordCopy() {
+  private char @Nullable [] gatewayPasswordCopy() {
     return gatewayPassword == null ? null : gatewayPassword.clone();
   }
 
@@ -182,9 +182,10 @@ public final class DatabaseConfig {
    * Returns the JDBC URL with any password parameter masked, for logs and messages.
    *
    * @param jdbcUrl a URL, possibly {@code null}
-   * @return the URL with {@code password=...} replaced by {@code password=***}
+   * @return the URL with {@code password=...} replaced by {@code password=***}, or {@code
+   *     null} for {@code null}
    */
-  public static String maskUrl(@Nullable String jdbcUrl) {
+  public static @Nullable String maskUrl(@Nullable String jdbcUrl) {
     return jdbcUrl == null ? null : URL_SECRET.matcher(jdbcUrl).replaceAll("$1***");
   }
 
@@ -233,18 +234,18 @@ public final class DatabaseConfig {
     private final String name;
     private final String jdbcUrl;
     private int maxConnectionsPerPerson = 2;
-    private Integer budget;
+    private @Nullable Integer budget;
     private Duration connectionTimeout = Duration.ofSeconds(5);
-    private Duration handBackTimeout;
+    private @Nullable Duration handBackTimeout;
     private Duration idleTimeout = Duration.ofMinutes(10);
     private Duration maxLifetime = Duration.ofMinutes(30);
     private Duration loginRecheck = Duration.ofSeconds(30);
     private int maxPools = 10_000;
     private SessionReset sessionReset = SessionReset.TRACKED;
     private final Map<String, String> driverProperties = new LinkedHashMap<>();
-    private String gatewayRole;
-    private char[] gatewayPassword;
-    private Integer reclaimAhead;
+    private @Nullable String gatewayRole;
+    private char @Nullable [] gatewayPassword;
+    private @Nullable Integer reclaimAhead;
 
     private Builder(String name, String jdbcUrl) {
       Objects.requireNonNull(name, "name");
@@ -515,7 +516,7 @@ public final class DatabaseConfig {
       return new DatabaseConfig(this);
     }
 
-    private static void require(boolean ok, String setting, Object value, String rule) {
+    private static void require(boolean ok, String setting, @Nullable Object value, String rule) {
       if (!ok) {
         throw new IllegalArgumentException(setting + " = " + value + ": " + rule);
       }

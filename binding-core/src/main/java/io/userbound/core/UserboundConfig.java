@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The databases an application talks to, which ones check a password at login, who may
@@ -141,7 +142,7 @@ public final class UserboundConfig {
   public static final class Builder {
 
     private final List<DatabaseConfig> databases = new ArrayList<>();
-    private List<String> loginDatabases;
+    private @Nullable List<String> loginDatabases;
     private LoginPolicy loginPolicy = LoginPolicy.unprivileged();
     private LoginThrottling loginThrottling = LoginThrottling.defaults();
     private Ticker ticker = Ticker.system();

@@ -7,6 +7,7 @@ import io.userbound.servlet.RequestHook;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -89,7 +90,7 @@ public final class RequestUnitOfWork implements RequestHook {
     return () -> closeOpenedSince(before);
   }
 
-  private void closeOpenedSince(UnitOfWork before) {
+  private void closeOpenedSince(@Nullable UnitOfWork before) {
     for (int i = 0; i < MAX_CLOSES; i++) {
       Optional<UnitOfWork> current = hibernate.current();
       if (current.isEmpty() || current.get() == before) {

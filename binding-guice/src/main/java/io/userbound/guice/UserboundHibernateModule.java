@@ -103,6 +103,8 @@ public final class UserboundHibernateModule extends AbstractModule {
 
     private final EntityMapping mapping;
     private final Consumer<UserboundHibernate.Builder> customizer;
+
+    @SuppressWarnings("NullAway.Init") // Guice calls the @Inject setter before get()
     private Userbound userbound;
 
     HibernateCreator(EntityMapping mapping, Consumer<UserboundHibernate.Builder> customizer) {

@@ -11,6 +11,7 @@ import io.userbound.core.Userbound;
 import io.userbound.core.UserboundConfig;
 import java.util.Objects;
 import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Binds a {@link Userbound} and its configuration, and for each declared database a
@@ -34,7 +35,7 @@ import javax.sql.DataSource;
 public final class UserboundModule extends AbstractModule {
 
   private final UserboundConfig config;
-  private final Userbound userbound;
+  private final @Nullable Userbound userbound;
 
   /**
    * Creates a module that creates the instance from a configuration.
@@ -95,6 +96,8 @@ public final class UserboundModule extends AbstractModule {
   static final class DataSourceProvider implements Provider<DataSource> {
 
     private final String database;
+
+    @SuppressWarnings("NullAway.Init") // Guice calls the @Inject setter before get()
     private Userbound userbound;
 
     DataSourceProvider(String database) {

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Filters requests through the {@link UserboundFilter}, binds the {@link LoginService} and the
@@ -46,8 +47,8 @@ import java.util.Set;
 public final class UserboundServletModule extends ServletModule {
 
   private final List<String> filterPatterns;
-  private final String loginPath;
-  private final String logoutPath;
+  private final @Nullable String loginPath;
+  private final @Nullable String logoutPath;
   private final LoginService.Builder logins;
 
   /** Creates the module with the defaults: filter {@code /*}, no login or logout servlet. */
@@ -138,8 +139,8 @@ public final class UserboundServletModule extends ServletModule {
   public static final class Builder {
 
     private List<String> filterPatterns = List.of("/*");
-    private String loginPath;
-    private String logoutPath;
+    private @Nullable String loginPath;
+    private @Nullable String logoutPath;
     private final List<String> allowedOrigins = new ArrayList<>();
     private final List<String> trustedProxies = new ArrayList<>();
     private int ipv6ThrottlePrefix = 64;

@@ -23,7 +23,7 @@ public final class PermissionDeniedException extends AccessDeniedException {
   private static final long serialVersionUID = 1L;
 
   /** The role PostgreSQL refused, as it logged in. */
-  private final String role;
+  private final @Nullable String role;
 
   /**
    * Creates the exception.

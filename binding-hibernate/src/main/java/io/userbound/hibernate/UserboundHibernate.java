@@ -12,6 +12,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import org.hibernate.SessionFactory;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Hibernate on top of {@link Userbound}: one {@link SessionFactory} per database, built once
@@ -139,7 +140,7 @@ public interface UserboundHibernate extends AutoCloseable {
     private final Userbound userbound;
     private final EntityMapping mapping;
     private final Map<String, Object> settings = new LinkedHashMap<>();
-    private Duration cacheStaleness;
+    private @Nullable Duration cacheStaleness;
 
     private Builder(Userbound userbound, EntityMapping mapping) {
       this.userbound = Objects.requireNonNull(userbound, "userbound");

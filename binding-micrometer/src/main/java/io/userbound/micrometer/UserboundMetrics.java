@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Binds a Userbound instance's figures to a Micrometer registry: per database (tag {@code
@@ -307,7 +308,7 @@ public final class UserboundMetrics implements MeterBinder, AutoCloseable {
     private final LatencyHistogram histogram;
     private final double[] phis;
     private final long maxAgeNanos;
-    private long[] last;
+    private long @Nullable [] last;
     private long readAt;
 
     Latest(LatencyHistogram histogram, double[] phis, long maxAgeNanos) {
@@ -364,7 +365,7 @@ public final class UserboundMetrics implements MeterBinder, AutoCloseable {
     private final Userbound userbound;
     private final String database;
     private final long maxAgeNanos;
-    private DatabaseStats last;
+    private @Nullable DatabaseStats last;
     private long readAt;
 
     Snapshot(Userbound userbound, String database, long maxAgeNanos) {

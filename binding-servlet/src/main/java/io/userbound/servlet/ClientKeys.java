@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 
 /*
  * The client key for login throttling: who is guessing, as far as the proxies we trust can
@@ -70,7 +71,7 @@ final class ClientKeys {
     return bits;
   }
 
-  String of(HttpServletRequest request) {
+  @Nullable String of(HttpServletRequest request) {
     return of(
         request.getRemoteAddr(), lines(request, "X-Forwarded-For"), lines(request, "Forwarded"));
   }
@@ -83,7 +84,8 @@ final class ClientKeys {
   /**
    * The key for a request from {@code remote} with these header lines, in the order received.
    */
-  String of(String remote, List<String> forwardedForLines, List<String> forwardedLines) {
+  @Nullable String of(
+      @Nullable String remote, List<String> forwardedForLines, List<String> forwardedLines) {
     if (remote == null || !isTrusted(remote)) {
       return addressKey(remote);
     }
@@ -145,7 +147,7 @@ final class ClientKeys {
   }
 
   /** From the right: the first hop that is not a trusted proxy, or what stops the walk. */
-  private String walk(List<String> hops) {
+  private @Nullable String walk(List<String> hops) {
     String leftMost = null;
     for (int i = hops.size() - 1; i >= 0; i--) {
       String hop = hops.get(i);
@@ -165,7 +167,7 @@ final class ClientKeys {
    * The address of a node ({@code 192.0.2.1}, {@code 192.0.2.1:80}, {@code 2001:db8::1},
    * {@code [2001:db8::1]}, {@code [2001:db8::1]:4711}), or null if it is not an IP literal.
    */
-  static String nodeAddress(String node) {
+  static @Nullable String nodeAddress(String node) {
     String n = node.strip();
     String address;
     if (n.startsWith("[")) {
@@ -208,7 +210,7 @@ final class ClientKeys {
   }
 
   /** The key of an address: IPv4 itself, IPv6 its network; anything else cut as it is. */
-  String addressKey(String address) {
+  @Nullable String addressKey(@Nullable String address) {
     if (address == null) {
       return null;
     }
@@ -244,7 +246,7 @@ final class ClientKeys {
    * one. Never a DNS lookup: IPv4 is parsed here, IPv6 only in brackets, which the JDK never
    * resolves. Zone ids ({@code %eth0}) are not accepted.
    */
-  static byte[] literal(String address) {
+  static byte @Nullable [] literal(String address) {
     String a = address;
     if (a.startsWith("[") && a.endsWith("]")) {
       a = a.substring(1, a.length() - 1);
@@ -265,7 +267,7 @@ final class ClientKeys {
     }
   }
 
-  private static byte[] ipv4(String a) {
+  private static byte @Nullable [] ipv4(String a) {
     String[] parts = a.split("\\.", -1);
     if (parts.length != 4) {
       return null;

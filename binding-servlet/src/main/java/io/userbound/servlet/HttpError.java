@@ -17,6 +17,7 @@ import java.util.IdentityHashMap;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The HTTP answer for a Userbound failure: a status and a JSON body {@code {"error":"..."}},
@@ -116,7 +117,7 @@ public final class HttpError {
     return Optional.empty();
   }
 
-  private static HttpError direct(Throwable t) {
+  private static @Nullable HttpError direct(Throwable t) {
     if (t instanceof LoginFailedException) {
       return LOGIN_FAILED;
     }

@@ -11,6 +11,7 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 
 /*
  * Reads role and password from an application/x-www-form-urlencoded body without making the
@@ -134,7 +135,7 @@ final class LoginForm implements AutoCloseable {
     }
   }
 
-  private static LoginForm parse(String role, char[] password) {
+  private static LoginForm parse(@Nullable String role, char @Nullable [] password) {
     if (role == null || role.isEmpty()) {
       if (password != null) {
         Arrays.fill(password, '\0');

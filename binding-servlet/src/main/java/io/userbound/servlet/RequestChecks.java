@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /*
  * The checks LoginService makes on a login or logout request before the database hears
@@ -104,7 +105,7 @@ final class RequestChecks {
   }
 
   /** The key a failed login from this request is counted under; see ClientKeys. */
-  String clientKey(HttpServletRequest request) {
+  @Nullable String clientKey(HttpServletRequest request) {
     return clientKeys.of(request);
   }
 

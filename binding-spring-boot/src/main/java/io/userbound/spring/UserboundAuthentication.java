@@ -47,7 +47,7 @@ public final class UserboundAuthentication extends AbstractAuthenticationToken {
 
   /** {@return always {@code null}: no password is kept} */
   @Override
-  public Object getCredentials() {
+  public @Nullable Object getCredentials() {
     return null;
   }
 
@@ -58,7 +58,7 @@ public final class UserboundAuthentication extends AbstractAuthenticationToken {
   }
 
   @Override
-  public boolean equals(Object o) {
+  public boolean equals(@Nullable Object o) {
     return o instanceof UserboundAuthentication other && super.equals(other);
   }
 

@@ -36,7 +36,7 @@ public class UserboundProperties {
   private boolean enabled = true;
 
   /** The application_name each connection reports to PostgreSQL. */
-  private String applicationName;
+  private @Nullable String applicationName;
 
   /**
    * The databases on which a login's password is checked, in order; by default the first
@@ -228,41 +228,41 @@ public class UserboundProperties {
   public static class Database {
 
     /** The JDBC URL, without user or password (jdbc:postgresql://host:5432/name). */
-    private String url;
+    private @Nullable String url;
 
     /** The most physical connections to this database across all people (default: 50). */
-    private Integer budget;
+    private @Nullable Integer budget;
 
     /** The most connections one person holds to this database at once (default: 2). */
-    private Integer maxConnectionsPerPerson;
+    private @Nullable Integer maxConnectionsPerPerson;
 
     /** How long a request waits for a connection before it fails (default: 5s). */
-    private Duration connectionTimeout;
+    private @Nullable Duration connectionTimeout;
 
     /** How long handing a connection back may take before it is closed instead. */
-    private Duration handBackTimeout;
+    private @Nullable Duration handBackTimeout;
 
     /** How long an unused person's pool stays open (default: 10m). */
-    private Duration idleTimeout;
+    private @Nullable Duration idleTimeout;
 
     /** How long one physical connection lives at most (default: 30m). */
-    private Duration maxLifetime;
+    private @Nullable Duration maxLifetime;
 
     /**
      * The bound on how long a login PostgreSQL would now refuse (VALID UNTIL passed,
      * NOLOGIN, CONNECT revoked) keeps being served (default: 30s; 0 turns it off under
      * dedicated pools).
      */
-    private Duration loginRecheck;
+    private @Nullable Duration loginRecheck;
 
     /** The most people's pools open at once for this database (default: 10000). */
-    private Integer maxPools;
+    private @Nullable Integer maxPools;
 
     /** What is reset when a connection is handed back (default: tracked). */
-    private SessionReset sessionReset;
+    private @Nullable SessionReset sessionReset;
 
     /** Idle connections of others closed ahead when the budget is spent. */
-    private Integer reclaimAhead;
+    private @Nullable Integer reclaimAhead;
 
     /** pgjdbc connection properties (sslmode, ...); never user or password. */
     private Map<String, String> driverProperties = new LinkedHashMap<>();
@@ -276,9 +276,9 @@ public class UserboundProperties {
     /**
      * Returns the JDBC URL.
      *
-     * @return the URL
+     * @return the URL, or {@code null} while unset (start-up then fails naming the property)
      */
-    public String getUrl() {
+    public @Nullable String getUrl() {
       return url;
     }
 
@@ -538,10 +538,10 @@ public class UserboundProperties {
   public static class RoleSwitching {
 
     /** The gateway role; a member of the people's roles, not privileged. */
-    private String role;
+    private @Nullable String role;
 
     /** The gateway role's password (put it in a secret store, not in a file). */
-    private char[] password;
+    private char @Nullable [] password;
 
     /**
      * Returns the gateway role.
@@ -575,7 +575,7 @@ public class UserboundProperties {
      *
      * @param password the password
      */
-    public void setPassword(char[] password) {
+    public void setPassword(char @Nullable [] password) {
       this.password = password == null ? null : password.clone();
     }
 
@@ -593,28 +593,28 @@ public class UserboundProperties {
   public static class Throttling {
 
     /** Failed logins of one role before it is slowed down (default: 5). */
-    private Integer failuresPerRole;
+    private @Nullable Integer failuresPerRole;
 
     /** Failed logins from one client before it is slowed down (default: 20). */
-    private Integer failuresPerClient;
+    private @Nullable Integer failuresPerClient;
 
     /** The first wait after too many failures, doubling after that (default: 1s). */
-    private Duration backoff;
+    private @Nullable Duration backoff;
 
     /** The longest wait for a role (default: 1m). */
-    private Duration maxBackoffPerRole;
+    private @Nullable Duration maxBackoffPerRole;
 
     /** The longest wait for a client (default: 15m). */
-    private Duration maxBackoffPerClient;
+    private @Nullable Duration maxBackoffPerClient;
 
     /** When failures are forgotten (default: 15m). */
-    private Duration forgetAfter;
+    private @Nullable Duration forgetAfter;
 
     /** The most roles and clients tracked at once (default: 100000). */
-    private Integer maxTracked;
+    private @Nullable Integer maxTracked;
 
     /** The most logins verified at the same time (default: 8). */
-    private Integer maxConcurrentLogins;
+    private @Nullable Integer maxConcurrentLogins;
 
     /**
      * Returns the failures per role.
@@ -780,7 +780,7 @@ public class UserboundProperties {
      * A second-level cache, partitioned by person, whose entries live at most this long;
      * off when unset.
      */
-    private Duration secondLevelCache;
+    private @Nullable Duration secondLevelCache;
 
     /** Hibernate settings for every database (hibernate.show_sql, ...). */
     private Map<String, String> properties = new LinkedHashMap<>();

@@ -30,7 +30,7 @@ public final class LeakCheck implements AfterEachCallback {
   private static final Duration PATIENCE = Duration.ofSeconds(10);
   private static final ThreadLocal<List<Tracked>> TRACKED = ThreadLocal.withInitial(ArrayList::new);
 
-  private record Tracked(AutoCloseable resource, Supplier<String> probe) {}
+  private record Tracked(AutoCloseable resource, Supplier<@Nullable String> probe) {}
 
   /** Created by JUnit. */
   public LeakCheck() {}
@@ -54,7 +54,7 @@ public final class LeakCheck implements AfterEachCallback {
    * @param probe returns what the test left behind, or {@code null} if nothing
    * @return the resource
    */
-  public static <T extends AutoCloseable> T track(T resource, @Nullable Supplier<String> probe) {
+  public static <T extends AutoCloseable> T track(T resource, Supplier<@Nullable String> probe) {
     TRACKED.get().add(new Tracked(resource, probe));
     return resource;
   }

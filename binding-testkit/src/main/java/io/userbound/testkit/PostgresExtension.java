@@ -3,6 +3,7 @@ package io.userbound.testkit;
 import java.lang.reflect.Method;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -49,8 +50,8 @@ public final class PostgresExtension
 
   private static final Namespace NAMESPACE = Namespace.create(PostgresExtension.class);
   private static final Object LOCK = new Object();
-  private static PostgresServer shared; // guarded by LOCK
-  private static String startFailure; // guarded by LOCK: why the first start failed
+  private static @Nullable PostgresServer shared; // guarded by LOCK
+  private static @Nullable String startFailure; // guarded by LOCK: why the first start failed
 
   /** Creates the extension; JUnit does this. */
   public PostgresExtension() {}

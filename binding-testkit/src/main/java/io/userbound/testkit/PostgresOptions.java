@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How to start a {@link PostgresServer}: its name, size, source and extra settings.
@@ -31,9 +32,9 @@ public final class PostgresOptions {
   private final int maxConnections;
   private final Source source;
   private final Map<String, String> settings;
-  private final String externalUrl;
-  private final String externalUser;
-  private final char[] externalPassword;
+  private final @Nullable String externalUrl;
+  private final @Nullable String externalUser;
+  private final char @Nullable [] externalPassword;
   private final boolean tls;
 
   private PostgresOptions(Builder b) {
@@ -172,9 +173,9 @@ public final class PostgresOptions {
     private int maxConnections = 100;
     private Source source = Source.AUTO;
     private final Map<String, String> settings = new LinkedHashMap<>();
-    private String externalUrl;
-    private String externalUser;
-    private char[] externalPassword;
+    private @Nullable String externalUrl;
+    private @Nullable String externalUser;
+    private char @Nullable [] externalPassword;
     private boolean tls;
 
     private Builder() {}
