@@ -43,7 +43,10 @@ import java.util.concurrent.locks.ReentrantLock;
     "UnsynchronizedOverridesSynchronized") // the channel's socket adaptor locks itself
 final class ChannelSocket extends Socket implements ExitAwareSocketFactory.Peek {
 
-  private static final long EXIT_WAIT_MILLIS = 250;
+  // Usually under a millisecond; on a loaded 2-core machine a backend was seen to take longer
+  // than 250 ms (a permit given back early showed as one backend over the budget). Closes
+  // run on the closer threads, so only a peer that never answers waits this long.
+  private static final long EXIT_WAIT_MILLIS = 1_000;
 
   private final SocketChannel channel;
   private final Socket socket;

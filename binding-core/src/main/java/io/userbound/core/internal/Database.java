@@ -18,7 +18,9 @@ import io.userbound.core.Ticker;
 import io.userbound.core.UserboundEvent;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -829,6 +831,7 @@ final class Database {
 
   /** DEDICATED_POOLS: the person's own pool, opened with a real login. */
   private final class Dedicated implements Lending {
+    private static final int RECHECK_TRIES = 3;
     private final AtomicBoolean recheckQueued = new AtomicBoolean();
     private final AtomicBoolean recheckWarned = new AtomicBoolean();
 
@@ -856,35 +859,44 @@ final class Database {
     private void recheck() {
       recheckQueued.set(false);
       Map<String, PersonPool> open = new HashMap<>();
-      PersonPool via = null;
+      List<Candidate> candidates = new ArrayList<>();
       for (var e : pools.asMap().entrySet()) {
         PersonPool p = e.getValue();
         if (!p.isRetired()) {
           open.put(e.getKey(), p);
-          // an idle connection of the most recent person: no wait, and no connection kept
-          // from its idle timeout that would not be in use soon anyway
-          if (via == null || betterToAsk(p, via)) {
-            via = p;
-          }
+          candidates.add(new Candidate(p, p.idle() > 0, p.touchedAt()));
         }
       }
-      if (via == null || !via.tryLease(false)) {
-        return; // nobody open, or the one picked is going: next time
+      // An idle connection first (no wait), then the most recently used person's (no
+      // connection kept from its idle timeout that would not be in use soon anyway).
+      candidates.sort(
+          Comparator.comparing(Candidate::idle).thenComparingLong(Candidate::touchedAt).reversed());
+      List<String> refused = null;
+      Exception failure = null;
+      // A few people's sessions, not one: a person can make the query fail in their own
+      // session (a role-level statement_timeout, say), never in anybody else's.
+      for (int i = 0; i < candidates.size() && i < RECHECK_TRIES && refused == null; i++) {
+        PersonPool via = candidates.get(i).pool();
+        if (!via.tryLease(false)) {
+          continue; // going
+        }
+        try (Connection c = via.borrowLeased()) {
+          refused =
+              LoginRecheck.refused(
+                  c, open.keySet(), (int) Math.max(1, config.connectionTimeout().toSeconds()));
+        } catch (SQLException | RuntimeException e) {
+          failure = e;
+        }
       }
-      List<String> refused;
-      try (Connection c = via.borrowLeased()) {
-        refused =
-            LoginRecheck.refused(
-                c, open.keySet(), (int) Math.max(1, config.connectionTimeout().toSeconds()));
-      } catch (SQLException | RuntimeException e) {
-        if (recheckWarned.compareAndSet(false, true)) {
+      if (refused == null) {
+        if (failure != null && recheckWarned.compareAndSet(false, true)) {
           log.warn(
               "database '{}': the login recheck failed ({}); expired passwords are bounded by"
                   + " maxLifetime until it succeeds",
               config.name(),
-              LogText.escape(e.toString(), 300));
+              LogText.escape(failure.toString(), 300));
         }
-        return;
+        return; // nobody open, or nobody could be asked: next time
       }
       recheckWarned.set(false);
       for (String role : refused) {
@@ -903,11 +915,7 @@ final class Database {
       }
     }
 
-    /* One with an idle connection (no wait), then the most recently used. */
-    private static boolean betterToAsk(PersonPool p, PersonPool than) {
-      boolean idle = p.idle() > 0;
-      return idle != than.idle() > 0 ? idle : p.touchedAt() - than.touchedAt() > 0;
-    }
+    private record Candidate(PersonPool pool, boolean idle, long touchedAt) {}
 
     @Override
     public void warmUp() {}
