@@ -1,8 +1,11 @@
 package io.userbound.core;
 
+import java.util.Optional;
+
 /**
  * A person's verified database login: what {@link Userbound#login(String, char[])}
- * returns once PostgreSQL accepted the password. The web layer keeps it server-side
+ * returns once PostgreSQL accepted the password (or {@link Userbound#loginWithToken} once a
+ * trusted sign-on's token was verified and the role checked on the database). The web layer keeps it server-side
  * between requests and {@linkplain Userbound#bind(Login) binds} it for each request.
  *
  * <p>It holds a copy of the password (as a {@code char[]}, so that pools can open
@@ -28,4 +31,14 @@ public interface Login {
    *     {@link Userbound#logoutRole(String)} for its role
    */
   boolean isLoggedOut();
+
+  /**
+   * Returns who vouched for this login, if it was made from a token ({@link
+   * Userbound#loginWithToken}) rather than a password.
+   *
+   * @return the verified identity (issuer, subject, role), or empty for a password login
+   */
+  default Optional<VerifiedIdentity> identity() {
+    return Optional.empty();
+  }
 }

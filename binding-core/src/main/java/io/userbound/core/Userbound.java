@@ -87,6 +87,35 @@ public interface Userbound extends AutoCloseable {
   Login login(String role, char[] password, @Nullable String client);
 
   /**
+   * Logs a person in with a credential from a trusted sign-on (an OpenID Connect token, say)
+   * instead of a database password. The configured {@link IdentityVerifier} checks the
+   * credential and names the person's role; then the first login database checks the role,
+   * through its gateway, in one round trip: PostgreSQL must let the gateway set it, and the
+   * role must still log in ({@code LOGIN}, {@code VALID UNTIL}, {@code CONNECT}). The
+   * {@link LoginPolicy} applies, and a token login is also refused for a role with {@code
+   * CREATEROLE}, a {@code pg_*} role or a member of one, and the gateway itself. A refusal
+   * does not say which of these it was. Every other database checks the role the same way
+   * on its first request.
+   *
+   * <p>Only databases served with {@link IsolationStrategy#ROLE_SWITCHING} can serve such a
+   * login (the person has no password to open a pool of their own with). The login is
+   * audited with the issuer and the subject; the credential is never logged or kept.
+   * Throttled as password logins are.
+   *
+   * @param credential the token as received; never logged, never kept
+   * @param client who is trying, for per-client throttling; {@code null} if unknown
+   * @return the verified login, to keep server-side as a password login is
+   * @throws LoginFailedException if no verifier is configured, the verifier refuses the
+   *     credential, or the database or the policy refuses the role; nothing is left behind
+   * @throws TrustedLoginUnsupportedException if the login database is served with {@link
+   *     IsolationStrategy#DEDICATED_POOLS}
+   * @throws LoginThrottledException if too many attempts failed recently for this role or
+   *     client, or too many logins are being verified at once
+   * @throws DatabaseUnavailableException if no login database can be reached
+   */
+  Login loginWithToken(String credential, @Nullable String client);
+
+  /**
    * Closes this person's pools on every database at once (connections in use close when
    * they are handed back) and wipes the login's password. Using the login afterwards gives
    * {@link LoginFailedException}. Idempotent.

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
@@ -32,6 +33,7 @@ public final class UserboundConfig {
   private final String applicationName;
   private final List<UserboundListener> listeners;
   private final boolean jmx;
+  private final @Nullable IdentityVerifier identityVerifier;
 
   private UserboundConfig(Builder b, Map<String, DatabaseConfig> databases, List<String> logins) {
     this.databases = Collections.unmodifiableMap(new LinkedHashMap<>(databases));
@@ -47,6 +49,7 @@ public final class UserboundConfig {
     all.addAll(b.listeners);
     this.listeners = List.copyOf(all);
     this.jmx = b.jmx;
+    this.identityVerifier = b.identityVerifier;
   }
 
   /**
@@ -123,6 +126,14 @@ public final class UserboundConfig {
     return jmx;
   }
 
+  /**
+   * {@return the verifier of {@linkplain Userbound#loginWithToken token logins}, if one was
+   * configured; without one, every token login is refused}
+   */
+  public Optional<IdentityVerifier> identityVerifier() {
+    return Optional.ofNullable(identityVerifier);
+  }
+
   @Override
   public String toString() {
     return "UserboundConfig{applicationName="
@@ -133,6 +144,7 @@ public final class UserboundConfig {
         + databases.values()
         + ", loginThrottling="
         + loginThrottling
+        + (identityVerifier == null ? "" : ", token logins on")
         + "}";
   }
 
@@ -150,8 +162,29 @@ public final class UserboundConfig {
     private final List<UserboundListener> listeners = new ArrayList<>();
     private boolean auditLog = true;
     private boolean jmx = true;
+    private @Nullable IdentityVerifier identityVerifier;
 
     private Builder() {}
+
+    /**
+     * Lets people log in with a credential from a trusted sign-on instead of a database
+     * password ({@link Userbound#loginWithToken}), checked by this verifier. Without it (the
+     * default) every token login is refused.
+     *
+     * <p>Such a person has no database password, so only a database served with {@link
+     * IsolationStrategy#ROLE_SWITCHING} can serve them: its gateway role sets their role. On
+     * a {@link IsolationStrategy#DEDICATED_POOLS} database a token login gets {@link
+     * TrustedLoginUnsupportedException}. The {@link LoginPolicy} applies as for a password,
+     * and on top of it a token login is refused for a role with {@code CREATEROLE}, a
+     * {@code pg_*} role or a member of one, and the gateway itself.
+     *
+     * @param verifier checks tokens and maps them to roles; see {@link IdentityVerifier}
+     * @return this builder
+     */
+    public Builder identityVerifier(IdentityVerifier verifier) {
+      this.identityVerifier = Objects.requireNonNull(verifier, "identityVerifier");
+      return this;
+    }
 
     /**
      * Names the application: sent to PostgreSQL as {@code application_name} on every

@@ -15,9 +15,13 @@ import io.userbound.core.LogText;
 import io.userbound.core.LoginFailedException;
 import io.userbound.core.LoginPolicy;
 import io.userbound.core.Ticker;
+import io.userbound.core.TrustedLoginUnsupportedException;
 import io.userbound.core.UserboundEvent;
+import java.sql.Array;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -39,6 +43,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -156,6 +161,9 @@ final class Database {
   private final AtomicBoolean reclaimAheadQueued = new AtomicBoolean();
   private volatile LongSupplier throttled = () -> 0;
 
+  /* The login policy, for a token login's first request on a database not asked at login. */
+  private final LoginPolicy policy;
+
   Database(
       DatabaseConfig config,
       int index,
@@ -165,8 +173,10 @@ final class Database {
       ThreadFactory hikariThreads,
       String applicationName,
       Signals signals,
-      ServerLimits.Server server) {
+      ServerLimits.Server server,
+      LoginPolicy policy) {
     this.config = config;
+    this.policy = policy;
     this.server = server;
     this.index = index;
     this.signals = signals;
@@ -251,6 +261,20 @@ final class Database {
 
   record Verification(Verdict verdict, RuntimeException failure) {}
 
+  /*
+   * What a token login's policy needs, read as the person (current_user) on a gateway
+   * connection, schema-qualified as every text Userbound runs in a person's session. The
+   * last column says whom it read: the role the prefix set.
+   */
+  private static final String TOKEN_ROLE =
+      "select r.rolsuper, r.rolbypassrls, r.rolreplication, r.rolcreaterole,"
+          + " array(with recursive m(id) as (select roleid from pg_catalog.pg_auth_members"
+          + " where member operator(pg_catalog.=) r.oid union select a.roleid from"
+          + " pg_catalog.pg_auth_members a join m on a.member operator(pg_catalog.=) m.id)"
+          + " select g.rolname::pg_catalog.text from pg_catalog.pg_roles g join m on g.oid"
+          + " operator(pg_catalog.=) m.id), current_user::pg_catalog.text"
+          + " from pg_catalog.pg_roles r where r.rolname operator(pg_catalog.=) current_user";
+
   /**
    * Verifies a login: a new physical connection with its password, outside the budget (the
    * caller holds a LoginGuard slot), so a login neither waits for nor reclaims anybody's
@@ -302,6 +326,34 @@ final class Database {
     server.checkOnce(c); // one query, on the first verified connection to this server
     lending.verified(login, c);
     return new Verification(Verdict.ACCEPTED, null);
+  }
+
+  /**
+   * Verifies a token login's role (Userbound.loginWithToken): only a ROLE_SWITCHING database
+   * can, through its gateway, in one round trip; see Switching.verifyToken.
+   */
+  Verification verifyToken(DefaultLogin login) {
+    return lending.verifyToken(login, policy);
+  }
+
+  /*
+   * What a token login must not be, over the login policy: a role that can make or change
+   * roles (CREATEROLE), a predefined pg_* role or a member of one (they read or write every
+   * table, files, other sessions), or the gateway. Null if none.
+   */
+  static @Nullable String tokenRefusal(LoginPolicy.Role role, boolean createRole) {
+    if (createRole) {
+      return "the role has CREATEROLE";
+    }
+    if (role.name().startsWith("pg_")) {
+      return "the role is a predefined pg_ role";
+    }
+    for (String group : role.memberOf()) {
+      if (group.startsWith("pg_")) {
+        return "the role is a member of a predefined pg_ role";
+      }
+    }
+    return null;
   }
 
   private Verification refused(DefaultLogin login, SQLException e) {
@@ -802,6 +854,9 @@ final class Database {
     /** A verified login's connection: kept for the person's pool, or closed. */
     void verified(DefaultLogin login, PhysicalConnection c);
 
+    /** Checks a token login's role here (Userbound.loginWithToken). */
+    Verification verifyToken(DefaultLogin login, LoginPolicy policy);
+
     /** Whether a login as this role is refused here whatever the password (the gateway). */
     boolean refuses(String role);
 
@@ -940,7 +995,27 @@ final class Database {
 
     @Override
     public Connection connection(DefaultLogin login) {
+      if (login.identity != null) {
+        throw tokenUnsupported();
+      }
       return dedicated(login);
+    }
+
+    /* A person with no password cannot open a pool of their own. */
+    @Override
+    public Verification verifyToken(DefaultLogin login, LoginPolicy policy) {
+      return new Verification(Verdict.REFUSED, tokenUnsupported());
+    }
+
+    private TrustedLoginUnsupportedException tokenUnsupported() {
+      return new TrustedLoginUnsupportedException(
+          name(),
+          "database '"
+              + name()
+              + "' is served with DEDICATED_POOLS, where each person's pool opens with their"
+              + " own password; a login from a token has none. Serve it with ROLE_SWITCHING"
+              + " through a gateway role (DatabaseConfig.Builder.isolation(ROLE_SWITCHING)"
+              + ".gateway(...)), or log in with a password");
     }
 
     @Override
@@ -1026,11 +1101,18 @@ final class Database {
     @Override
     public Connection connection(DefaultLogin login) {
       if (!login.isVerified(index)) {
-        try {
-          closeQuietly(openVerified(login, login.passwordCopyForOpen()));
-        } catch (AccessDeniedException e) {
-          login.denied(index);
-          throw e;
+        if (login.identity != null) {
+          Verification v = verifyToken(login, policy);
+          if (v.verdict() != Verdict.ACCEPTED) {
+            throw v.failure();
+          }
+        } else {
+          try {
+            closeQuietly(openVerified(login, login.passwordCopyForOpen()));
+          } catch (AccessDeniedException e) {
+            login.denied(index);
+            throw e;
+          }
         }
         login.verified(index);
       }
@@ -1045,6 +1127,75 @@ final class Database {
     public void verified(DefaultLogin login, PhysicalConnection c) {
       closeQuietly(c); // requests run on gateway connections; this one proved the password
       login.verified(index);
+    }
+
+    /*
+     * A token login: the person has no password, so PostgreSQL's word comes from the gateway
+     * instead. One statement on a gateway connection set to the role: the role prefix fails
+     * if the gateway may not set it (not a member, no such role), the login check (always
+     * due for a role not checked in the last recheck interval) if it may no longer log in or
+     * connect; the statement itself reads what the policy needs, as the person. Any refusal
+     * gives the one message of a refused login, and leaves nothing set to the role.
+     */
+    @Override
+    public Verification verifyToken(DefaultLogin login, LoginPolicy policy) {
+      String role = login.role;
+      if (refuses(role)) {
+        return tokenRefused(login, "the role is the gateway", null);
+      }
+      LoginPolicy.Role info;
+      boolean createRole;
+      Connection c;
+      try {
+        c = gateway.borrow(role);
+      } catch (SQLException e) {
+        gateway.forget(role);
+        return new Verification(Verdict.NO_ANSWER, errors.onBorrow(role, e));
+      }
+      try (c;
+          Statement st = c.createStatement();
+          ResultSet rs = st.executeQuery(TOKEN_ROLE)) {
+        if (!rs.next() || !role.equals(rs.getString(6))) {
+          return tokenRefused(login, "the role is not on the server", null);
+        }
+        Array groups = rs.getArray(5);
+        Set<String> memberOf = Set.of((String[]) groups.getArray());
+        info =
+            new LoginPolicy.Role(
+                role, rs.getBoolean(1), rs.getBoolean(2), rs.getBoolean(3), memberOf);
+        createRole = rs.getBoolean(4);
+      } catch (SQLException e) {
+        // The prefix refused (the gateway may not set the role, no such role, it may no
+        // longer log in or connect): a refusal. The server or the connection failing is not.
+        String state = e.getSQLState() == null ? "" : e.getSQLState();
+        if (state.startsWith("08") || state.startsWith("57") || state.startsWith("53")) {
+          gateway.forget(role);
+          return new Verification(Verdict.NO_ANSWER, errors.onBorrow(role, e));
+        }
+        return tokenRefused(login, "SQLSTATE " + (state.isEmpty() ? "none" : state), e);
+      }
+      String refusal = policy.refusal(info);
+      if (refusal == null) {
+        refusal = tokenRefusal(info, createRole);
+      }
+      if (refusal != null) {
+        return tokenRefused(login, refusal, null);
+      }
+      loginsAccepted.increment();
+      log.debug("database '{}' accepted the token login of {}", name(), Names.forMessage(role));
+      login.verified(index);
+      return new Verification(Verdict.ACCEPTED, null);
+    }
+
+    private Verification tokenRefused(DefaultLogin login, String why, @Nullable Throwable cause) {
+      gateway.forget(login.role); // nothing stays set to, or checked for, the role
+      loginsRefused.increment();
+      log.info(
+          "database '{}' refused the token login of {}: {}",
+          name(),
+          Names.forMessage(login.role),
+          why);
+      return new Verification(Verdict.REFUSED, errors.refusedLogin(login.role, "28000", cause));
     }
 
     @Override

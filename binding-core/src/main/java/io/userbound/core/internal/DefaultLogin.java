@@ -1,13 +1,17 @@
 package io.userbound.core.internal;
 
+import io.userbound.core.LogText;
 import io.userbound.core.Login;
 import io.userbound.core.Ticker;
+import io.userbound.core.VerifiedIdentity;
 import java.security.MessageDigest;
 import java.util.Arrays;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicReferenceArray;
+import org.jspecify.annotations.Nullable;
 
 /*
  * A verified login. The password copy is wiped at logout; see Login.
@@ -36,6 +40,8 @@ final class DefaultLogin implements Login {
   String decidedBy = ""; // the login database that accepted it
   long serial; // creation order, for Userbound.logoutRole; set before the login is shared
   private volatile boolean loggedOut;
+  /* Who vouched for a token login (Userbound.loginWithToken); null for a password login. */
+  final @Nullable VerifiedIdentity identity;
 
   DefaultLogin(
       DefaultUserbound owner,
@@ -44,6 +50,28 @@ final class DefaultLogin implements Login {
       byte[] fingerprint,
       int databases,
       Ticker ticker) {
+    this(owner, role, password, fingerprint, databases, ticker, null);
+  }
+
+  /** A token login: no password (an empty one, never sent), and who vouched for it. */
+  DefaultLogin(
+      DefaultUserbound owner,
+      VerifiedIdentity identity,
+      byte[] fingerprint,
+      int databases,
+      Ticker ticker) {
+    this(owner, identity.role(), new char[0], fingerprint, databases, ticker, identity);
+  }
+
+  private DefaultLogin(
+      DefaultUserbound owner,
+      String role,
+      char[] password,
+      byte[] fingerprint,
+      int databases,
+      Ticker ticker,
+      @Nullable VerifiedIdentity identity) {
+    this.identity = identity;
     this.owner = owner;
     this.ticker = ticker;
     this.role = role;
@@ -57,6 +85,11 @@ final class DefaultLogin implements Login {
   @Override
   public String role() {
     return role;
+  }
+
+  @Override
+  public Optional<VerifiedIdentity> identity() {
+    return Optional.ofNullable(identity);
   }
 
   @Override
@@ -113,6 +146,10 @@ final class DefaultLogin implements Login {
 
   @Override
   public String toString() {
-    return "Login[role=" + Names.forMessage(role) + (loggedOut ? ", logged out" : "") + "]";
+    return "Login[role="
+        + Names.forMessage(role)
+        + (identity == null ? "" : ", by token of " + LogText.escape(identity.issuer(), 200))
+        + (loggedOut ? ", logged out" : "")
+        + "]";
   }
 }

@@ -4,15 +4,20 @@ import io.userbound.core.Binding;
 import io.userbound.core.DatabaseConfig;
 import io.userbound.core.DatabaseHealth;
 import io.userbound.core.DatabaseStats;
+import io.userbound.core.IdentityVerifier;
+import io.userbound.core.LogText;
 import io.userbound.core.Login;
 import io.userbound.core.LoginFailedException;
 import io.userbound.core.LoginThrottledException;
 import io.userbound.core.NotBoundException;
 import io.userbound.core.TimingListener;
+import io.userbound.core.TrustedLoginUnsupportedException;
 import io.userbound.core.UnknownDatabaseException;
 import io.userbound.core.Userbound;
 import io.userbound.core.UserboundConfig;
 import io.userbound.core.UserboundEvent;
+import io.userbound.core.VerifiedIdentity;
+import java.security.SecureRandom;
 import java.sql.Connection;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -29,6 +34,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,6 +55,7 @@ public final class DefaultUserbound implements Userbound {
 
   private static final Logger log = LoggerFactory.getLogger(DefaultUserbound.class);
   private static final AtomicInteger INSTANCES = new AtomicInteger();
+  private static final SecureRandom TOKEN_FINGERPRINTS = new SecureRandom();
 
   private final UserboundConfig config;
   private final Map<String, Database> databases = new LinkedHashMap<>();
@@ -102,7 +109,8 @@ public final class DefaultUserbound implements Userbound {
               hikariThreads,
               config.applicationName(),
               signals,
-              limits.of(db.name())));
+              limits.of(db.name()),
+              config.loginPolicy()));
       dataSources.put(db.name(), new BoundDataSource(this, db.name()));
     }
     for (String name : config.loginDatabases()) {
@@ -194,6 +202,136 @@ public final class DefaultUserbound implements Userbound {
       }
       // No database could decide: a refusal before authentication everywhere counts as a
       // failed attempt; an outage does not.
+      failed = unanswered instanceof LoginFailedException;
+      throw unanswered;
+    } catch (RuntimeException e) {
+      login.logOut();
+      throw e;
+    } finally {
+      guard.done(role, client, failed);
+    }
+  }
+
+  @Override
+  public Login loginWithToken(String credential, @Nullable String client) {
+    checkOpen();
+    Objects.requireNonNull(credential, "credential");
+    String database = loginDatabases.get(0).name();
+    VerifiedIdentity identity;
+    try {
+      identity = identify(credential, client);
+    } catch (LoginFailedException e) {
+      signals.event(
+          UserboundEvent.Type.LOGIN_REFUSED, database, "", client, "the token was refused");
+      throw e;
+    } catch (LoginThrottledException e) {
+      signals.event(
+          UserboundEvent.Type.LOGIN_THROTTLED,
+          database,
+          "",
+          client,
+          "retry after " + e.retryAfter().toMillis() + " ms");
+      throw e;
+    }
+    String role = identity.role();
+    String who = tokenOf(identity);
+    try {
+      DefaultLogin login = verifyToken(identity, client);
+      signals.event(
+          UserboundEvent.Type.LOGIN_ACCEPTED,
+          login.decidedBy,
+          role,
+          client,
+          "the gateway may set the role; " + who);
+      return login;
+    } catch (LoginThrottledException e) {
+      signals.event(
+          UserboundEvent.Type.LOGIN_THROTTLED,
+          database,
+          role,
+          client,
+          "retry after " + e.retryAfter().toMillis() + " ms; " + who);
+      throw e;
+    } catch (LoginFailedException | TrustedLoginUnsupportedException e) {
+      signals.event(
+          UserboundEvent.Type.LOGIN_REFUSED,
+          e.database() == null ? database : e.database(),
+          role,
+          client,
+          (e.sqlState() == null ? "refused" : "SQLSTATE " + e.sqlState()) + "; " + who);
+      throw e;
+    }
+  }
+
+  /* The verifier's answer; whatever else it throws is a refusal that names nothing of the token. */
+  private VerifiedIdentity identify(String credential, @Nullable String client) {
+    guard.admitClient(client);
+    IdentityVerifier verifier = config.identityVerifier().orElse(null);
+    if (verifier == null) {
+      guard.refusedEarly(client);
+      throw new LoginFailedException(
+          null,
+          "login refused: no identity verifier is configured"
+              + " (UserboundConfig.Builder.identityVerifier), so no token is accepted",
+          null,
+          null);
+    }
+    VerifiedIdentity identity;
+    try {
+      identity = verifier.verify(credential);
+    } catch (LoginFailedException e) {
+      guard.refusedEarly(client);
+      throw e;
+    } catch (RuntimeException e) {
+      guard.refusedEarly(client);
+      log.debug("the identity verifier failed with {}", e.getClass().getName());
+      throw new LoginFailedException(
+          null, "login refused: the identity verifier could not check the token", null, null);
+    }
+    if (identity == null) {
+      guard.refusedEarly(client);
+      throw new LoginFailedException(
+          null, "login refused: the identity verifier named nobody", null, null);
+    }
+    try {
+      Names.checkRole(identity.role());
+    } catch (LoginFailedException e) {
+      guard.refusedEarly(client);
+      throw e;
+    }
+    return identity;
+  }
+
+  private static String tokenOf(VerifiedIdentity identity) {
+    return "token of issuer "
+        + LogText.escape(identity.issuer(), 200)
+        + ", subject "
+        + LogText.escape(identity.subject(), 200);
+  }
+
+  private DefaultLogin verifyToken(VerifiedIdentity identity, @Nullable String client) {
+    String role = identity.role();
+    guard.admit(role, client);
+    boolean failed = true;
+    byte[] fingerprint = new byte[32];
+    TOKEN_FINGERPRINTS.nextBytes(fingerprint); // matches no pool's: it can open none
+    DefaultLogin login =
+        new DefaultLogin(this, identity, fingerprint, databases.size(), config.ticker());
+    login.serial = serials.incrementAndGet();
+    try {
+      RuntimeException unanswered = null;
+      for (Database db : loginDatabases) {
+        Database.Verification v = db.verifyToken(login);
+        switch (v.verdict()) {
+          case ACCEPTED, PROVEN -> {
+            failed = false;
+            login.decidedBy = db.name();
+            return login;
+          }
+          case REFUSED -> throw v.failure();
+          default -> unanswered = v.failure();
+        }
+      }
       failed = unanswered instanceof LoginFailedException;
       throw unanswered;
     } catch (RuntimeException e) {

@@ -24,19 +24,7 @@ final class Names {
   private Names() {}
 
   static void checkLogin(String role, char[] password) {
-    if (role == null || role.isEmpty()) {
-      throw refused("the role name is empty");
-    }
-    if (role.indexOf('\0') >= 0) {
-      throw refused("the role name contains a NUL character");
-    }
-    int bytes = utf8Length(CharBuffer.wrap(role));
-    if (bytes < 0) {
-      throw refused("the role name is not well-formed Unicode");
-    }
-    if (bytes > MAX_ROLE_BYTES) {
-      throw refused("the role name is longer than " + MAX_ROLE_BYTES + " bytes");
-    }
+    checkRole(role);
     if (password == null || password.length == 0) {
       throw refused("the password is empty");
     }
@@ -50,6 +38,23 @@ final class Names {
     }
     if (utf8Length(CharBuffer.wrap(password)) < 0) {
       throw refused("the password is not well-formed Unicode");
+    }
+  }
+
+  /** A role name PostgreSQL would take as it is (see the class comment), else refused. */
+  static void checkRole(String role) {
+    if (role == null || role.isEmpty()) {
+      throw refused("the role name is empty");
+    }
+    if (role.indexOf('\0') >= 0) {
+      throw refused("the role name contains a NUL character");
+    }
+    int bytes = utf8Length(CharBuffer.wrap(role));
+    if (bytes < 0) {
+      throw refused("the role name is not well-formed Unicode");
+    }
+    if (bytes > MAX_ROLE_BYTES) {
+      throw refused("the role name is longer than " + MAX_ROLE_BYTES + " bytes");
     }
   }
 
