@@ -217,7 +217,14 @@ public final class Pinning implements AutoCloseable {
   public record PinnedEvent(
       String blockingOperation, String pinnedReason, List<String> frames, boolean truncated) {
 
-    /** Copies the frames. */
+    /**
+     * Copies the frames.
+     *
+     * @param blockingOperation what blocked, or empty
+     * @param pinnedReason why it could not unmount, or empty
+     * @param frames the stack, innermost first
+     * @param truncated whether JFR cut the stack
+     */
     public PinnedEvent {
       frames = List.copyOf(frames);
     }
