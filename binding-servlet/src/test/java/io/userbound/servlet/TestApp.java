@@ -6,6 +6,7 @@ import io.userbound.core.DatabaseUnavailableException;
 import io.userbound.core.LoginFailedException;
 import io.userbound.core.NotBoundException;
 import io.userbound.core.Userbound;
+import io.userbound.testkit.Pinning;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.ServletException;
@@ -28,10 +29,13 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.jetty.ee10.servlet.ErrorPageErrorHandler;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.eclipse.jetty.util.thread.ThreadPool;
 
 /** The endpoints the tests call, and the plain (non-Guice) wiring of the Userbound pieces. */
 final class TestApp {
@@ -51,6 +55,11 @@ final class TestApp {
   /** Threads on which /leak-async left a binding open outside the filter. */
   final Set<String> leakedOn = ConcurrentHashMap.newKeySet();
 
+  /** Requests inside /both now, and the most there were at once. */
+  final AtomicInteger inFlight = new AtomicInteger();
+
+  final AtomicInteger peakInFlight = new AtomicInteger();
+
   TestApp(Userbound userbound, LoginService logins) {
     this.userbound = userbound;
     this.logins = logins;
@@ -67,7 +76,16 @@ final class TestApp {
 
   /** Starts a server with plain wiring. */
   TestServer start(String name, int maxThreads, Collection<? extends RequestHook> hooks) {
-    return TestServer.start(name, maxThreads, context -> wire(context, hooks));
+    QueuedThreadPool threads = new QueuedThreadPool(maxThreads, Math.min(2, maxThreads));
+    threads.setName(name);
+    threads.setReservedThreads(0);
+    return start(threads, 0, hooks);
+  }
+
+  /** Starts a server with plain wiring on this thread pool and listen backlog. */
+  TestServer start(
+      ThreadPool threads, int acceptQueueSize, Collection<? extends RequestHook> hooks) {
+    return TestServer.start(threads, acceptQueueSize, null, context -> wire(context, hooks));
   }
 
   /** The plain wiring: filter, listener, login and logout servlets, endpoints. */
@@ -85,6 +103,23 @@ final class TestApp {
   /** The test endpoints; they use only the Userbound, like application code would. */
   void endpoints(ServletContextHandler context) {
     add(context, "/whoami", (req, resp) -> text(resp, currentUser(db(req))));
+    add(
+        context,
+        "/both",
+        (req, resp) -> {
+          // current_user on finance, then on staff, and what kind of thread served the request.
+          peakInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+          try {
+            text(
+                resp,
+                currentUser("finance")
+                    + " "
+                    + currentUser("staff")
+                    + (Pinning.onVirtualThread() ? " virtual" : " platform"));
+          } finally {
+            inFlight.decrementAndGet();
+          }
+        });
     add(
         context,
         "/touch",

@@ -9,6 +9,7 @@ import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.session.DefaultSessionIdManager;
 import org.eclipse.jetty.session.HouseKeeper;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.eclipse.jetty.util.thread.ThreadPool;
 
 /** An embedded Jetty 12 (ee10) on a random loopback port, closed after the test. */
 final class TestServer implements AutoCloseable {
@@ -45,8 +46,21 @@ final class TestServer implements AutoCloseable {
     QueuedThreadPool threads = new QueuedThreadPool(maxThreads, Math.min(2, maxThreads));
     threads.setName(name);
     threads.setReservedThreads(0);
+    return start(threads, 0, workerName, setup);
+  }
+
+  /**
+   * Starts a server as above on the given thread pool (e.g. Jetty's {@code VirtualThreadPool}),
+   * with a listen backlog of this many connections (0: the system's default).
+   */
+  static TestServer start(
+      ThreadPool threads,
+      int acceptQueueSize,
+      String workerName,
+      Consumer<ServletContextHandler> setup) {
     Server server = new Server(threads);
     ServerConnector connector = new ServerConnector(server, 0, 1);
+    connector.setAcceptQueueSize(acceptQueueSize);
     connector.setHost("127.0.0.1");
     connector.setPort(0);
     server.addConnector(connector);

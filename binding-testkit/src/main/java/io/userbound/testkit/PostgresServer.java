@@ -258,6 +258,77 @@ public interface PostgresServer extends AutoCloseable {
   void crashAndRestart();
 
   /**
+   * Stops the server as a crash would ({@code pg_ctl stop -m immediate}: every process killed,
+   * no checkpoint), and leaves it stopped; {@link #start()} starts it again with crash recovery.
+   * Does nothing if it is already stopped.
+   *
+   * @throws UnsupportedOperationException if {@link #supportsLifecycle()} is false
+   * @throws IllegalStateException if the server is closed
+   */
+  default void crash() {
+    throw new UnsupportedOperationException("crash() needs a local server");
+  }
+
+  /**
+   * Starts a streaming-replication standby of this server: {@code pg_basebackup -R -X stream}
+   * from this server (as its superuser, over TCP) into a fresh directory, then the copy on
+   * another port, in hot standby, following this server. Same superuser and password, same
+   * roles and databases, same settings. Wait for {@link #replayedEverythingOf(PostgresServer)}
+   * before relying on what was written last.
+   *
+   * @return the running standby; the caller closes it (closing this server does not)
+   * @throws UnsupportedOperationException if {@link #supportsLifecycle()} is false, or for a
+   *     TLS server
+   * @throws IllegalStateException if the server is closed or the copy does not come up
+   */
+  default PostgresServer startStandby() {
+    throw new UnsupportedOperationException("startStandby() needs a local server");
+  }
+
+  /**
+   * Promotes this standby to a primary ({@code SELECT pg_promote(true, 60)}) and returns once
+   * it accepts writes.
+   *
+   * @throws IllegalStateException if this server is not a standby, or promotion fails
+   */
+  default void promote() {
+    try (Connection c = adminConnection("postgres");
+        var st = c.createStatement();
+        var rs = st.executeQuery("SELECT pg_catalog.pg_promote(true, 60)")) {
+      if (!rs.next() || !rs.getBoolean(1)) {
+        throw new IllegalStateException("server '" + name() + "' was not promoted within 60 s");
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("could not promote server '" + name() + "'", e);
+    }
+  }
+
+  /**
+   * Tells whether this server is a standby that has replayed all the WAL the other server has
+   * written so far ({@code pg_last_wal_replay_lsn() >= pg_current_wal_lsn()} of the other):
+   * roles and databases created there exist here too.
+   *
+   * @param primary the server this one follows
+   * @return whether this standby has caught up
+   * @throws IllegalStateException if either server cannot be asked
+   */
+  default boolean replayedEverythingOf(PostgresServer primary) {
+    try (Connection p = primary.adminConnection("postgres");
+        var ps = p.createStatement();
+        var prs = ps.executeQuery("SELECT pg_catalog.pg_current_wal_lsn()::text");
+        Connection s = adminConnection("postgres");
+        var ss = s.prepareStatement("SELECT pg_catalog.pg_last_wal_replay_lsn() >= ?::pg_lsn")) {
+      prs.next();
+      ss.setString(1, prs.getString(1));
+      try (var srs = ss.executeQuery()) {
+        return srs.next() && srs.getBoolean(1);
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("could not compare WAL positions", e);
+    }
+  }
+
+  /**
    * Tells whether the server process is running; always true for servers without lifecycle
    * until closed.
    *

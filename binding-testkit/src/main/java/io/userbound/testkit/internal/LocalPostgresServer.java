@@ -1,6 +1,7 @@
 package io.userbound.testkit.internal;
 
 import io.userbound.testkit.PostgresOptions;
+import io.userbound.testkit.PostgresServer;
 import io.userbound.testkit.PostgresUnavailableException;
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -203,16 +204,24 @@ final class LocalPostgresServer extends AbstractPostgresServer {
   }
 
   private void writePasswordFile(Path pwfile) throws IOException {
+    char[] password = adminPassword();
+    try {
+      writeSecret(pwfile, password);
+    } finally {
+      Arrays.fill(password, '\0');
+    }
+  }
+
+  /** Writes a new file readable by its owner only, and wipes the bytes it encoded. */
+  private static void writeSecret(Path file, char[] password) throws IOException {
     try {
       Files.createFile(
-          pwfile,
-          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+          file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
     } catch (UnsupportedOperationException e) {
-      Files.createFile(pwfile);
+      Files.createFile(file);
     }
-    char[] password = adminPassword();
     ByteBuffer bytes = StandardCharsets.UTF_8.encode(CharBuffer.wrap(password));
-    try (SeekableByteChannel channel = Files.newByteChannel(pwfile, StandardOpenOption.WRITE)) {
+    try (SeekableByteChannel channel = Files.newByteChannel(file, StandardOpenOption.WRITE)) {
       while (bytes.hasRemaining()) {
         channel.write(bytes);
       }
@@ -389,6 +398,116 @@ final class LocalPostgresServer extends AbstractPostgresServer {
   }
 
   @Override
+  public synchronized void crash() {
+    checkOpen();
+    stopProcess("immediate");
+    LOG.info("PostgreSQL '{}' crashed on purpose (immediate stop; port {} kept)", name(), port);
+  }
+
+  @Override
+  public synchronized PostgresServer startStandby() {
+    checkOpen();
+    if (tls) {
+      throw new UnsupportedOperationException("a standby of a TLS server is not supported");
+    }
+    PostgresOptions.Builder copy =
+        PostgresOptions.builder().name(name() + "-standby").maxConnections(maxConnections);
+    settings.forEach(copy::setting);
+    Path standbyDir;
+    try {
+      standbyDir =
+          Files.createTempDirectory(runAs.tempRoot(), "userbound-pg-" + name() + "-standby-");
+    } catch (IOException e) {
+      throw new PostgresUnavailableException("cannot create a directory for a standby: " + e, e);
+    }
+    char[] password = adminPassword();
+    LocalPostgresServer standby;
+    try {
+      standby = new LocalPostgresServer(copy.build(), binDir, runAs, standbyDir, password);
+    } finally {
+      Arrays.fill(password, '\0');
+    }
+    ShutdownHooks.register(standby);
+    try {
+      standby.baseBackupFrom(this);
+      standby.launchOnFreePort();
+    } catch (RuntimeException | Error e) {
+      standby.close();
+      throw e;
+    }
+    LOG.info(
+        "PostgreSQL '{}' started on {}:{} as a standby of port {}",
+        standby.name(),
+        HOST,
+        standby.port,
+        port);
+    return standby;
+  }
+
+  /**
+   * pg_basebackup -R from the primary into this server's (empty) data directory. The password
+   * travels in a 600 passfile, never on a command line; the standby keeps the file, as its
+   * primary_conninfo names it.
+   */
+  private void baseBackupFrom(LocalPostgresServer primary) {
+    Path passfile = baseDir.resolve("pgpass");
+    try {
+      runAs.own(baseDir);
+      char[] pw = adminPassword();
+      String prefix = HOST + ":" + primary.port + ":*:" + adminUser() + ":";
+      char[] line = new char[prefix.length() + 2 * pw.length + 1];
+      int n = 0;
+      try {
+        prefix.getChars(0, prefix.length(), line, 0);
+        n = prefix.length();
+        for (char ch : pw) {
+          if (ch == ':' || ch == '\\') {
+            line[n++] = '\\';
+          }
+          line[n++] = ch;
+        }
+        line[n++] = '\n';
+        writeSecret(passfile, Arrays.copyOf(line, n));
+      } finally {
+        Arrays.fill(pw, '\0');
+        Arrays.fill(line, '\0');
+      }
+      runAs.own(passfile);
+      List<String> command =
+          List.of(
+              binDir.resolve("pg_basebackup").toString(),
+              "-h",
+              HOST,
+              "-p",
+              Integer.toString(primary.port),
+              "-U",
+              adminUser(),
+              "-w",
+              "-D",
+              dataDir.toString(),
+              "-R",
+              "-X",
+              "stream",
+              "-c",
+              "fast");
+      Path log = baseDir.resolve("pg_basebackup.log");
+      int exit = runTool(command, log, INITDB_TIMEOUT, Map.of("PGPASSFILE", passfile.toString()));
+      if (exit != 0) {
+        throw new PostgresUnavailableException(
+            "pg_basebackup from '"
+                + primary.name()
+                + "' failed with exit code "
+                + exit
+                + "; its output ends with:\n"
+                + tail(log, 0));
+      }
+    } catch (IOException e) {
+      throw new PostgresUnavailableException(
+          "cannot make a standby of '" + primary.name() + "' in " + baseDir + ": " + e, e);
+    }
+  }
+
+  @Override
   public boolean isRunning() {
     Process p = process;
     return !closed && p != null && p.isAlive();
@@ -487,8 +606,15 @@ final class LocalPostgresServer extends AbstractPostgresServer {
   }
 
   private int runTool(List<String> command, Path output, Duration timeout) throws IOException {
-    Process tool =
-        processBuilder(command).redirectOutput(Redirect.appendTo(output.toFile())).start();
+    return runTool(command, output, timeout, Map.of());
+  }
+
+  private int runTool(
+      List<String> command, Path output, Duration timeout, Map<String, String> environment)
+      throws IOException {
+    ProcessBuilder builder = processBuilder(command);
+    builder.environment().putAll(environment);
+    Process tool = builder.redirectOutput(Redirect.appendTo(output.toFile())).start();
     tool.getOutputStream().close();
     try {
       if (!tool.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
