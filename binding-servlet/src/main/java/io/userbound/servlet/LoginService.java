@@ -155,10 +155,15 @@ public final class LoginService {
    * #login(HttpServletRequest, String, char[])} does, the session id rotates and the login is
    * kept in the session, and ends with it. The token is neither kept nor logged.
    *
+   * <p>Unlike a password login, the request is not checked for coming from another site: the
+   * callback of an OpenID Connect code flow arrives from the provider's site. Call this only
+   * with a token your application obtained itself (from the provider's token endpoint, after
+   * checking the flow's {@code state} and {@code nonce}), never with one a request carries
+   * in a form: that would let another site log a browser in as the site's own person.
+   *
    * @param request the current request; its response must not be committed yet
-   * @param token the token as received
+   * @param token the token, obtained by the application from the provider
    * @return the verified login, now kept in the session
-   * @throws RequestRefusedException if another site sent the request
    * @throws io.userbound.core.LoginFailedException if the token or the role is refused; the
    *     session is left as it was
    * @throws io.userbound.core.TrustedLoginUnsupportedException if the login database is
@@ -169,7 +174,8 @@ public final class LoginService {
   public Login loginWithToken(HttpServletRequest request, String token) {
     Objects.requireNonNull(request, "request");
     Objects.requireNonNull(token, "token");
-    checks.check(request);
+    // No cross-site check: an OpenID Connect callback is a navigation from the provider's
+    // site, and the code flow's state and nonce (the application's to check) protect it.
     Login login = userbound.loginWithToken(token, checks.clientKey(request));
     return keep(request, login);
   }

@@ -140,6 +140,17 @@ class TokenLoginFlowTest {
     assertThat(browser.get("/whoami?db=finance").statusCode()).isEqualTo(401);
     assertThat(s.app().logins.liveSessions(s.alice())).isZero();
 
+    // The callback of a code flow is a navigation from the provider's site: not refused.
+    Browser returning = new Browser(s.server());
+    r =
+        returning.post(
+            "/sso",
+            "id_token=" + Browser.encode(issuer.token(s.bob())),
+            "Sec-Fetch-Site",
+            "cross-site");
+    assertThat(r.statusCode()).isEqualTo(204);
+    assertThat(returning.get("/whoami?db=staff").body()).isEqualTo(s.bob());
+
     Browser attacker = new Browser(s.server());
     r = attacker.post("/sso", "id_token=" + Browser.encode(Tokens.unsigned(s.bob())));
     assertThat(r.statusCode()).isEqualTo(401);
