@@ -100,16 +100,8 @@ public final class JwtDecoderIdentityVerifier implements IdentityVerifier {
     if (issuer == null || issuer.isBlank()) {
       throw new IllegalArgumentException("the issuer must be set (issuer-uri)");
     }
-    List<String> aud = List.copyOf(audiences);
-    if (aud.isEmpty() || aud.stream().anyMatch(String::isBlank)) {
-      throw new IllegalArgumentException(
-          "name the audience (your client id, as the provider puts it in aud): without one, a"
-              + " token the provider issued to any other application would log people in here");
-    }
-    if (clockSkew.isNegative() || clockSkew.compareTo(Duration.ofMinutes(10)) > 0) {
-      throw new IllegalArgumentException(
-          "the clock skew must be between 0 and 10 minutes, not " + clockSkew);
-    }
+    List<String> aud = checkAudiences(audiences);
+    checkClockSkew(clockSkew);
     OAuth2TokenValidator<Jwt> validators = validators(issuer, aud, clockSkew);
     JwtDecoder lazy =
         new SupplierJwtDecoder(
@@ -129,6 +121,23 @@ public final class JwtDecoderIdentityVerifier implements IdentityVerifier {
               return d;
             });
     return new JwtDecoderIdentityVerifier(lazy, roles);
+  }
+
+  static List<String> checkAudiences(Collection<String> audiences) {
+    List<String> aud = List.copyOf(audiences);
+    if (aud.isEmpty() || aud.stream().anyMatch(String::isBlank)) {
+      throw new IllegalArgumentException(
+          "name the audience (your client id, as the provider puts it in aud): without one, a"
+              + " token the provider issued to any other application would log people in here");
+    }
+    return aud;
+  }
+
+  static void checkClockSkew(Duration clockSkew) {
+    if (clockSkew.isNegative() || clockSkew.compareTo(Duration.ofMinutes(10)) > 0) {
+      throw new IllegalArgumentException(
+          "the clock skew must be between 0 and 10 minutes, not " + clockSkew);
+    }
   }
 
   /**

@@ -113,10 +113,18 @@ public class UserboundOidcAutoConfiguration {
                 + " https://keycloak.example.com/realms/acme; tokens must carry exactly it in"
                 + " iss");
       }
-      JwtDecoderIdentityVerifier[] verifier = new JwtDecoderIdentityVerifier[1];
       ConfigFactory.set(
           "security.oidc.audience",
           oidc.getAudience(),
+          () -> JwtDecoderIdentityVerifier.checkAudiences(oidc.getAudience()));
+      ConfigFactory.set(
+          "security.oidc.clock-skew",
+          oidc.getClockSkew(),
+          () -> JwtDecoderIdentityVerifier.checkClockSkew(oidc.getClockSkew()));
+      JwtDecoderIdentityVerifier[] verifier = new JwtDecoderIdentityVerifier[1];
+      ConfigFactory.set(
+          "security.oidc",
+          issuer,
           () ->
               verifier[0] =
                   JwtDecoderIdentityVerifier.forIssuer(

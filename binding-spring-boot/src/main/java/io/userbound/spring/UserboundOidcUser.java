@@ -26,8 +26,13 @@ public final class UserboundOidcUser implements OidcUser, TokenPrincipal, Serial
 
   @Serial private static final long serialVersionUID = 1L;
 
+  /** What the provider said (Spring Security's user, with the ID token's claims). */
   private final OidcUser user;
+
+  /** The PostgreSQL role Userbound logged in. */
   private final String role;
+
+  /** What the person may do in the application. */
   private final List<GrantedAuthority> authorities;
 
   /**

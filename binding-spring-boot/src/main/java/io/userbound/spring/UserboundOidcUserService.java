@@ -10,6 +10,8 @@ import io.userbound.spring.internal.TokenSessions;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.security.core.GrantedAuthority;
@@ -42,16 +44,18 @@ final class UserboundOidcUserService implements OAuth2UserService<OidcUserReques
   /** The OAuth2 error code of a refused SSO login. */
   static final String LOGIN_FAILED = "login_failed";
 
-  private final OAuth2UserService<OidcUserRequest, OidcUser> delegate;
+  private final Supplier<OAuth2UserService<OidcUserRequest, OidcUser>> delegate;
+  private volatile @Nullable OAuth2UserService<OidcUserRequest, OidcUser> made;
   private final TokenSessions sessions;
   private final List<GrantedAuthority> authorities;
 
+  /* Spring's OidcUserService is made on first use: it needs a JSON converter on the class path. */
   UserboundOidcUserService(TokenSessions sessions, List<? extends GrantedAuthority> authorities) {
-    this(new OidcUserService(), sessions, authorities);
+    this(OidcUserService::new, sessions, authorities);
   }
 
   UserboundOidcUserService(
-      OAuth2UserService<OidcUserRequest, OidcUser> delegate,
+      Supplier<OAuth2UserService<OidcUserRequest, OidcUser>> delegate,
       TokenSessions sessions,
       List<? extends GrantedAuthority> authorities) {
     this.delegate = Objects.requireNonNull(delegate, "delegate");
@@ -61,7 +65,12 @@ final class UserboundOidcUserService implements OAuth2UserService<OidcUserReques
 
   @Override
   public OidcUser loadUser(OidcUserRequest request) throws OAuth2AuthenticationException {
-    OidcUser user = delegate.loadUser(request);
+    OAuth2UserService<OidcUserRequest, OidcUser> service = made;
+    if (service == null) {
+      service = delegate.get();
+      made = service;
+    }
+    OidcUser user = service.loadUser(request);
     if (user == null) {
       throw new OAuth2AuthenticationException(
           new OAuth2Error(LOGIN_FAILED), "The provider's user could not be loaded");
