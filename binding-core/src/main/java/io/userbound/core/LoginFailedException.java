@@ -18,13 +18,18 @@ public final class LoginFailedException extends UserboundException {
   /**
    * Creates the exception.
    *
-   * @param database the database that refused the login
-   * @param message the message; never a password
+   * @param database the database that refused the login, or {@code null} if the login was
+   *     refused before any database was asked (an {@link IdentityVerifier} refusing a token,
+   *     say)
+   * @param message the message; never a password or a token
    * @param sqlState the SQLSTATE behind the refusal, or {@code null}
    * @param cause the driver's exception, or {@code null}
    */
   public LoginFailedException(
-      String database, String message, @Nullable String sqlState, @Nullable Throwable cause) {
+      @Nullable String database,
+      String message,
+      @Nullable String sqlState,
+      @Nullable Throwable cause) {
     super(database, message, sqlState, cause);
   }
 }

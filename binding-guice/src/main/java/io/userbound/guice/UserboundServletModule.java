@@ -64,7 +64,8 @@ public final class UserboundServletModule extends ServletModule {
         LoginService.builder()
             .allowOrigins(b.allowedOrigins.toArray(String[]::new))
             .trustProxies(b.trustedProxies.toArray(String[]::new))
-            .ipv6ThrottlePrefix(b.ipv6ThrottlePrefix);
+            .ipv6ThrottlePrefix(b.ipv6ThrottlePrefix)
+            .bearerTokens(b.bearerTokens);
   }
 
   /**
@@ -144,6 +145,7 @@ public final class UserboundServletModule extends ServletModule {
     private final List<String> allowedOrigins = new ArrayList<>();
     private final List<String> trustedProxies = new ArrayList<>();
     private int ipv6ThrottlePrefix = 64;
+    private boolean bearerTokens;
 
     private Builder() {}
 
@@ -207,6 +209,20 @@ public final class UserboundServletModule extends ServletModule {
     public Builder ipv6ThrottlePrefix(int bits) {
       LoginService.builder().ipv6ThrottlePrefix(bits); // checks it now
       this.ipv6ThrottlePrefix = bits;
+      return this;
+    }
+
+    /**
+     * Whether each request's {@code Authorization: Bearer} token logs its person in for that
+     * request; see {@link LoginService.Builder#bearerTokens(boolean)}. Needs an {@link
+     * io.userbound.core.IdentityVerifier} in the Userbound configuration (binding-servlet's
+     * {@code JwtIdentityVerifier}, say). Default false.
+     *
+     * @param on true to accept bearer tokens
+     * @return this builder
+     */
+    public Builder bearerTokens(boolean on) {
+      this.bearerTokens = on;
       return this;
     }
 

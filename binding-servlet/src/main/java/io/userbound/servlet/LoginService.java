@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Logs people in and out of a web application and keeps each person's {@link Login} in their
@@ -60,6 +61,7 @@ public final class LoginService {
   private final Userbound userbound;
   private final LiveSessions sessions;
   private final RequestChecks checks;
+  private final @Nullable BearerLogins bearer;
 
   /**
    * Creates the service with the defaults: same-origin logins only, no trusted proxy.
@@ -74,6 +76,7 @@ public final class LoginService {
     this.userbound = Objects.requireNonNull(userbound, "userbound");
     this.sessions = new LiveSessions(userbound);
     this.checks = new RequestChecks(b.origins, b.proxies, b.ipv6Prefix);
+    this.bearer = b.bearerTokens ? new BearerLogins(userbound) : null;
   }
 
   /**
@@ -126,6 +129,11 @@ public final class LoginService {
     } finally {
       Arrays.fill(password, '\0');
     }
+    return keep(request, login);
+  }
+
+  /* Rotates the session id and keeps the login under the new one; ends it on failure. */
+  private Login keep(HttpServletRequest request, Login login) {
     LoginHolder holder = sessions.started(login);
     try {
       request.getSession(true);
@@ -137,6 +145,52 @@ public final class LoginService {
       throw e;
     }
     return login;
+  }
+
+  /**
+   * Logs a person in for the session of a request with a token from a trusted sign-on (for
+   * example the ID token of an OpenID Connect code flow the application ran): {@link
+   * Userbound#loginWithToken} checks it with the configured {@link
+   * io.userbound.core.IdentityVerifier} and the role on the database; then, as {@link
+   * #login(HttpServletRequest, String, char[])} does, the session id rotates and the login is
+   * kept in the session, and ends with it. The token is neither kept nor logged.
+   *
+   * @param request the current request; its response must not be committed yet
+   * @param token the token as received
+   * @return the verified login, now kept in the session
+   * @throws RequestRefusedException if another site sent the request
+   * @throws io.userbound.core.LoginFailedException if the token or the role is refused; the
+   *     session is left as it was
+   * @throws io.userbound.core.TrustedLoginUnsupportedException if the login database is
+   *     served with DEDICATED_POOLS
+   * @throws IllegalStateException if the response is committed or the session was invalidated
+   *     meanwhile; the login is ended again
+   */
+  public Login loginWithToken(HttpServletRequest request, String token) {
+    Objects.requireNonNull(request, "request");
+    Objects.requireNonNull(token, "token");
+    checks.check(request);
+    Login login = userbound.loginWithToken(token, checks.clientKey(request));
+    return keep(request, login);
+  }
+
+  /**
+   * Returns the login of the request's {@code Authorization: Bearer} token, if bearer tokens
+   * were {@linkplain Builder#bearerTokens turned on} and the request carries one. The token is
+   * checked once ({@link Userbound#loginWithToken}) and its login reused by later requests with
+   * the same token until the token expires (at most an hour), keyed by the token's SHA-256;
+   * then the login is released. No session is created.
+   *
+   * @param request the current request
+   * @return the token's login, or empty if bearer tokens are off or the request has none
+   * @throws io.userbound.core.LoginFailedException if the token or the role is refused (HTTP
+   *     401 through {@link UserboundFilter})
+   */
+  public Optional<Login> bearer(HttpServletRequest request) {
+    if (bearer == null) {
+      return Optional.empty();
+    }
+    return bearer.login(request, checks);
   }
 
   /**
@@ -278,8 +332,23 @@ public final class LoginService {
     private final Set<String> origins = new LinkedHashSet<>();
     private final List<String> proxies = new ArrayList<>();
     private int ipv6Prefix = ClientKeys.DEFAULT_IPV6_PREFIX;
+    private boolean bearerTokens;
 
     private Builder() {}
+
+    /**
+     * Whether a request's {@code Authorization: Bearer} token logs its person in for that
+     * request ({@link LoginService#bearer}, used by {@link UserboundFilter} when the session
+     * holds no login). Needs an {@link io.userbound.core.IdentityVerifier} in the Userbound
+     * configuration. Default false.
+     *
+     * @param on true to accept bearer tokens
+     * @return this builder
+     */
+    public Builder bearerTokens(boolean on) {
+      this.bearerTokens = on;
+      return this;
+    }
 
     /**
      * Origins besides the request's own that may send logins and logouts, for a front end

@@ -31,7 +31,9 @@ import org.slf4j.LoggerFactory;
  * request's
  * Hibernate sessions), runs the rest of the chain, and then, in a {@code finally} block,
  * closes the hooks and the binding. No binding outlives the dispatch on the server's thread,
- * whatever the application throws. A request without a login gets no binding: code that asks
+ * whatever the application throws. Without a login in the session, a request's bearer token
+ * logs its person in, if the service {@linkplain LoginService.Builder#bearerTokens accepts
+ * them} (a refused token is a 401). A request without a login gets no binding: code that asks
  * for a connection gets {@link io.userbound.core.NotBoundException}.
  *
  * <p>Every dispatch starts and ends with nothing bound on its thread: a binding that other
@@ -131,6 +133,9 @@ public final class UserboundFilter implements Filter {
     }
     try {
       Optional<Login> login = logins.current(http);
+      if (login.isEmpty()) {
+        login = logins.bearer(http);
+      }
       if (login.isPresent()) {
         bound(login.get(), http, response, chain);
       } else {

@@ -67,19 +67,19 @@ final class TestApp {
 
   /** Starts a server with plain wiring. */
   TestServer start(String name, int maxThreads, Collection<? extends RequestHook> hooks) {
-    return TestServer.start(
-        name,
-        maxThreads,
-        context -> {
-          context.addFilter(
-              new FilterHolder(new UserboundFilter(logins, hooks)),
-              "/*",
-              EnumSet.of(DispatcherType.REQUEST, DispatcherType.ASYNC, DispatcherType.ERROR));
-          context.addEventListener(new UserboundSessionListener(logins));
-          context.addServlet(new ServletHolder(new LoginServlet(logins)), "/login");
-          context.addServlet(new ServletHolder(new LogoutServlet(logins)), "/logout");
-          endpoints(context);
-        });
+    return TestServer.start(name, maxThreads, context -> wire(context, hooks));
+  }
+
+  /** The plain wiring: filter, listener, login and logout servlets, endpoints. */
+  void wire(ServletContextHandler context, Collection<? extends RequestHook> hooks) {
+    context.addFilter(
+        new FilterHolder(new UserboundFilter(logins, hooks)),
+        "/*",
+        EnumSet.of(DispatcherType.REQUEST, DispatcherType.ASYNC, DispatcherType.ERROR));
+    context.addEventListener(new UserboundSessionListener(logins));
+    context.addServlet(new ServletHolder(new LoginServlet(logins)), "/login");
+    context.addServlet(new ServletHolder(new LogoutServlet(logins)), "/logout");
+    endpoints(context);
   }
 
   /** The test endpoints; they use only the Userbound, like application code would. */

@@ -328,7 +328,12 @@ public final class DefaultUserbound implements Userbound {
             login.decidedBy = db.name();
             return login;
           }
-          case REFUSED -> throw v.failure();
+          case REFUSED -> {
+            // A database that cannot serve token logins is the configuration's fault, not a
+            // failed attempt of the person's.
+            failed = !(v.failure() instanceof TrustedLoginUnsupportedException);
+            throw v.failure();
+          }
           default -> unanswered = v.failure();
         }
       }
