@@ -86,7 +86,7 @@ public final class JwtDecoderIdentityVerifier implements IdentityVerifier {
    * @param issuer the issuer; tokens must carry exactly this {@code iss}
    * @param jwkSetUri where the keys are, or {@code null} for the discovery document's
    * @param audiences tokens must name one of these in {@code aud}; not empty
-   * @param clockSkew how far clocks may disagree; zero to ten minutes
+   * @param clockSkew how far clocks may disagree; zero to five minutes
    * @param roles names the role of a verified token
    * @return the verifier
    * @throws IllegalArgumentException if an argument is out of range
@@ -134,9 +134,9 @@ public final class JwtDecoderIdentityVerifier implements IdentityVerifier {
   }
 
   static void checkClockSkew(Duration clockSkew) {
-    if (clockSkew.isNegative() || clockSkew.compareTo(Duration.ofMinutes(10)) > 0) {
+    if (clockSkew.isNegative() || clockSkew.compareTo(Duration.ofMinutes(5)) > 0) {
       throw new IllegalArgumentException(
-          "the clock skew must be between 0 and 10 minutes, not " + clockSkew);
+          "the clock skew must be between 0 and 5 minutes, not " + clockSkew);
     }
   }
 

@@ -2,7 +2,6 @@ package io.userbound.spring;
 
 import io.userbound.core.IdentityVerifier;
 import io.userbound.core.Userbound;
-import io.userbound.spring.internal.BearerLogins;
 import io.userbound.spring.internal.ConfigFactory;
 import io.userbound.spring.internal.TokenSessions;
 import java.util.List;
@@ -49,8 +48,9 @@ import org.springframework.util.ClassUtils;
  *       UserboundOidcUser} named by the role. Answer refusals with {@link
  *       UserboundOidcFailureHandler}.
  *   <li>bearer tokens ({@code bearer-tokens}, on by default): {@link UserboundSecurityFilter}
- *       logs in the person of each {@code Authorization: Bearer} token, keeping the login by
- *       the token's SHA-256 until it expires (at most {@code bearer-cache-size}).
+ *       logs in the person of each {@code Authorization: Bearer} token through binding-servlet's
+ *       {@link io.userbound.servlet.LoginService#bearer} (the login kept by the token's SHA-256
+ *       until it expires, at most an hour).
  * </ul>
  *
  * <p>{@code password-login=false} turns the password form off: {@link
@@ -138,7 +138,7 @@ public class UserboundOidcAutoConfiguration {
     }
   }
 
-  /** Where browser sign-ins keep their logins, and the bearer-token cache. */
+  /** Where browser sign-ins keep their logins. */
   @Configuration(proxyBeanMethods = false)
   @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
   @ConditionalOnClass(name = "io.userbound.servlet.LoginService")
@@ -148,22 +148,6 @@ public class UserboundOidcAutoConfiguration {
     @ConditionalOnBean(Userbound.class)
     TokenSessions userboundTokenSessions(Userbound userbound) {
       return new TokenSessions(userbound);
-    }
-
-    @Bean(destroyMethod = "clear")
-    @ConditionalOnBean(Userbound.class)
-    @ConditionalOnProperty(
-        prefix = "userbound.security.oidc",
-        name = "bearer-tokens",
-        matchIfMissing = true)
-    BearerLogins userboundBearerLogins(Userbound userbound, UserboundProperties properties) {
-      int size = properties.getSecurity().getOidc().getBearerCacheSize();
-      BearerLogins[] cache = new BearerLogins[1];
-      ConfigFactory.set(
-          "security.oidc.bearer-cache-size",
-          size,
-          () -> cache[0] = new BearerLogins(userbound, size));
-      return cache[0];
     }
   }
 

@@ -1030,9 +1030,6 @@ public class UserboundProperties {
     /** Whether an {@code Authorization: Bearer} token on a request logs its person in. */
     private boolean bearerTokens = true;
 
-    /** The most bearer-token logins kept at once (each until its token expires). */
-    private int bearerCacheSize = 10_000;
-
     /**
      * Returns whether SSO is on.
      *
@@ -1193,24 +1190,6 @@ public class UserboundProperties {
      */
     public void setBearerTokens(boolean bearerTokens) {
       this.bearerTokens = bearerTokens;
-    }
-
-    /**
-     * Returns the most bearer-token logins kept.
-     *
-     * @return the bound
-     */
-    public int getBearerCacheSize() {
-      return bearerCacheSize;
-    }
-
-    /**
-     * Sets the most bearer-token logins kept.
-     *
-     * @param bearerCacheSize the bound
-     */
-    public void setBearerCacheSize(int bearerCacheSize) {
-      this.bearerCacheSize = bearerCacheSize;
     }
   }
 }

@@ -3,7 +3,6 @@ package io.userbound.spring;
 import io.userbound.core.Userbound;
 import io.userbound.servlet.LoginService;
 import io.userbound.spring.internal.AsyncBinding;
-import io.userbound.spring.internal.BearerLogins;
 import io.userbound.spring.internal.ConfigFactory;
 import io.userbound.spring.internal.TokenSessions;
 import java.util.List;
@@ -89,6 +88,7 @@ public class UserboundSecurityAutoConfiguration {
         "security.ipv6-throttle-prefix",
         security.getIpv6ThrottlePrefix(),
         () -> b.ipv6ThrottlePrefix(security.getIpv6ThrottlePrefix()));
+    b.bearerTokens(bearerTokens(properties));
     return b.build(userbound);
   }
 
@@ -106,6 +106,12 @@ public class UserboundSecurityAutoConfiguration {
     UserboundProperties.Oidc oidc = properties.getSecurity().getOidc();
     return new UserboundAuthenticationProvider(
         logins, authorities(properties), !oidc.isEnabled() || oidc.isPasswordLogin());
+  }
+
+  /** Sign in with SSO is on, and with it bearer tokens. */
+  private static boolean bearerTokens(UserboundProperties properties) {
+    UserboundProperties.Oidc oidc = properties.getSecurity().getOidc();
+    return oidc.isEnabled() && oidc.isBearerTokens();
   }
 
   private static List<SimpleGrantedAuthority> authorities(UserboundProperties properties) {
@@ -147,20 +153,18 @@ public class UserboundSecurityAutoConfiguration {
    * @param logins where password logins are kept
    * @param properties the bound properties
    * @param tokenSessions where browser SSO logins are kept, if SSO is on
-   * @param bearerLogins the bearer-token logins, if bearer tokens are on
    * @return the customizer Spring Security applies to each {@code HttpSecurity}
    */
   @Bean
   public Customizer<HttpSecurity> userboundHttpSecurity(
       LoginService logins,
       UserboundProperties properties,
-      ObjectProvider<TokenSessions> tokenSessions,
-      ObjectProvider<BearerLogins> bearerLogins) {
+      ObjectProvider<TokenSessions> tokenSessions) {
     UserboundSecurityFilter filter =
         new UserboundSecurityFilter(
             logins,
             tokenSessions.getIfAvailable(),
-            bearerLogins.getIfAvailable(),
+            bearerTokens(properties),
             authorities(properties));
     UnsavedLoginFilter unsaved = new UnsavedLoginFilter(logins);
     return http ->

@@ -7,7 +7,6 @@ import io.userbound.core.Userbound;
 import io.userbound.servlet.HttpError;
 import io.userbound.servlet.LoginService;
 import io.userbound.servlet.UserboundFilter;
-import io.userbound.spring.internal.BearerLogins;
 import io.userbound.spring.internal.TokenPrincipal;
 import io.userbound.spring.internal.TokenSessions;
 import jakarta.servlet.Filter;
@@ -54,8 +53,9 @@ import org.springframework.security.web.context.HttpSessionSecurityContextReposi
  *       session keeps (see {@link UserboundOidcAutoConfiguration}); gone, it is cleared as
  *       above;
  *   <li>a request with {@code Authorization: Bearer <token>} (unless {@code
- *       userbound.security.oidc.bearer-tokens=false}): the token's login (verified once, then
- *       kept by the token's SHA-256 until the token expires) is bound and the request runs as
+ *       userbound.security.oidc.bearer-tokens=false}): the token's login ({@link
+ *       LoginService#bearer}: verified once, then kept by the token's SHA-256 until the token
+ *       expires) is bound and the request runs as
  *       a {@link UserboundAuthentication} that is not saved in any session. A refused token
  *       is answered 401 {@code {"error":"login_failed"}} (429 when throttled) and the chain
  *       does not run. The token is never logged.
@@ -72,7 +72,7 @@ public final class UserboundSecurityFilter implements Filter {
   private final UserboundFilter binder;
   private final SecurityContextHolderStrategy contexts;
   private final @Nullable TokenSessions tokenSessions;
-  private final @Nullable BearerLogins bearerLogins;
+  private final boolean bearerTokens;
   private final List<GrantedAuthority> authorities;
 
   /**
@@ -81,20 +81,20 @@ public final class UserboundSecurityFilter implements Filter {
    * @param logins where logins are kept
    */
   public UserboundSecurityFilter(LoginService logins) {
-    this(logins, null, null, List.of());
+    this(logins, null, false, List.of());
   }
 
   UserboundSecurityFilter(
       LoginService logins,
       @Nullable TokenSessions tokenSessions,
-      @Nullable BearerLogins bearerLogins,
+      boolean bearerTokens,
       List<? extends GrantedAuthority> authorities) {
     this.logins = Objects.requireNonNull(logins, "logins");
     this.userbound = logins.userbound();
     this.binder = new UserboundFilter(logins);
     this.contexts = SecurityContextHolder.getContextHolderStrategy();
     this.tokenSessions = tokenSessions;
-    this.bearerLogins = bearerLogins;
+    this.bearerTokens = bearerTokens;
     this.authorities = List.copyOf(authorities);
   }
 
@@ -106,10 +106,10 @@ public final class UserboundSecurityFilter implements Filter {
       chain.doFilter(request, response);
       return;
     }
-    if (bearerLogins != null) {
+    if (bearerTokens) {
       String token = bearerToken(http);
       if (token != null) {
-        bearer(bearerLogins, token, http, httpResponse, chain);
+        bearer(token, http, httpResponse, chain);
         return;
       }
     }
@@ -170,11 +170,7 @@ public final class UserboundSecurityFilter implements Filter {
   }
 
   private void bearer(
-      BearerLogins cache,
-      String token,
-      HttpServletRequest request,
-      HttpServletResponse response,
-      FilterChain chain)
+      String token, HttpServletRequest request, HttpServletResponse response, FilterChain chain)
       throws IOException, ServletException {
     Login login;
     try {
@@ -182,7 +178,14 @@ public final class UserboundSecurityFilter implements Filter {
         refuse(request, response, HttpError.LOGIN_FAILED, "a malformed Authorization header");
         return;
       }
-      login = cache.login(token, request.getRemoteAddr());
+      // binding-servlet's bearer logins: checked once, kept by the token's SHA-256 until it
+      // expires (at most an hour), the client named as for password logins (trusted proxies).
+      Optional<Login> found = logins.bearer(request);
+      if (found.isEmpty()) {
+        refuse(request, response, HttpError.LOGIN_FAILED, "not a bearer token");
+        return;
+      }
+      login = found.get();
     } catch (RuntimeException e) {
       Optional<HttpError> answer = HttpError.of(e);
       if (answer.isEmpty() || (answer.get().status() >= 500 && answer.get().status() != 503)) {

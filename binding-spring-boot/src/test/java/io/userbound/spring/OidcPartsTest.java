@@ -14,7 +14,6 @@ import io.userbound.core.IdentityVerifier;
 import io.userbound.core.LoginFailedException;
 import io.userbound.core.UserboundConfig;
 import io.userbound.core.VerifiedIdentity;
-import io.userbound.spring.internal.BearerLogins;
 import io.userbound.spring.internal.TokenSessions;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -60,7 +59,7 @@ class OidcPartsTest {
               "userbound.security.oidc.audience=acme-app");
 
   @Test
-  void enabled_setsTheVerifierIntoTheConfig_andKeepsBrowserAndBearerLogins() {
+  void enabled_setsTheVerifierIntoTheConfig_andKeepsBrowserLogins() {
     web.run(
         context -> {
           assertThat(context).hasNotFailed();
@@ -68,7 +67,7 @@ class OidcPartsTest {
           assertThat(verifier).isInstanceOf(JwtDecoderIdentityVerifier.class);
           assertThat(context.getBean(UserboundConfig.class).identityVerifier())
               .containsSame(verifier);
-          assertThat(context).hasSingleBean(TokenSessions.class).hasSingleBean(BearerLogins.class);
+          assertThat(context).hasSingleBean(TokenSessions.class);
         });
   }
 
@@ -192,7 +191,7 @@ class OidcPartsTest {
     assertThatThrownBy(
             () ->
                 JwtDecoderIdentityVerifier.forIssuer(
-                    ISSUER, null, List.of("a"), Duration.ofMinutes(11), roles))
+                    ISSUER, null, List.of("a"), Duration.ofMinutes(6), roles))
         .hasMessageContaining("clock skew");
     assertThatThrownBy(() -> JwtRoleMapper.claim(" ", ""))
         .isInstanceOf(IllegalArgumentException.class);

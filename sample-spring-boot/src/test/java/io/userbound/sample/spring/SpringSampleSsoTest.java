@@ -16,7 +16,6 @@ import io.userbound.core.DatabaseStats;
 import io.userbound.core.Userbound;
 import io.userbound.sample.DemoServers;
 import io.userbound.sample.idp.DemoIdentityProvider;
-import io.userbound.spring.internal.BearerLogins;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -71,7 +70,6 @@ class SpringSampleSsoTest {
   @Autowired Userbound userbound;
   @Autowired DemoServers servers;
   @Autowired DemoIdentityProvider idp;
-  @Autowired BearerLogins bearerLogins;
   @Autowired ServletWebServerApplicationContext web;
 
   private static boolean rolesMade;
@@ -310,13 +308,12 @@ class SpringSampleSsoTest {
   }
 
   /** What a refused login must not leave behind. */
-  record Footprint(List<Integer> pools, long bearerLogins, long backends, long accepted) {}
+  record Footprint(List<Integer> pools, long backends, long accepted) {}
 
   private Footprint footprint(String role) {
     List<DatabaseStats> stats = userbound.stats();
     return new Footprint(
         stats.stream().map(DatabaseStats::pools).toList(),
-        bearerLogins.size(),
         servers.finance().backendCount(role) + servers.staff().backendCount(role),
         stats.stream().mapToLong(DatabaseStats::loginsAccepted).sum());
   }

@@ -53,7 +53,14 @@ final class SsoBrowser {
       }
       URI next = r.uri().resolve(r.headers().firstValue("Location").orElseThrow());
       if (next.getPort() == appPort && next.getPath().startsWith("/login/oauth2/code/")) {
-        return page(next); // the callback: the application signs the person in, or refuses
+        // The callback: the application signs the person in, or refuses. A browser sends it
+        // as a navigation from the provider's site, and says so.
+        return send(
+            HttpRequest.newBuilder(next)
+                .header("Accept", "text/html")
+                .header("Sec-Fetch-Site", "cross-site")
+                .header("Sec-Fetch-Mode", "navigate")
+                .GET());
       }
       if (next.getPath().equals("/login") && next.getPort() != appPort) {
         HttpResponse<String> form = page(next);
