@@ -23,9 +23,13 @@ import org.slf4j.LoggerFactory;
  * comes back without a login, and the person signs in again); whenever the container unbinds
  * it (logout invalidating the session, expiry, replacement, removal) the login is logged out.
  *
- * Why not LoginService: it keeps only logins it made from a password, and its holder is
- * package-private. When binding-servlet can keep a token login (LoginService.loginWithToken,
- * or a way to keep a Login it did not make), this class goes.
+ * Why not LoginService.loginWithToken: it runs LoginService's request checks, whose
+ * cross-site rule refuses the OAuth2 callback, which a browser sends as a navigation from
+ * the provider's site (Sec-Fetch-Site: cross-site). The callback is protected by the OAuth2
+ * state, the nonce and PKCE, which Spring Security checks. When LoginService can keep a
+ * login it did not make (or take a token without the site check), this class goes, and with
+ * it the second count of live sessions. The client for throttling is the remote address
+ * (LoginService's trusted-proxy rules are package-private).
  *
  * Logging out a token login (rather than releasing it while other sessions of the same
  * person live, as LoginService does) is safe here: a token login is only served under
