@@ -220,6 +220,57 @@ class TokenLoginTest {
   }
 
   @Test
+  void aRoleWithoutConnect_isDenied_likeAPasswordLogin(PostgresServer server, TestNames names)
+      throws Exception {
+    RoleSwitchingTest.Gateway gw = RoleSwitchingTest.gateway(server, names);
+    Fixtures.Person alice = RoleSwitchingTest.person(server, names, gw);
+    Fixtures.Person bob = RoleSwitchingTest.person(server, names, gw);
+    String closed = names.createDatabase();
+    server.execute("postgres", "REVOKE CONNECT ON DATABASE " + closed + " FROM PUBLIC");
+    server.execute(
+        "postgres",
+        "GRANT CONNECT ON DATABASE " + closed + " TO " + gw.role() + ", " + alice.role());
+    TableVerifier tokens = new TableVerifier();
+    Userbound ub =
+        Fixtures.userbound(
+            UserboundConfig.builder()
+                .identityVerifier(tokens)
+                .database(RoleSwitchingTest.switching(server, gw).budget(2).build())
+                .database(
+                    Fixtures.database("closed", server, closed)
+                        .roleSwitching(gw.role(), gw.password())
+                        .budget(2)
+                        .build())
+                .build());
+    Login a = ub.loginWithToken(tokens.issue(alice.role()), null);
+    Login b = ub.loginWithToken(tokens.issue(bob.role()), null);
+    try (Connection c = ub.connection(a, "closed")) {
+      assertThat(who(c)).containsExactly(alice.role(), gw.role());
+    }
+    assertThatThrownBy(() -> ub.connection(b, "closed"))
+        .isInstanceOf(AccessDeniedException.class)
+        .hasMessageContaining("may not connect");
+    try (Connection c = ub.connection(b, "main")) {
+      assertThat(who(c)).containsExactly(bob.role(), gw.role());
+    }
+    // A login database that bob may not CONNECT to: the token is proven, the login stands,
+    // and that database answers AccessDeniedException, as for a password.
+    Userbound closedFirst =
+        Fixtures.userbound(
+            UserboundConfig.builder()
+                .identityVerifier(tokens)
+                .database(
+                    Fixtures.database("closed", server, closed)
+                        .roleSwitching(gw.role(), gw.password())
+                        .budget(2)
+                        .build())
+                .build());
+    Login b2 = closedFirst.loginWithToken(tokens.issue(bob.role()), null);
+    assertThatThrownBy(() -> closedFirst.connection(b2, "closed"))
+        .isInstanceOf(AccessDeniedException.class);
+  }
+
+  @Test
   void badTokens_andNoVerifier_areRefused_beforeAnyDatabase(
       PostgresServer server, TestNames names) {
     RoleSwitchingTest.Gateway gw = RoleSwitchingTest.gateway(server, names);

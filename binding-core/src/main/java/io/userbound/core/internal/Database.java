@@ -272,7 +272,10 @@ final class Database {
           + " where member operator(pg_catalog.=) r.oid union select a.roleid from"
           + " pg_catalog.pg_auth_members a join m on a.member operator(pg_catalog.=) m.id)"
           + " select g.rolname::pg_catalog.text from pg_catalog.pg_roles g join m on g.oid"
-          + " operator(pg_catalog.=) m.id), current_user::pg_catalog.text"
+          + " operator(pg_catalog.=) m.id), current_user::pg_catalog.text, r.rolcanlogin"
+          + " and (r.rolvaliduntil is null or r.rolvaliduntil operator(pg_catalog.>)"
+          + " pg_catalog.now()), pg_catalog.has_database_privilege(r.oid,"
+          + " pg_catalog.current_database(), 'CONNECT')"
           + " from pg_catalog.pg_roles r where r.rolname operator(pg_catalog.=) current_user";
 
   /**
@@ -1104,7 +1107,7 @@ final class Database {
         if (login.identity != null) {
           Verification v = verifyToken(login, policy);
           if (v.verdict() != Verdict.ACCEPTED) {
-            throw v.failure();
+            throw v.failure(); // PROVEN: AccessDeniedException, as for a password
           }
         } else {
           try {
@@ -1145,9 +1148,11 @@ final class Database {
       }
       LoginPolicy.Role info;
       boolean createRole;
+      boolean mayLogIn;
+      boolean mayConnect;
       Connection c;
       try {
-        c = gateway.borrow(role);
+        c = gateway.borrow(role, true); // the statement asks LOGIN, VALID UNTIL, CONNECT
       } catch (SQLException e) {
         gateway.forget(role);
         return new Verification(Verdict.NO_ANSWER, errors.onBorrow(role, e));
@@ -1164,6 +1169,8 @@ final class Database {
             new LoginPolicy.Role(
                 role, rs.getBoolean(1), rs.getBoolean(2), rs.getBoolean(3), memberOf);
         createRole = rs.getBoolean(4);
+        mayLogIn = rs.getBoolean(7);
+        mayConnect = rs.getBoolean(8);
       } catch (SQLException e) {
         // The prefix refused (the gateway may not set the role, no such role, it may no
         // longer log in or connect): a refusal. The server or the connection failing is not.
@@ -1174,12 +1181,23 @@ final class Database {
         }
         return tokenRefused(login, "SQLSTATE " + (state.isEmpty() ? "none" : state), e);
       }
-      String refusal = policy.refusal(info);
+      String refusal = mayLogIn ? policy.refusal(info) : "NOLOGIN, or VALID UNTIL passed";
       if (refusal == null) {
         refusal = tokenRefusal(info, createRole);
       }
       if (refusal != null) {
         return tokenRefused(login, refusal, null);
+      }
+      if (!mayConnect) {
+        // As for a password: the person is who they say, but may not use this database.
+        gateway.forget(role);
+        loginsAccepted.increment();
+        login.denied(index);
+        log.debug(
+            "database '{}' accepted the token login of {} but it may not CONNECT",
+            name(),
+            Names.forMessage(role));
+        return new Verification(Verdict.PROVEN, errors.noConnect(role));
       }
       loginsAccepted.increment();
       log.debug("database '{}' accepted the token login of {}", name(), Names.forMessage(role));

@@ -215,7 +215,7 @@ final class GatewayPool implements InBand.Owner {
 
     @Override
     public Connection another() throws SQLException {
-      return take(this, System.nanoTime() + timeoutNanos);
+      return take(this, System.nanoTime() + timeoutNanos, false);
     }
 
     @Override
@@ -297,6 +297,15 @@ final class GatewayPool implements InBand.Owner {
 
   /** A connection set to this person's role; waits up to the connection timeout. */
   PooledConnection borrow(String role) throws SQLException {
+    return borrow(role, false);
+  }
+
+  /**
+   * As {@link #borrow(String)}; {@code ownCheck}: the caller's statement asks LOGIN, VALID
+   * UNTIL and CONNECT itself (a token login being verified), so the first statement carries
+   * no login check of its own.
+   */
+  PooledConnection borrow(String role, boolean ownCheck) throws SQLException {
     long deadline = System.nanoTime() + timeoutNanos;
     Person person;
     lock.lock();
@@ -323,7 +332,7 @@ final class GatewayPool implements InBand.Owner {
     }
     boolean ok = false;
     try {
-      PooledConnection c = new PooledConnection(take(person, deadline), person);
+      PooledConnection c = new PooledConnection(take(person, deadline, ownCheck), person);
       ok = true;
       return c;
     } finally {
@@ -334,7 +343,8 @@ final class GatewayPool implements InBand.Owner {
   }
 
   /* Takes a slot for a lease the person holds: one that served them last, another, or new. */
-  private GatewayConnection take(Person person, long deadline) throws SQLException {
+  private GatewayConnection take(Person person, long deadline, boolean ownCheck)
+      throws SQLException {
     Slot s = null;
     boolean fresh = false;
     boolean waited = false;
@@ -389,7 +399,9 @@ final class GatewayPool implements InBand.Owner {
     }
     // Checked before first use (PooledConnection); the role rides with every statement.
     return new GatewayConnection(
-        this, s, new InBand(this, s.physical, person.role, moved, recheckDue(person.role)));
+        this,
+        s,
+        new InBand(this, s.physical, person.role, moved, !ownCheck && recheckDue(person.role)));
   }
 
   /*
