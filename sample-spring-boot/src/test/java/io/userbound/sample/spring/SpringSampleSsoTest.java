@@ -158,6 +158,24 @@ class SpringSampleSsoTest {
   }
 
   @Test
+  void signIn_ofARoleThatNoLongerLogsIn_is401_evenRightAfterItsLastSignIn() {
+    // The provider still vouches for bob; PostgreSQL has just stopped letting him log in.
+    assertThat(new SsoBrowser().signIn(port, "bob", "bob-pw").statusCode()).isEqualTo(302);
+    servers.finance().execute("postgres", "ALTER ROLE bob NOLOGIN");
+    try {
+      Footprint before = footprint("bob");
+      SsoBrowser b = new SsoBrowser();
+      HttpResponse<String> callback = b.signIn(port, "bob", "bob-pw");
+      assertThat(callback.statusCode()).isEqualTo(401);
+      assertThat(callback.body()).isEqualTo("{\"error\":\"login_failed\"}");
+      assertThat(liveSession(b.cookie("JSESSIONID"))).isNull();
+      assertThat(footprint("bob")).isEqualTo(before);
+    } finally {
+      servers.finance().execute("postgres", "ALTER ROLE bob LOGIN");
+    }
+  }
+
+  @Test
   void sessionEnd_endsTheSsoLogin() {
     SsoBrowser b = new SsoBrowser();
     assertThat(b.signIn(port, "alice", "alice-pw").statusCode()).isEqualTo(302);
