@@ -58,6 +58,7 @@ public final class UserboundAuthenticationProvider implements AuthenticationProv
 
   private final LoginService logins;
   private final List<GrantedAuthority> authorities;
+  private final boolean passwordLogins;
 
   /**
    * Creates the provider.
@@ -67,12 +68,31 @@ public final class UserboundAuthenticationProvider implements AuthenticationProv
    */
   public UserboundAuthenticationProvider(
       LoginService logins, List<? extends GrantedAuthority> authorities) {
+    this(logins, authorities, true);
+  }
+
+  /**
+   * Creates the provider, possibly with password logins turned off ({@code
+   * userbound.security.oidc.password-login=false}, when people sign in with SSO only).
+   *
+   * @param logins where logins are verified and kept
+   * @param authorities the authorities every logged-in person gets
+   * @param passwordLogins {@code false} to refuse every password with {@link
+   *     BadCredentialsException} before PostgreSQL hears of it
+   */
+  public UserboundAuthenticationProvider(
+      LoginService logins, List<? extends GrantedAuthority> authorities, boolean passwordLogins) {
     this.logins = Objects.requireNonNull(logins, "logins");
     this.authorities = List.copyOf(authorities);
+    this.passwordLogins = passwordLogins;
   }
 
   @Override
   public Authentication authenticate(Authentication authentication) throws AuthenticationException {
+    if (!passwordLogins) {
+      throw new BadCredentialsException(
+          "Password logins are turned off (userbound.security.oidc.password-login=false)");
+    }
     String role = authentication.getName();
     Object credentials = authentication.getCredentials();
     if (role == null || role.isEmpty() || !(credentials instanceof CharSequence text)) {

@@ -876,6 +876,9 @@ public class UserboundProperties {
     /** How many leading bits of an IPv6 address name one client for login throttling. */
     private int ipv6ThrottlePrefix = 64;
 
+    /** Sign in with SSO: OpenID Connect logins and bearer tokens. */
+    private Oidc oidc = new Oidc();
+
     /**
      * Returns whether Spring Security is configured.
      *
@@ -965,6 +968,228 @@ public class UserboundProperties {
      */
     public void setIpv6ThrottlePrefix(int ipv6ThrottlePrefix) {
       this.ipv6ThrottlePrefix = ipv6ThrottlePrefix;
+    }
+
+    /**
+     * Returns the SSO settings.
+     *
+     * @return {@code userbound.security.oidc.*}
+     */
+    public Oidc getOidc() {
+      return oidc;
+    }
+
+    /**
+     * Sets the SSO settings.
+     *
+     * @param oidc the settings
+     */
+    public void setOidc(Oidc oidc) {
+      this.oidc = oidc;
+    }
+  }
+
+  /**
+   * Sign in with SSO ({@code userbound.security.oidc.*}): a person whose OpenID Connect
+   * provider vouches for them logs in as the PostgreSQL role a claim of their token names,
+   * with no database password (see {@link UserboundOidcAutoConfiguration}). Needs {@code
+   * ROLE_SWITCHING} on the login databases.
+   */
+  public static class Oidc {
+
+    /** Whether people may sign in with SSO (browser OAuth2 login and bearer tokens). */
+    private boolean enabled;
+
+    /**
+     * The issuer: tokens must carry exactly this {@code iss}; its keys come from its
+     * discovery document unless {@code jwk-set-uri} is set.
+     */
+    private @Nullable String issuerUri;
+
+    /** Where the issuer's signing keys are, if not from the discovery document. */
+    private @Nullable String jwkSetUri;
+
+    /** Tokens must name one of these in {@code aud} (your client id); required. */
+    private List<String> audience = new ArrayList<>();
+
+    /**
+     * The claim that names the PostgreSQL role, used exactly as written: no case folding,
+     * no quoting.
+     */
+    private String roleClaim = "preferred_username";
+
+    /** Put before the claim's value to make the role name ({@code sso_}, say); empty: none. */
+    private String rolePrefix = "";
+
+    /** How far the clocks of the provider and this application may disagree. */
+    private Duration clockSkew = Duration.ofSeconds(60);
+
+    /** Whether the password form stays on beside SSO. */
+    private boolean passwordLogin = true;
+
+    /** Whether an {@code Authorization: Bearer} token on a request logs its person in. */
+    private boolean bearerTokens = true;
+
+    /**
+     * Returns whether SSO is on.
+     *
+     * @return {@code userbound.security.oidc.enabled}
+     */
+    public boolean isEnabled() {
+      return enabled;
+    }
+
+    /**
+     * Sets whether SSO is on.
+     *
+     * @param enabled on or off
+     */
+    public void setEnabled(boolean enabled) {
+      this.enabled = enabled;
+    }
+
+    /**
+     * Returns the issuer.
+     *
+     * @return the issuer URI, or {@code null} while unset (start-up then fails naming it)
+     */
+    public @Nullable String getIssuerUri() {
+      return issuerUri;
+    }
+
+    /**
+     * Sets the issuer.
+     *
+     * @param issuerUri the issuer URI
+     */
+    public void setIssuerUri(String issuerUri) {
+      this.issuerUri = issuerUri;
+    }
+
+    /**
+     * Returns where the signing keys are.
+     *
+     * @return the JWK Set URI, or {@code null} for the discovery document's
+     */
+    public @Nullable String getJwkSetUri() {
+      return jwkSetUri;
+    }
+
+    /**
+     * Sets where the signing keys are.
+     *
+     * @param jwkSetUri the JWK Set URI
+     */
+    public void setJwkSetUri(String jwkSetUri) {
+      this.jwkSetUri = jwkSetUri;
+    }
+
+    /**
+     * Returns the accepted audiences.
+     *
+     * @return the audiences
+     */
+    public List<String> getAudience() {
+      return audience;
+    }
+
+    /**
+     * Sets the accepted audiences.
+     *
+     * @param audience the audiences
+     */
+    public void setAudience(List<String> audience) {
+      this.audience = audience;
+    }
+
+    /**
+     * Returns the claim naming the role.
+     *
+     * @return the claim name
+     */
+    public String getRoleClaim() {
+      return roleClaim;
+    }
+
+    /**
+     * Sets the claim naming the role.
+     *
+     * @param roleClaim the claim name
+     */
+    public void setRoleClaim(String roleClaim) {
+      this.roleClaim = roleClaim;
+    }
+
+    /**
+     * Returns the role prefix.
+     *
+     * @return the prefix; empty for none
+     */
+    public String getRolePrefix() {
+      return rolePrefix;
+    }
+
+    /**
+     * Sets the role prefix.
+     *
+     * @param rolePrefix the prefix
+     */
+    public void setRolePrefix(String rolePrefix) {
+      this.rolePrefix = rolePrefix;
+    }
+
+    /**
+     * Returns the clock skew allowed.
+     *
+     * @return the skew
+     */
+    public Duration getClockSkew() {
+      return clockSkew;
+    }
+
+    /**
+     * Sets the clock skew allowed.
+     *
+     * @param clockSkew the skew
+     */
+    public void setClockSkew(Duration clockSkew) {
+      this.clockSkew = clockSkew;
+    }
+
+    /**
+     * Returns whether the password form stays on.
+     *
+     * @return {@code userbound.security.oidc.password-login}
+     */
+    public boolean isPasswordLogin() {
+      return passwordLogin;
+    }
+
+    /**
+     * Sets whether the password form stays on.
+     *
+     * @param passwordLogin on or off
+     */
+    public void setPasswordLogin(boolean passwordLogin) {
+      this.passwordLogin = passwordLogin;
+    }
+
+    /**
+     * Returns whether bearer tokens log people in.
+     *
+     * @return {@code userbound.security.oidc.bearer-tokens}
+     */
+    public boolean isBearerTokens() {
+      return bearerTokens;
+    }
+
+    /**
+     * Sets whether bearer tokens log people in.
+     *
+     * @param bearerTokens on or off
+     */
+    public void setBearerTokens(boolean bearerTokens) {
+      this.bearerTokens = bearerTokens;
     }
   }
 }

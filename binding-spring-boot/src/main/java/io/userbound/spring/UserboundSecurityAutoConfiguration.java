@@ -4,7 +4,9 @@ import io.userbound.core.Userbound;
 import io.userbound.servlet.LoginService;
 import io.userbound.spring.internal.AsyncBinding;
 import io.userbound.spring.internal.ConfigFactory;
+import io.userbound.spring.internal.TokenSessions;
 import java.util.List;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -86,6 +88,7 @@ public class UserboundSecurityAutoConfiguration {
         "security.ipv6-throttle-prefix",
         security.getIpv6ThrottlePrefix(),
         () -> b.ipv6ThrottlePrefix(security.getIpv6ThrottlePrefix()));
+    b.bearerTokens(bearerTokens(properties));
     return b.build(userbound);
   }
 
@@ -100,6 +103,18 @@ public class UserboundSecurityAutoConfiguration {
   @ConditionalOnMissingBean
   public UserboundAuthenticationProvider userboundAuthenticationProvider(
       LoginService logins, UserboundProperties properties) {
+    UserboundProperties.Oidc oidc = properties.getSecurity().getOidc();
+    return new UserboundAuthenticationProvider(
+        logins, authorities(properties), !oidc.isEnabled() || oidc.isPasswordLogin());
+  }
+
+  /** Sign in with SSO is on, and with it bearer tokens. */
+  private static boolean bearerTokens(UserboundProperties properties) {
+    UserboundProperties.Oidc oidc = properties.getSecurity().getOidc();
+    return oidc.isEnabled() && oidc.isBearerTokens();
+  }
+
+  private static List<SimpleGrantedAuthority> authorities(UserboundProperties properties) {
     List<String> names = properties.getSecurity().getAuthorities();
     for (String n : names) {
       if (n == null || n.isBlank()) {
@@ -111,8 +126,7 @@ public class UserboundSecurityAutoConfiguration {
             });
       }
     }
-    return new UserboundAuthenticationProvider(
-        logins, names.stream().map(SimpleGrantedAuthority::new).toList());
+    return names.stream().map(SimpleGrantedAuthority::new).toList();
   }
 
   /** Spring MVC's {@code Callable} handlers run bound too. */
@@ -133,14 +147,25 @@ public class UserboundSecurityAutoConfiguration {
   }
 
   /**
-   * Adds the binding filter to every security filter chain.
+   * Adds the binding filter to every security filter chain, with the token logins of Sign in
+   * with SSO when it is on (see {@link UserboundOidcAutoConfiguration}).
    *
-   * @param logins where logins are kept
+   * @param logins where password logins are kept
+   * @param properties the bound properties
+   * @param tokenSessions where browser SSO logins are kept, if SSO is on
    * @return the customizer Spring Security applies to each {@code HttpSecurity}
    */
   @Bean
-  public Customizer<HttpSecurity> userboundHttpSecurity(LoginService logins) {
-    UserboundSecurityFilter filter = new UserboundSecurityFilter(logins);
+  public Customizer<HttpSecurity> userboundHttpSecurity(
+      LoginService logins,
+      UserboundProperties properties,
+      ObjectProvider<TokenSessions> tokenSessions) {
+    UserboundSecurityFilter filter =
+        new UserboundSecurityFilter(
+            logins,
+            tokenSessions.getIfAvailable(),
+            bearerTokens(properties),
+            authorities(properties));
     UnsavedLoginFilter unsaved = new UnsavedLoginFilter(logins);
     return http ->
         http.addFilterBefore(unsaved, DisableEncodeUrlFilter.class)
