@@ -2,12 +2,11 @@ package io.userbound.spring;
 
 import io.userbound.core.IdentityVerifier;
 import io.userbound.core.Userbound;
+import io.userbound.servlet.LoginService;
 import io.userbound.spring.internal.ConfigFactory;
-import io.userbound.spring.internal.TokenSessions;
 import java.util.List;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -138,19 +137,6 @@ public class UserboundOidcAutoConfiguration {
     }
   }
 
-  /** Where browser sign-ins keep their logins. */
-  @Configuration(proxyBeanMethods = false)
-  @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
-  @ConditionalOnClass(name = "io.userbound.servlet.LoginService")
-  static class Web {
-
-    @Bean
-    @ConditionalOnBean(Userbound.class)
-    TokenSessions userboundTokenSessions(Userbound userbound) {
-      return new TokenSessions(userbound);
-    }
-  }
-
   /** Spring Security's OAuth2 login: the ID token logs the person in. */
   @Configuration(proxyBeanMethods = false)
   @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
@@ -164,12 +150,12 @@ public class UserboundOidcAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     OAuth2UserService<OidcUserRequest, OidcUser> userboundOidcUserService(
-        ObjectProvider<TokenSessions> sessions, UserboundProperties properties) {
+        ObjectProvider<LoginService> logins, UserboundProperties properties) {
       List<SimpleGrantedAuthority> authorities =
           properties.getSecurity().getAuthorities().stream()
               .map(SimpleGrantedAuthority::new)
               .toList();
-      return new UserboundOidcUserService(sessions.getObject(), authorities);
+      return new UserboundOidcUserService(logins.getObject(), authorities);
     }
   }
 }

@@ -6,7 +6,7 @@ import io.userbound.core.Login;
 import io.userbound.core.LoginFailedException;
 import io.userbound.core.LoginThrottledException;
 import io.userbound.core.UserboundException;
-import io.userbound.spring.internal.TokenSessions;
+import io.userbound.servlet.LoginService;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.List;
 import java.util.Objects;
@@ -32,7 +32,7 @@ import org.springframework.web.context.request.ServletRequestAttributes;
  * loads the user; then the ID token's value goes to Userbound.loginWithToken, whose
  * verifier checks it again with the rules of userbound.security.oidc.* (algorithms, iss,
  * aud, lifetime) and maps the role, and the database checks the role. The login is kept in
- * the session (TokenSessions). A refusal is an OAuth2AuthenticationException, which the
+ * the session (LoginService.loginWithToken, as password logins are kept). A refusal is an OAuth2AuthenticationException, which the
  * chain's failure handler answers (see UserboundOidcAutoConfiguration#failureHandler for one
  * that answers 401 JSON and drops the session).
  */
@@ -46,17 +46,17 @@ final class UserboundOidcUserService implements OAuth2UserService<OidcUserReques
 
   private final Supplier<OAuth2UserService<OidcUserRequest, OidcUser>> delegate;
   private volatile @Nullable OAuth2UserService<OidcUserRequest, OidcUser> made;
-  private final TokenSessions sessions;
+  private final LoginService sessions;
   private final List<GrantedAuthority> authorities;
 
   /* Spring's OidcUserService is made on first use: it needs a JSON converter on the class path. */
-  UserboundOidcUserService(TokenSessions sessions, List<? extends GrantedAuthority> authorities) {
+  UserboundOidcUserService(LoginService sessions, List<? extends GrantedAuthority> authorities) {
     this(OidcUserService::new, sessions, authorities);
   }
 
   UserboundOidcUserService(
       Supplier<OAuth2UserService<OidcUserRequest, OidcUser>> delegate,
-      TokenSessions sessions,
+      LoginService sessions,
       List<? extends GrantedAuthority> authorities) {
     this.delegate = Objects.requireNonNull(delegate, "delegate");
     this.sessions = Objects.requireNonNull(sessions, "sessions");
@@ -83,7 +83,7 @@ final class UserboundOidcUserService implements OAuth2UserService<OidcUserReques
     }
     HttpServletRequest http = servlet.getRequest();
     try {
-      Login login = sessions.login(http, request.getIdToken().getTokenValue());
+      Login login = sessions.loginWithToken(http, request.getIdToken().getTokenValue());
       return new UserboundOidcUser(user, login.role(), authorities);
     } catch (LoginThrottledException e) {
       throw new OAuth2AuthenticationException(

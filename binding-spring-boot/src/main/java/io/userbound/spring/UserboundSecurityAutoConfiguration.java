@@ -4,9 +4,7 @@ import io.userbound.core.Userbound;
 import io.userbound.servlet.LoginService;
 import io.userbound.spring.internal.AsyncBinding;
 import io.userbound.spring.internal.ConfigFactory;
-import io.userbound.spring.internal.TokenSessions;
 import java.util.List;
-import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -150,22 +148,15 @@ public class UserboundSecurityAutoConfiguration {
    * Adds the binding filter to every security filter chain, with the token logins of Sign in
    * with SSO when it is on (see {@link UserboundOidcAutoConfiguration}).
    *
-   * @param logins where password logins are kept
+   * @param logins where logins are kept (password and SSO alike)
    * @param properties the bound properties
-   * @param tokenSessions where browser SSO logins are kept, if SSO is on
    * @return the customizer Spring Security applies to each {@code HttpSecurity}
    */
   @Bean
   public Customizer<HttpSecurity> userboundHttpSecurity(
-      LoginService logins,
-      UserboundProperties properties,
-      ObjectProvider<TokenSessions> tokenSessions) {
+      LoginService logins, UserboundProperties properties) {
     UserboundSecurityFilter filter =
-        new UserboundSecurityFilter(
-            logins,
-            tokenSessions.getIfAvailable(),
-            bearerTokens(properties),
-            authorities(properties));
+        new UserboundSecurityFilter(logins, bearerTokens(properties), authorities(properties));
     UnsavedLoginFilter unsaved = new UnsavedLoginFilter(logins);
     return http ->
         http.addFilterBefore(unsaved, DisableEncodeUrlFilter.class)

@@ -8,7 +8,6 @@ import io.userbound.servlet.HttpError;
 import io.userbound.servlet.LoginService;
 import io.userbound.servlet.UserboundFilter;
 import io.userbound.spring.internal.TokenPrincipal;
-import io.userbound.spring.internal.TokenSessions;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -71,7 +70,6 @@ public final class UserboundSecurityFilter implements Filter {
   private final Userbound userbound;
   private final UserboundFilter binder;
   private final SecurityContextHolderStrategy contexts;
-  private final @Nullable TokenSessions tokenSessions;
   private final boolean bearerTokens;
   private final List<GrantedAuthority> authorities;
 
@@ -81,19 +79,15 @@ public final class UserboundSecurityFilter implements Filter {
    * @param logins where logins are kept
    */
   public UserboundSecurityFilter(LoginService logins) {
-    this(logins, null, false, List.of());
+    this(logins, false, List.of());
   }
 
   UserboundSecurityFilter(
-      LoginService logins,
-      @Nullable TokenSessions tokenSessions,
-      boolean bearerTokens,
-      List<? extends GrantedAuthority> authorities) {
+      LoginService logins, boolean bearerTokens, List<? extends GrantedAuthority> authorities) {
     this.logins = Objects.requireNonNull(logins, "logins");
     this.userbound = logins.userbound();
     this.binder = new UserboundFilter(logins);
     this.contexts = SecurityContextHolder.getContextHolderStrategy();
-    this.tokenSessions = tokenSessions;
     this.bearerTokens = bearerTokens;
     this.authorities = List.copyOf(authorities);
   }
@@ -124,10 +118,10 @@ public final class UserboundSecurityFilter implements Filter {
       binder.doFilter(request, response, chain);
       return;
     }
-    if (tokenSessions != null
-        && authentication != null
+    if (authentication != null
         && authentication.getPrincipal() instanceof TokenPrincipal principal) {
-      Optional<Login> login = tokenSessions.current(http);
+      // A sign-in with SSO: kept in the session by LoginService.loginWithToken.
+      Optional<Login> login = logins.current(http);
       if (login.isEmpty() || !login.get().role().equals(principal.role())) {
         gone(http, authentication);
         chain.doFilter(request, response);

@@ -14,7 +14,6 @@ import io.userbound.core.IdentityVerifier;
 import io.userbound.core.LoginFailedException;
 import io.userbound.core.UserboundConfig;
 import io.userbound.core.VerifiedIdentity;
-import io.userbound.spring.internal.TokenSessions;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -67,7 +66,8 @@ class OidcPartsTest {
           assertThat(verifier).isInstanceOf(JwtDecoderIdentityVerifier.class);
           assertThat(context.getBean(UserboundConfig.class).identityVerifier())
               .containsSame(verifier);
-          assertThat(context).hasSingleBean(TokenSessions.class);
+          assertThat(context.getBean("userboundOidcUserService"))
+              .isInstanceOf(UserboundOidcUserService.class);
         });
   }
 

@@ -1,8 +1,8 @@
 package io.userbound.spring.internal;
 
 /**
- * A principal signed in with SSO whose token login the session keeps (see {@link
- * TokenSessions}): the binding filter finds the login by it. Not API.
+ * A principal signed in with SSO whose token login the session keeps (binding-servlet's
+ * LoginService.loginWithToken): the binding filter finds the login by it. Not API.
  */
 public interface TokenPrincipal {
 
