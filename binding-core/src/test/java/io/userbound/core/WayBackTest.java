@@ -11,16 +11,31 @@ import io.userbound.testkit.PostgresServer;
 import io.userbound.testkit.TestNames;
 import java.io.StringReader;
 import java.io.StringWriter;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.lang.reflect.Proxy;
+import java.lang.reflect.TypeVariable;
 import java.sql.Array;
 import java.sql.CallableStatement;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
+import java.sql.ParameterMetaData;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
+import java.sql.SQLXML;
+import java.sql.Savepoint;
 import java.sql.Statement;
 import java.sql.Types;
+import java.sql.Wrapper;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.postgresql.PGConnection;
@@ -229,5 +244,285 @@ class WayBackTest {
     try (Connection again = ub.connection(login, "main")) {
       assertThat(again.unwrap(PGConnection.class).getBackendPID()).isNotEqualTo(pid);
     }
+  }
+
+  // ---- the method walk: no method hands out the driver's object ------------------------
+  //
+  // The views extend forwarding generated at build time (ForwardingGenerator), which leaves
+  // every method that returns a JDBC object to the hand-written view. These tests hold that
+  // from both sides: by reflection over the classes, and by calling each such method on a
+  // real connection's objects.
+
+  /** The hand-written classes a request's JDBC objects are, by interface. */
+  private static final Map<Class<?>, String> VIEWS =
+      Map.of(
+          Connection.class, "PooledConnection",
+          Statement.class, "StatementView",
+          PreparedStatement.class, "PreparedStatementView",
+          CallableStatement.class, "CallableStatementView",
+          ResultSet.class, "ResultSetView");
+
+  /** The driver's own objects a view hands out as they are: nothing in them leads back. */
+  private static final Set<Class<?>> NO_WAY_BACK =
+      Set.of(ResultSetMetaData.class, ParameterMetaData.class, Savepoint.class);
+
+  /** What only a decision may return: a JDBC object, or anything (Object, a type variable). */
+  private static boolean returnsJdbcObject(Method m) {
+    Class<?> r = m.getReturnType();
+    return !Modifier.isStatic(m.getModifiers())
+        && (m.getDeclaringClass() == Wrapper.class
+            || r == Object.class
+            || m.getGenericReturnType() instanceof TypeVariable
+            || (r.isInterface() && r.getPackageName().equals("java.sql")));
+  }
+
+  @Test
+  void everyMethodReturningAJdbcObject_isWrittenByHand_notForwarded() throws Exception {
+    int checked = 0;
+    for (Map.Entry<Class<?>, String> e : VIEWS.entrySet()) {
+      Class<?> view = Class.forName("io.userbound.core.internal." + e.getValue());
+      for (Method m : e.getKey().getMethods()) {
+        if (returnsJdbcObject(m)) {
+          Class<?> by = view.getMethod(m.getName(), m.getParameterTypes()).getDeclaringClass();
+          assertThat(VIEWS.values())
+              .as(
+                  "%s.%s%s is decided by a view, not forwarded by %s",
+                  e.getValue(), m.getName(), List.of(m.getParameterTypes()), by.getName())
+              .contains(by.getSimpleName());
+          checked++;
+        }
+      }
+    }
+    assertThat(checked).isGreaterThan(80);
+    Class<?> resultSet = Class.forName("io.userbound.core.internal.ResultSetView");
+    assertThat(resultSet.getMethod("getInt", int.class).getDeclaringClass().getSimpleName())
+        .as("plain values are forwarded by the generated base")
+        .isEqualTo("ForwardingResultSet");
+  }
+
+  @Test
+  void walkingEveryMethodThatReturnsAJdbcObject_leadsBackToTheUserboundConnection(
+      PostgresServer server, TestNames names) throws Exception {
+    List<Object> seen = new ArrayList<>();
+    try (Connection c = borrow(server, names)) {
+      c.setAutoCommit(false); // for setSavepoint
+      walk(c, Connection.class, c, 0, seen);
+      c.rollback();
+      c.setAutoCommit(true); // a failed call (a metadata query, say) spoils only itself
+      try (Statement st = c.createStatement()) {
+        st.execute("select 1 as x");
+        walk(st, Statement.class, c, 0, seen);
+      }
+      try (PreparedStatement ps = c.prepareStatement("select ?::int as x")) {
+        ps.setInt(1, 7);
+        walk(ps, PreparedStatement.class, c, 0, seen);
+      }
+      try (CallableStatement cs = c.prepareCall("{? = call upper(?)}")) {
+        cs.registerOutParameter(1, Types.VARCHAR);
+        cs.setString(2, "x");
+        cs.execute();
+        walk(cs, CallableStatement.class, c, 1, seen);
+      }
+      try (Statement st = c.createStatement();
+          ResultSet rs =
+              st.executeQuery(
+                  "select 1 as x, array[1,2] as arr, '<a/>'::xml as doc, 'ab'::text as t")) {
+        rs.next();
+        for (int column = 1; column <= 4; column++) {
+          walk(rs, ResultSet.class, c, column, seen);
+        }
+        walk(rs.getArray(2), Array.class, c, 1, seen);
+        walk(rs.getSQLXML(3), SQLXML.class, c, 1, seen);
+      }
+      walk(c.getMetaData(), DatabaseMetaData.class, c, 0, seen);
+    }
+    Set<Class<?>> kinds = new LinkedHashSet<>();
+    for (Object o : seen) {
+      for (Class<?> k :
+          List.of(
+              Connection.class,
+              Statement.class,
+              PreparedStatement.class,
+              CallableStatement.class,
+              ResultSet.class,
+              DatabaseMetaData.class,
+              ResultSetMetaData.class,
+              Array.class,
+              SQLXML.class,
+              Savepoint.class)) {
+        if (k.isInstance(o)) {
+          kinds.add(k);
+        }
+      }
+    }
+    assertThat(kinds).as("the walk reached every kind of object").hasSize(10);
+  }
+
+  /** Calls every method of {@code type} that returns a JDBC object, where it can be called. */
+  private static void walk(
+      Object target, Class<?> type, Connection c, int column, List<Object> seen) throws Exception {
+    for (Method m : type.getMethods()) {
+      if (!returnsJdbcObject(m) || notInPgjdbc(type, m)) {
+        continue;
+      }
+      Class<?>[] params = m.getParameterTypes();
+      Object[] args = new Object[params.length];
+      int ints = 0;
+      for (int i = 0; i < params.length; i++) {
+        args[i] = sample(type, m, params[i], column, ints);
+        ints += params[i] == int.class ? 1 : 0;
+      }
+      Object result;
+      try {
+        result = m.invoke(target, args);
+      } catch (InvocationTargetException e) {
+        if (e.getCause() instanceof SQLException || e.getCause() instanceof RuntimeException) {
+          continue; // not callable like this (unsupported, wrong type for the column, ...)
+        }
+        throw e;
+      }
+      String what = type.getSimpleName() + "." + m.getName() + List.of(params);
+      leadsBack(result, c, what);
+      if (result != null) {
+        seen.add(result);
+      }
+    }
+  }
+
+  /** pgjdbc does not implement these (0A000), and HikariCP closes a connection on a 0A000. */
+  private static boolean notInPgjdbc(Class<?> type, Method m) {
+    List<Class<?>> params = List.of(m.getParameterTypes());
+    return Set.of(
+                "createBlob",
+                "createClob",
+                "createNClob",
+                "createStruct",
+                "getRef",
+                "getRowId",
+                "getNClob",
+                "getAttributes",
+                "getPseudoColumns",
+                "getSuperTables",
+                "getSuperTypes")
+            .contains(m.getName())
+        || (type == CallableStatement.class
+            && (params.contains(String.class)
+                || params.contains(Map.class)
+                || m.getName().equals("getBlob")
+                || m.getName().equals("getClob")));
+  }
+
+  private static Object sample(Class<?> type, Method m, Class<?> param, int column, int ints) {
+    boolean columns = type == ResultSet.class || type == CallableStatement.class;
+    if (param == int.class) {
+      if (type == Connection.class) {
+        return new int[] {
+              ResultSet.TYPE_FORWARD_ONLY,
+              ResultSet.CONCUR_READ_ONLY,
+              ResultSet.CLOSE_CURSORS_AT_COMMIT
+            }
+            [ints];
+      }
+      return columns ? column : 1;
+    }
+    if (param == long.class) {
+      return 1L;
+    }
+    if (param == boolean.class) {
+      return false;
+    }
+    if (param == String.class) {
+      if (columns) {
+        return new String[] {"", "x", "arr", "doc", "t"}[column];
+      }
+      if (type == Connection.class) {
+        return m.getName().startsWith("create")
+            ? "int4"
+            : m.getName().equals("setSavepoint") ? "walk" : "select 1 as x";
+      }
+      return type == DatabaseMetaData.class ? null : "select 1 as x";
+    }
+    if (param == Class.class) {
+      return m.getName().equals("unwrap") ? type : String.class;
+    }
+    if (param == Map.class) {
+      return Map.of();
+    }
+    if (param == Object[].class) {
+      return new Object[] {1};
+    }
+    if (param == int[].class) {
+      return new int[0]; // pgjdbc returns no keys by column index (0A000)
+    }
+    if (param == String[].class) {
+      return type == DatabaseMetaData.class ? null : new String[] {"x"};
+    }
+    return null;
+  }
+
+  /** A JDBC object is Userbound's (leading back to {@code c}), or one with no way back. */
+  private static void leadsBack(Object result, Connection c, String what) throws SQLException {
+    if (result == null) {
+      return;
+    }
+    if (result instanceof Connection) {
+      assertThat(result).as(what).isSameAs(c);
+      return;
+    }
+    if (!(result instanceof Wrapper) && !isJdbc(result.getClass())) {
+      return; // a value
+    }
+    if (!isUserbounds(result)) {
+      assertThat(NO_WAY_BACK.stream().anyMatch(t -> t.isInstance(result)))
+          .as("%s handed out the driver's %s", what, result.getClass().getName())
+          .isTrue();
+      for (Class<?> i : interfaces(result.getClass())) {
+        for (Method m : i.getMethods()) {
+          assertThat(m.getDeclaringClass() == Wrapper.class || !returnsJdbcObject(m))
+              .as("%s: the driver's %s has a way back: %s", what, result.getClass().getName(), m)
+              .isTrue();
+        }
+      }
+      return;
+    }
+    if (result instanceof Statement s) {
+      assertThat(s.getConnection()).as(what + ".getConnection()").isSameAs(c);
+    }
+    if (result instanceof ResultSet rs && rs.getStatement() != null) {
+      assertThat(rs.getStatement().getConnection())
+          .as(what + ".getStatement().getConnection()")
+          .isSameAs(c);
+    }
+    if (result instanceof DatabaseMetaData md) {
+      assertThat(md.getConnection()).as(what + ".getConnection()").isSameAs(c);
+    }
+  }
+
+  private static boolean isUserbounds(Object o) {
+    Class<?> k = o.getClass();
+    return k.getName().startsWith("io.userbound.")
+        || (Proxy.isProxyClass(k)
+            && Proxy.getInvocationHandler(o).getClass().getName().startsWith("io.userbound."));
+  }
+
+  private static boolean isJdbc(Class<?> k) {
+    for (Class<?> i : interfaces(k)) {
+      if (i.getPackageName().equals("java.sql")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static Set<Class<?>> interfaces(Class<?> k) {
+    Set<Class<?>> all = new LinkedHashSet<>();
+    for (Class<?> c = k; c != null; c = c.getSuperclass()) {
+      for (Class<?> i : c.getInterfaces()) {
+        if (all.add(i)) {
+          all.addAll(interfaces(i));
+        }
+      }
+    }
+    return all;
   }
 }
