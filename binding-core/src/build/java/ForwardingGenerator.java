@@ -12,13 +12,17 @@ import java.sql.Blob;
 import java.sql.CallableStatement;
 import java.sql.Clob;
 import java.sql.Connection;
+import java.sql.DatabaseMetaData;
 import java.sql.NClob;
+import java.sql.ParameterMetaData;
 import java.sql.PreparedStatement;
 import java.sql.Ref;
 import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
 import java.sql.RowId;
 import java.sql.SQLException;
 import java.sql.SQLXML;
+import java.sql.Savepoint;
 import java.sql.Statement;
 import java.sql.Struct;
 import java.sql.Wrapper;
@@ -41,12 +45,24 @@ import java.util.stream.Collectors;
  *     ResultSetMetaData, ParameterMetaData, Array, Blob, Clob, NClob, Ref, RowId, SQLXML,
  *     Struct, Savepoint, ...): the view leads it back to Userbound's connection, wraps it, or
  *     says why the driver's object is safe;
- *   - Object or a type variable (getObject, unwrap): it can be any of those;
+ *   - Object, Object[] or a type variable (getObject, getAttributes, unwrap): it can be or
+ *     hold any of those;
  *   - or it is Wrapper's (unwrap, isWrapperFor), or declares no SQLException (the accessor
  *     may throw one).
  * The compiler then proves that no method of a view hands out a raw driver object: a new
  * JDBC method of that kind leaves the view abstract until someone decides it. WayBackTest
- * checks the same by reflection.
+ * checks the same by reflection, and by walking every such method on a real connection.
+ *
+ * One exception, written out where it applies: a base for an object whose many methods
+ * return result sets made by the driver (DatabaseMetaData's 26, Array's 4) sends each of
+ * them through one hand-written decision, resultSet(ResultSet), instead of leaving 26
+ * abstract methods that would all say the same.
+ *
+ * Every JDBC object a request can hold has a view base here: the connection, statements and
+ * result sets (the hot path), and the objects reached from them (DatabaseMetaData, the
+ * metadata objects, Array, the LOBs, SQLXML, Struct, Ref, Savepoint), whose bases extend the
+ * hand-written ObjectView (the liveness check every call goes through, and Wrapper's
+ * methods).
  *
  * What the forwards do besides forwarding, in a view base:
  *   - an argument that may be one of Userbound's views (Object, Array, Blob, Clob, NClob,
@@ -71,12 +87,14 @@ public final class ForwardingGenerator {
           Ref.class,
           RowId.class,
           SQLXML.class,
-          Struct.class);
+          Struct.class,
+          Savepoint.class);
 
   /**
    * One generated class: the interface it forwards, the interface whose methods its
    * superclass already has (or null), its extends clause, its members besides the forwards,
-   * and the expression calls go to.
+   * the expression calls go to, whether it is a view base (see the class comment), and
+   * whether its result sets go through resultSet(ResultSet).
    */
   record Base(
       String name,
@@ -85,7 +103,33 @@ public final class ForwardingGenerator {
       String extendsClause,
       String members,
       String target,
-      boolean view) {}
+      boolean view,
+      boolean wrapsResultSets) {}
+
+  /** A view base over ObjectView, for an object reached from the connection or a statement. */
+  static Base held(Class<?> type, boolean wrapsResultSets) {
+    String name = "Forwarding" + type.getSimpleName();
+    String members =
+        "  %s(PooledConnection owner, %s raw) {\n    super(owner, raw);\n  }\n"
+            .formatted(name, type.getSimpleName());
+    if (wrapsResultSets) {
+      members +=
+          """
+
+            /** A result set the driver made for this object, as the request may hold it. */
+            abstract ResultSet resultSet(ResultSet raw) throws SQLException;
+          """;
+    }
+    return new Base(
+        name,
+        type,
+        null,
+        "extends ObjectView<" + type.getSimpleName() + "> ",
+        members,
+        "target()",
+        true,
+        wrapsResultSets);
+  }
 
   static final List<Base> BASES =
       List.of(
@@ -99,7 +143,8 @@ public final class ForwardingGenerator {
                 abstract ResultSet resultSet();
               """,
               "resultSet()",
-              true),
+              true,
+              false),
           new Base(
               "ForwardingStatement",
               Statement.class,
@@ -110,7 +155,8 @@ public final class ForwardingGenerator {
                 abstract Statement statement();
               """,
               "statement()",
-              true),
+              true,
+              false),
           new Base(
               "ForwardingPreparedStatement",
               PreparedStatement.class,
@@ -136,7 +182,8 @@ public final class ForwardingGenerator {
                 abstract void bind(int index, Binder binder) throws SQLException;
               """,
               "prepared()",
-              true),
+              true,
+              false),
           new Base(
               "ForwardingCallableStatement",
               CallableStatement.class,
@@ -151,7 +198,20 @@ public final class ForwardingGenerator {
                 abstract CallableStatement callable();
               """,
               "callable()",
-              true),
+              true,
+              false),
+          new Base(
+              "ForwardingPooledConnection",
+              Connection.class,
+              null,
+              "",
+              """
+                /** The borrowed connection, checked: it throws once the borrow is handed back. */
+                abstract Connection connection() throws SQLException;
+              """,
+              "connection()",
+              true,
+              false),
           new Base(
               "DelegatingConnection",
               Connection.class,
@@ -165,7 +225,18 @@ public final class ForwardingGenerator {
                 }
               """,
               "delegate",
-              false));
+              false,
+              false),
+          held(DatabaseMetaData.class, true),
+          held(ResultSetMetaData.class, false),
+          held(ParameterMetaData.class, false),
+          held(Array.class, true),
+          held(Blob.class, false),
+          held(Clob.class, false), // NClob adds no method: NClobView extends ForwardingClob
+          held(SQLXML.class, false),
+          held(Struct.class, false),
+          held(Ref.class, false),
+          held(Savepoint.class, false));
 
   public static void main(String[] args) throws IOException {
     Path dir = Path.of(args[0], PACKAGE.split("\\."));
@@ -180,6 +251,7 @@ public final class ForwardingGenerator {
     Class<?> r = m.getReturnType();
     return m.getDeclaringClass() == Wrapper.class
         || r == Object.class
+        || r == Object[].class
         || m.getGenericReturnType() instanceof TypeVariable
         || (r.isInterface() && r.getPackageName().equals("java.sql"))
         || !Arrays.asList(m.getExceptionTypes()).contains(SQLException.class);
@@ -188,6 +260,9 @@ public final class ForwardingGenerator {
   static String source(Base base) {
     Set<String> imports = new TreeSet<>();
     imports.add(base.type().getName());
+    if (base.wrapsResultSets()) {
+      imports.add(ResultSet.class.getName());
+    }
     if (base.inherited() != null) {
       imports.add(base.inherited().getName()); // the constructor's
     }
@@ -207,8 +282,22 @@ public final class ForwardingGenerator {
 
     StringBuilder body = new StringBuilder();
     List<String> decided = new ArrayList<>();
+    List<String> wrapped = new ArrayList<>();
     for (Method m : methods) {
       boolean forwarded = base.view() ? !decides(m) : m.getDeclaringClass() != Wrapper.class;
+      if (base.wrapsResultSets()
+          && m.getReturnType() == ResultSet.class
+          && Arrays.asList(m.getExceptionTypes()).contains(SQLException.class)) {
+        wrapped.add(m.getName());
+        body.append("\n  @Override\n  public ")
+            .append(declaration(m, imports))
+            .append(" {\n    return resultSet(")
+            .append(base.target())
+            .append('.')
+            .append(call(base, m, "a", false))
+            .append(");\n  }\n");
+        continue;
+      }
       if (!forwarded) {
         decided.add(m.getName());
         if (m.isDefault()) { // not inherited: the view must still write it
@@ -251,7 +340,12 @@ public final class ForwardingGenerator {
         .append(": do not edit.\n");
     if (base.view()) {
       out.append(" * Decided by the view, not forwarded: ")
-          .append(String.join(", ", new TreeSet<>(decided)))
+          .append(decided.isEmpty() ? "none" : String.join(", ", new TreeSet<>(decided)))
+          .append(".\n");
+    }
+    if (!wrapped.isEmpty()) {
+      out.append(" * Sent through the view's resultSet(ResultSet): ")
+          .append(String.join(", ", new TreeSet<>(wrapped)))
           .append(".\n");
     }
     out.append(" */\n")

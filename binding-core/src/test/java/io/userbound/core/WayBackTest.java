@@ -4,6 +4,8 @@ import static io.userbound.core.Fixtures.person;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.zaxxer.hikari.pool.HikariProxyConnection;
+import com.zaxxer.hikari.pool.HikariProxyResultSet;
 import io.userbound.core.Fixtures.Person;
 import io.userbound.testkit.Await;
 import io.userbound.testkit.PostgresExtension;
@@ -17,21 +19,26 @@ import java.lang.reflect.Modifier;
 import java.lang.reflect.Proxy;
 import java.lang.reflect.TypeVariable;
 import java.sql.Array;
+import java.sql.Blob;
 import java.sql.CallableStatement;
+import java.sql.Clob;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
+import java.sql.NClob;
 import java.sql.ParameterMetaData;
 import java.sql.PreparedStatement;
+import java.sql.Ref;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.SQLXML;
 import java.sql.Savepoint;
 import java.sql.Statement;
+import java.sql.Struct;
 import java.sql.Types;
 import java.sql.Wrapper;
 import java.time.Duration;
-import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -39,10 +46,16 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.postgresql.PGConnection;
+import org.postgresql.PGResultSetMetaData;
 import org.postgresql.PGStatement;
 import org.postgresql.copy.CopyManager;
 import org.postgresql.core.BaseConnection;
+import org.postgresql.core.BaseStatement;
 import org.postgresql.jdbc.PgConnection;
+import org.postgresql.jdbc.PgDatabaseMetaData;
+import org.postgresql.jdbc.PgResultSet;
+import org.postgresql.jdbc.PgResultSetMetaData;
+import org.postgresql.jdbc.PgStatement;
 import org.postgresql.largeobject.LargeObject;
 import org.postgresql.largeobject.LargeObjectManager;
 
@@ -248,53 +261,113 @@ class WayBackTest {
 
   // ---- the method walk: no method hands out the driver's object ------------------------
   //
-  // The views extend forwarding generated at build time (ForwardingGenerator), which leaves
-  // every method that returns a JDBC object to the hand-written view. These tests hold that
-  // from both sides: by reflection over the classes, and by calling each such method on a
-  // real connection's objects.
+  // Every wrapper extends forwarding generated at build time (ForwardingGenerator), which
+  // leaves every method that returns a JDBC object to the hand-written class. These tests
+  // hold that from both sides: by reflection over the classes, and by calling every such
+  // method (and unwrap) on the objects of a real borrowed connection.
+
+  private static final String INTERNAL = "io.userbound.core.internal.";
 
   /** The hand-written classes a request's JDBC objects are, by interface. */
   private static final Map<Class<?>, String> VIEWS =
-      Map.of(
-          Connection.class, "PooledConnection",
-          Statement.class, "StatementView",
-          PreparedStatement.class, "PreparedStatementView",
-          CallableStatement.class, "CallableStatementView",
-          ResultSet.class, "ResultSetView");
+      Map.ofEntries(
+          Map.entry(Connection.class, "PooledConnection"),
+          Map.entry(Statement.class, "StatementView"),
+          Map.entry(PreparedStatement.class, "PreparedStatementView"),
+          Map.entry(CallableStatement.class, "CallableStatementView"),
+          Map.entry(ResultSet.class, "ResultSetView"),
+          Map.entry(DatabaseMetaData.class, "ObjectView$DatabaseMetaDataView"),
+          Map.entry(ResultSetMetaData.class, "ObjectView$ResultSetMetaDataView"),
+          Map.entry(ParameterMetaData.class, "ObjectView$ParameterMetaDataView"),
+          Map.entry(Array.class, "ObjectView$ArrayView"),
+          Map.entry(Blob.class, "ObjectView$BlobView"),
+          Map.entry(Clob.class, "ObjectView$ClobView"),
+          Map.entry(NClob.class, "ObjectView$NClobView"),
+          Map.entry(SQLXML.class, "ObjectView$SQLXMLView"),
+          Map.entry(Struct.class, "ObjectView$StructView"),
+          Map.entry(Ref.class, "ObjectView$RefView"),
+          Map.entry(Savepoint.class, "ObjectView$SavepointView"));
 
-  /** The driver's own objects a view hands out as they are: nothing in them leads back. */
-  private static final Set<Class<?>> NO_WAY_BACK =
-      Set.of(ResultSetMetaData.class, ParameterMetaData.class, Savepoint.class);
+  /** The kinds of object the walk must reach (pgjdbc makes no NClob, Struct or Ref). */
+  private static final List<Class<?>> KINDS =
+      List.of(
+          Connection.class,
+          Statement.class,
+          PreparedStatement.class,
+          CallableStatement.class,
+          ResultSet.class,
+          DatabaseMetaData.class,
+          ResultSetMetaData.class,
+          ParameterMetaData.class,
+          Array.class,
+          Blob.class,
+          Clob.class,
+          SQLXML.class,
+          Savepoint.class);
 
-  /** What only a decision may return: a JDBC object, or anything (Object, a type variable). */
+  /** What a caller may try to unwrap to: the driver's and HikariCP's classes and interfaces. */
+  private static final List<Class<?>> UNWRAP_TO =
+      List.of(
+          Connection.class,
+          Statement.class,
+          ResultSet.class,
+          PgConnection.class,
+          PGConnection.class,
+          BaseConnection.class,
+          PGStatement.class,
+          BaseStatement.class,
+          PgStatement.class,
+          PgResultSet.class,
+          PGResultSetMetaData.class,
+          PgResultSetMetaData.class,
+          PgDatabaseMetaData.class,
+          HikariProxyConnection.class,
+          HikariProxyResultSet.class);
+
+  /** What only a decision may return: a JDBC object, or anything (Object, Object[], T). */
   private static boolean returnsJdbcObject(Method m) {
     Class<?> r = m.getReturnType();
     return !Modifier.isStatic(m.getModifiers())
         && (m.getDeclaringClass() == Wrapper.class
             || r == Object.class
+            || r == Object[].class
             || m.getGenericReturnType() instanceof TypeVariable
             || (r.isInterface() && r.getPackageName().equals("java.sql")));
+  }
+
+  private static boolean handWritten(Class<?> declaring) {
+    return !declaring.getSimpleName().startsWith("Forwarding")
+        && !declaring.getSimpleName().startsWith("Delegating");
   }
 
   @Test
   void everyMethodReturningAJdbcObject_isWrittenByHand_notForwarded() throws Exception {
     int checked = 0;
     for (Map.Entry<Class<?>, String> e : VIEWS.entrySet()) {
-      Class<?> view = Class.forName("io.userbound.core.internal." + e.getValue());
+      Class<?> view = Class.forName(INTERNAL + e.getValue());
+      assertThat(e.getKey()).as(view.getName()).matches(k -> k.isAssignableFrom(view));
       for (Method m : e.getKey().getMethods()) {
-        if (returnsJdbcObject(m)) {
-          Class<?> by = view.getMethod(m.getName(), m.getParameterTypes()).getDeclaringClass();
-          assertThat(VIEWS.values())
-              .as(
-                  "%s.%s%s is decided by a view, not forwarded by %s",
-                  e.getValue(), m.getName(), List.of(m.getParameterTypes()), by.getName())
-              .contains(by.getSimpleName());
-          checked++;
+        if (!returnsJdbcObject(m)) {
+          continue;
         }
+        Method by = view.getMethod(m.getName(), m.getParameterTypes());
+        if (!handWritten(by.getDeclaringClass()) && m.getReturnType() == ResultSet.class) {
+          // DatabaseMetaData's and Array's result sets: generated, through one decision
+          by = view.getDeclaredMethod("resultSet", ResultSet.class);
+        }
+        assertThat(handWritten(by.getDeclaringClass()))
+            .as(
+                "%s.%s%s is decided by hand, not forwarded by %s",
+                e.getValue(),
+                m.getName(),
+                List.of(m.getParameterTypes()),
+                by.getDeclaringClass().getName())
+            .isTrue();
+        checked++;
       }
     }
-    assertThat(checked).isGreaterThan(80);
-    Class<?> resultSet = Class.forName("io.userbound.core.internal.ResultSetView");
+    assertThat(checked).isGreaterThan(130);
+    Class<?> resultSet = Class.forName(INTERNAL + "ResultSetView");
     assertThat(resultSet.getMethod("getInt", int.class).getDeclaringClass().getSimpleName())
         .as("plain values are forwarded by the generated base")
         .isEqualTo("ForwardingResultSet");
@@ -303,66 +376,119 @@ class WayBackTest {
   @Test
   void walkingEveryMethodThatReturnsAJdbcObject_leadsBackToTheUserboundConnection(
       PostgresServer server, TestNames names) throws Exception {
-    List<Object> seen = new ArrayList<>();
-    try (Connection c = borrow(server, names)) {
-      c.setAutoCommit(false); // for setSavepoint
-      walk(c, Connection.class, c, 0, seen);
-      c.rollback();
-      c.setAutoCommit(true); // a failed call (a metadata query, say) spoils only itself
-      try (Statement st = c.createStatement()) {
-        st.execute("select 1 as x");
-        walk(st, Statement.class, c, 0, seen);
-      }
-      try (PreparedStatement ps = c.prepareStatement("select ?::int as x")) {
-        ps.setInt(1, 7);
-        walk(ps, PreparedStatement.class, c, 0, seen);
-      }
-      try (CallableStatement cs = c.prepareCall("{? = call upper(?)}")) {
-        cs.registerOutParameter(1, Types.VARCHAR);
-        cs.setString(2, "x");
-        cs.execute();
-        walk(cs, CallableStatement.class, c, 1, seen);
-      }
-      try (Statement st = c.createStatement();
-          ResultSet rs =
-              st.executeQuery(
-                  "select 1 as x, array[1,2] as arr, '<a/>'::xml as doc, 'ab'::text as t")) {
-        rs.next();
-        for (int column = 1; column <= 4; column++) {
-          walk(rs, ResultSet.class, c, column, seen);
-        }
-        walk(rs.getArray(2), Array.class, c, 1, seen);
-        walk(rs.getSQLXML(3), SQLXML.class, c, 1, seen);
-      }
-      walk(c.getMetaData(), DatabaseMetaData.class, c, 0, seen);
+    IdentityHashMap<Object, String> seen = new IdentityHashMap<>();
+    Connection c = borrow(server, names);
+    c.setAutoCommit(false); // for setSavepoint
+    walk(c, Connection.class, c, 0, seen);
+    c.rollback();
+    c.setAutoCommit(true); // a failed call (a metadata query, say) spoils only itself
+    try (Statement st = c.createStatement()) {
+      st.execute("select 1 as x");
+      walk(st, Statement.class, c, 0, seen);
     }
+    try (PreparedStatement ps = c.prepareStatement("select ?::int as x")) {
+      ps.setInt(1, 7);
+      walk(ps, PreparedStatement.class, c, 0, seen);
+    }
+    try (CallableStatement cs = c.prepareCall("{? = call upper(?)}")) {
+      cs.registerOutParameter(1, Types.VARCHAR);
+      cs.setString(2, "x");
+      cs.execute();
+      walk(cs, CallableStatement.class, c, 1, seen);
+    }
+    c.setAutoCommit(false); // for large objects and a savepoint
+    try (Statement st = c.createStatement();
+        ResultSet rs =
+            st.executeQuery(
+                "select 1 as x, array[1,2] as arr, '<a/>'::xml as doc, 'ab'::text as t,"
+                    + " lo_from_bytea(0, 'lob'::bytea) as lob")) {
+      rs.next();
+      for (int column = 1; column <= 5; column++) {
+        walk(rs, ResultSet.class, c, column, seen);
+      }
+      Array array = rs.getArray(2);
+      walk(array, Array.class, c, 1, seen);
+      try (ResultSet elements = array.getResultSet()) {
+        elements.next();
+        walk(elements, ResultSet.class, c, 1, seen);
+      }
+      walk(rs.getSQLXML(3), SQLXML.class, c, 1, seen);
+      walk(rs.getBlob(5), Blob.class, c, 1, seen);
+      walk(rs.getClob(5), Clob.class, c, 1, seen);
+      walk(rs.getMetaData(), ResultSetMetaData.class, c, 1, seen);
+    }
+    try (PreparedStatement ps = c.prepareStatement("select ?::int as x")) {
+      walk(ps.getParameterMetaData(), ParameterMetaData.class, c, 1, seen);
+    }
+    walk(c.setSavepoint("walk"), Savepoint.class, c, 1, seen);
+    c.rollback();
+    c.setAutoCommit(true);
+    DatabaseMetaData md = c.getMetaData();
+    walk(md, DatabaseMetaData.class, c, 0, seen);
+    try (ResultSet tables = md.getTables(null, "pg_catalog", "pg_class", null)) {
+      tables.next();
+      walk(tables, ResultSet.class, c, 1, seen);
+    }
+
     Set<Class<?>> kinds = new LinkedHashSet<>();
-    for (Object o : seen) {
-      for (Class<?> k :
-          List.of(
-              Connection.class,
-              Statement.class,
-              PreparedStatement.class,
-              CallableStatement.class,
-              ResultSet.class,
-              DatabaseMetaData.class,
-              ResultSetMetaData.class,
-              Array.class,
-              SQLXML.class,
-              Savepoint.class)) {
+    for (Object o : seen.keySet()) {
+      for (Class<?> k : KINDS) {
         if (k.isInstance(o)) {
           kinds.add(k);
         }
       }
     }
-    assertThat(kinds).as("the walk reached every kind of object").hasSize(10);
+    assertThat(kinds).as("the walk reached every kind of object").containsAll(KINDS);
+
+    c.close();
+    for (Map.Entry<Object, String> e : seen.entrySet()) {
+      Object o = e.getKey();
+      if (o instanceof Connection || o instanceof Statement || o instanceof ResultSet) {
+        continue; // closed with the connection, covered by the tests above
+      }
+      assertThatThrownBy(() -> anyCall(o))
+          .as("%s after the hand-back", e.getValue())
+          .isInstanceOf(SQLException.class)
+          .hasMessageContaining("handed back");
+    }
   }
 
-  /** Calls every method of {@code type} that returns a JDBC object, where it can be called. */
+  /** A plain call on an object the walk found. */
+  private static void anyCall(Object o) throws SQLException {
+    if (o instanceof DatabaseMetaData md) {
+      md.getURL();
+    } else if (o instanceof ResultSetMetaData md) {
+      md.getColumnCount();
+    } else if (o instanceof ParameterMetaData md) {
+      md.getParameterCount();
+    } else if (o instanceof Array a) {
+      a.getBaseTypeName();
+    } else if (o instanceof Blob b) {
+      b.length();
+    } else if (o instanceof Clob cl) {
+      cl.length();
+    } else if (o instanceof SQLXML x) {
+      x.getString();
+    } else if (o instanceof Savepoint sp) {
+      sp.getSavepointName();
+    } else {
+      ((Wrapper) o).isWrapperFor(Connection.class);
+      ((Wrapper) o).unwrap(Connection.class); // a pgjdbc view: the connection would be ours
+    }
+  }
+
+  /**
+   * Calls every method of {@code type} that returns a JDBC object where it can be called,
+   * and unwrap to each of UNWRAP_TO; checks every result.
+   */
   private static void walk(
-      Object target, Class<?> type, Connection c, int column, List<Object> seen) throws Exception {
+      Object target, Class<?> type, Connection c, int column, IdentityHashMap<Object, String> seen)
+      throws Exception {
+    String where = type.getSimpleName();
+    leadsBack(target, c, where);
+    seen.putIfAbsent(target, where);
     for (Method m : type.getMethods()) {
-      if (!returnsJdbcObject(m) || notInPgjdbc(type, m)) {
+      if (!returnsJdbcObject(m) || notInPgjdbc(type, m) || m.getName().equals("unwrap")) {
         continue;
       }
       Class<?>[] params = m.getParameterTypes();
@@ -381,10 +507,26 @@ class WayBackTest {
         }
         throw e;
       }
-      String what = type.getSimpleName() + "." + m.getName() + List.of(params);
+      String what = where + "." + m.getName() + List.of(params);
       leadsBack(result, c, what);
-      if (result != null) {
-        seen.add(result);
+      if (result instanceof Object[] values) {
+        for (Object v : values) {
+          leadsBack(v, c, what + "[]");
+        }
+      }
+      if (result instanceof Wrapper || (result != null && isJdbc(result.getClass()))) {
+        seen.putIfAbsent(result, what);
+      }
+    }
+    if (target instanceof Wrapper w) {
+      for (Class<?> to : UNWRAP_TO) {
+        Object result;
+        try {
+          result = w.unwrap(to);
+        } catch (SQLException e) {
+          continue; // refused, or not a wrapper for it
+        }
+        leadsBack(result, c, where + ".unwrap(" + to.getSimpleName() + ")");
       }
     }
   }
@@ -433,7 +575,7 @@ class WayBackTest {
     }
     if (param == String.class) {
       if (columns) {
-        return new String[] {"", "x", "arr", "doc", "t"}[column];
+        return new String[] {"", "x", "arr", "doc", "t", "lob"}[column];
       }
       if (type == Connection.class) {
         return m.getName().startsWith("create")
@@ -443,7 +585,7 @@ class WayBackTest {
       return type == DatabaseMetaData.class ? null : "select 1 as x";
     }
     if (param == Class.class) {
-      return m.getName().equals("unwrap") ? type : String.class;
+      return String.class;
     }
     if (param == Map.class) {
       return Map.of();
@@ -460,38 +602,35 @@ class WayBackTest {
     return null;
   }
 
-  /** A JDBC object is Userbound's (leading back to {@code c}), or one with no way back. */
+  /**
+   * A JDBC object is Userbound's, and where it has a way back, the way leads to {@code c}:
+   * the connection itself, a statement's connection, a result set's statement's.
+   */
   private static void leadsBack(Object result, Connection c, String what) throws SQLException {
     if (result == null) {
-      return;
-    }
-    if (result instanceof Connection) {
-      assertThat(result).as(what).isSameAs(c);
       return;
     }
     if (!(result instanceof Wrapper) && !isJdbc(result.getClass())) {
       return; // a value
     }
-    if (!isUserbounds(result)) {
-      assertThat(NO_WAY_BACK.stream().anyMatch(t -> t.isInstance(result)))
-          .as("%s handed out the driver's %s", what, result.getClass().getName())
-          .isTrue();
-      for (Class<?> i : interfaces(result.getClass())) {
-        for (Method m : i.getMethods()) {
-          assertThat(m.getDeclaringClass() == Wrapper.class || !returnsJdbcObject(m))
-              .as("%s: the driver's %s has a way back: %s", what, result.getClass().getName(), m)
-              .isTrue();
-        }
+    assertThat(isUserbounds(result))
+        .as("%s handed out the driver's %s", what, result.getClass().getName())
+        .isTrue();
+    if (result instanceof Connection view && view != c) {
+      // a view of the driver's connection (PGConnection): its JDBC methods are c's
+      try (Statement s = view.createStatement()) {
+        assertThat(s.getConnection()).as(what + ".createStatement().getConnection()").isSameAs(c);
       }
-      return;
     }
     if (result instanceof Statement s) {
       assertThat(s.getConnection()).as(what + ".getConnection()").isSameAs(c);
     }
-    if (result instanceof ResultSet rs && rs.getStatement() != null) {
-      assertThat(rs.getStatement().getConnection())
-          .as(what + ".getStatement().getConnection()")
-          .isSameAs(c);
+    if (result instanceof ResultSet rs) {
+      Statement st = rs.getStatement();
+      if (st != null) {
+        assertThat(isUserbounds(st)).as(what + ".getStatement()").isTrue();
+        assertThat(st.getConnection()).as(what + ".getStatement().getConnection()").isSameAs(c);
+      }
     }
     if (result instanceof DatabaseMetaData md) {
       assertThat(md.getConnection()).as(what + ".getConnection()").isSameAs(c);

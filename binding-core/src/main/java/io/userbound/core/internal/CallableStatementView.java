@@ -28,101 +28,101 @@ final class CallableStatementView extends ForwardingCallableStatement {
 
   @Override
   public Array getArray(String a) throws SQLException {
-    return Views.of(owner, cs.getArray(a));
+    return ObjectView.array(owner, cs.getArray(a));
   }
 
   @Override
   public Array getArray(int a) throws SQLException {
-    return Views.of(owner, cs.getArray(a));
+    return ObjectView.array(owner, cs.getArray(a));
   }
 
   @Override
   public Blob getBlob(String a) throws SQLException {
-    return Views.of(owner, cs.getBlob(a));
+    return ObjectView.blob(owner, cs.getBlob(a));
   }
 
   @Override
   public Blob getBlob(int a) throws SQLException {
-    return Views.of(owner, cs.getBlob(a));
+    return ObjectView.blob(owner, cs.getBlob(a));
   }
 
   @Override
   public Clob getClob(String a) throws SQLException {
-    return Views.of(owner, cs.getClob(a));
+    return ObjectView.clob(owner, cs.getClob(a));
   }
 
   @Override
   public Clob getClob(int a) throws SQLException {
-    return Views.of(owner, cs.getClob(a));
+    return ObjectView.clob(owner, cs.getClob(a));
   }
 
   @Override
   public NClob getNClob(String a) throws SQLException {
-    return Views.of(owner, cs.getNClob(a));
+    return ObjectView.nclob(owner, cs.getNClob(a));
   }
 
   @Override
   public NClob getNClob(int a) throws SQLException {
-    return Views.of(owner, cs.getNClob(a));
+    return ObjectView.nclob(owner, cs.getNClob(a));
   }
 
   @Override
   public <T> T getObject(String a, Class<T> b) throws SQLException {
-    return Views.result(owner, cs.getObject(a, b), b);
+    return ObjectView.view(owner, this, cs.getObject(a, b), b);
   }
 
   @Override
   public Object getObject(String a, Map<String, Class<?>> b) throws SQLException {
-    return Views.result(owner, cs.getObject(a, b));
+    return ObjectView.view(owner, this, cs.getObject(a, b));
   }
 
   @Override
   public Object getObject(String a) throws SQLException {
-    return Views.result(owner, cs.getObject(a));
+    return ObjectView.view(owner, this, cs.getObject(a));
   }
 
   @Override
   public <T> T getObject(int a, Class<T> b) throws SQLException {
-    return Views.result(owner, cs.getObject(a, b), b);
+    return ObjectView.view(owner, this, cs.getObject(a, b), b);
   }
 
   @Override
   public Object getObject(int a, Map<String, Class<?>> b) throws SQLException {
-    return Views.result(owner, cs.getObject(a, b));
+    return ObjectView.view(owner, this, cs.getObject(a, b));
   }
 
   @Override
   public Object getObject(int a) throws SQLException {
-    return Views.result(owner, cs.getObject(a));
+    return ObjectView.view(owner, this, cs.getObject(a));
   }
 
   @Override
   public Ref getRef(String a) throws SQLException {
-    return Views.of(owner, cs.getRef(a));
+    return ObjectView.ref(owner, cs.getRef(a));
   }
 
   @Override
   public Ref getRef(int a) throws SQLException {
-    return Views.of(owner, cs.getRef(a));
+    return ObjectView.ref(owner, cs.getRef(a));
   }
 
   @Override
   public RowId getRowId(String a) throws SQLException {
-    return Views.of(owner, cs.getRowId(a));
+    return cs.getRowId(a); // bytes: nothing that leads anywhere or does work
   }
 
   @Override
   public RowId getRowId(int a) throws SQLException {
-    return Views.of(owner, cs.getRowId(a));
+    return cs.getRowId(a); // bytes: nothing that leads anywhere or does work
   }
 
   @Override
   public SQLXML getSQLXML(String a) throws SQLException {
-    return Views.of(owner, cs.getSQLXML(a));
+    return ObjectView.sqlxml(owner, cs.getSQLXML(a));
   }
 
   @Override
   public SQLXML getSQLXML(int a) throws SQLException {
-    return Views.of(owner, cs.getSQLXML(a));
+    return ObjectView.sqlxml(owner, cs.getSQLXML(a));
   }
 }

@@ -227,13 +227,14 @@ class PreparedStatementView extends ForwardingPreparedStatement {
 
   @Override
   public ResultSetMetaData getMetaData() throws SQLException {
-    // The driver's own metadata objects have no method that leads to a connection or data.
-    return inBand != null ? plain().getMetaData() : ps.getMetaData();
+    return ObjectView.metaData(owner, inBand != null ? plain().getMetaData() : ps.getMetaData());
   }
 
   @Override
   public ParameterMetaData getParameterMetaData() throws SQLException {
-    return inBand != null ? plain().getParameterMetaData() : ps.getParameterMetaData();
+    ParameterMetaData md =
+        inBand != null ? plain().getParameterMetaData() : ps.getParameterMetaData();
+    return md == null ? null : new ObjectView.ParameterMetaDataView(owner, md);
   }
 
   @Override

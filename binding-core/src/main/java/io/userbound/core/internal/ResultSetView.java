@@ -14,9 +14,10 @@ import java.sql.Statement;
 import java.util.Map;
 
 /*
- * A result set of a Userbound connection: getStatement() gives Userbound's statement,
- * and objects that could reach the driver's connection (a nested result set, an Array,
- * a LOB) come out as views. Everything else forwards as is (ForwardingResultSet, generated
+ * A result set of a Userbound connection: getStatement() gives Userbound's statement (null
+ * for one the driver made for metadata or an Array, as JDBC allows), and every JDBC object
+ * it returns (a nested result set, an Array, a LOB, its metadata) comes out as a view
+ * (ObjectView). Everything else forwards as is (ForwardingResultSet, generated
  * at build time: it leaves abstract every method that returns a JDBC object, so each of
  * those is decided here).
  */
@@ -54,108 +55,107 @@ final class ResultSetView extends ForwardingResultSet {
 
   @Override
   public Array getArray(String a) throws SQLException {
-    return Views.of(owner, rs.getArray(a));
+    return ObjectView.array(owner, rs.getArray(a));
   }
 
   @Override
   public Array getArray(int a) throws SQLException {
-    return Views.of(owner, rs.getArray(a));
+    return ObjectView.array(owner, rs.getArray(a));
   }
 
   @Override
   public Blob getBlob(String a) throws SQLException {
-    return Views.of(owner, rs.getBlob(a));
+    return ObjectView.blob(owner, rs.getBlob(a));
   }
 
   @Override
   public Blob getBlob(int a) throws SQLException {
-    return Views.of(owner, rs.getBlob(a));
+    return ObjectView.blob(owner, rs.getBlob(a));
   }
 
   @Override
   public Clob getClob(String a) throws SQLException {
-    return Views.of(owner, rs.getClob(a));
+    return ObjectView.clob(owner, rs.getClob(a));
   }
 
   @Override
   public Clob getClob(int a) throws SQLException {
-    return Views.of(owner, rs.getClob(a));
+    return ObjectView.clob(owner, rs.getClob(a));
   }
 
   @Override
   public ResultSetMetaData getMetaData() throws SQLException {
-    // The driver's own: it has no method that leads to a connection, a statement or data.
-    return rs.getMetaData();
+    return ObjectView.metaData(owner, rs.getMetaData());
   }
 
   @Override
   public NClob getNClob(String a) throws SQLException {
-    return Views.of(owner, rs.getNClob(a));
+    return ObjectView.nclob(owner, rs.getNClob(a));
   }
 
   @Override
   public NClob getNClob(int a) throws SQLException {
-    return Views.of(owner, rs.getNClob(a));
+    return ObjectView.nclob(owner, rs.getNClob(a));
   }
 
   @Override
   public <T> T getObject(String a, Class<T> b) throws SQLException {
-    return Views.result(owner, rs.getObject(a, b), b);
+    return ObjectView.view(owner, statement, rs.getObject(a, b), b);
   }
 
   @Override
   public Object getObject(String a, Map<String, Class<?>> b) throws SQLException {
-    return Views.result(owner, rs.getObject(a, b));
+    return ObjectView.view(owner, statement, rs.getObject(a, b));
   }
 
   @Override
   public Object getObject(String a) throws SQLException {
-    return Views.result(owner, rs.getObject(a));
+    return ObjectView.view(owner, statement, rs.getObject(a));
   }
 
   @Override
   public <T> T getObject(int a, Class<T> b) throws SQLException {
-    return Views.result(owner, rs.getObject(a, b), b);
+    return ObjectView.view(owner, statement, rs.getObject(a, b), b);
   }
 
   @Override
   public Object getObject(int a, Map<String, Class<?>> b) throws SQLException {
-    return Views.result(owner, rs.getObject(a, b));
+    return ObjectView.view(owner, statement, rs.getObject(a, b));
   }
 
   @Override
   public Object getObject(int a) throws SQLException {
-    return Views.result(owner, rs.getObject(a));
+    return ObjectView.view(owner, statement, rs.getObject(a));
   }
 
   @Override
   public Ref getRef(String a) throws SQLException {
-    return Views.of(owner, rs.getRef(a));
+    return ObjectView.ref(owner, rs.getRef(a));
   }
 
   @Override
   public Ref getRef(int a) throws SQLException {
-    return Views.of(owner, rs.getRef(a));
+    return ObjectView.ref(owner, rs.getRef(a));
   }
 
   @Override
   public RowId getRowId(String a) throws SQLException {
-    return Views.of(owner, rs.getRowId(a));
+    return rs.getRowId(a); // bytes: nothing that leads anywhere or does work
   }
 
   @Override
   public RowId getRowId(int a) throws SQLException {
-    return Views.of(owner, rs.getRowId(a));
+    return rs.getRowId(a); // bytes: nothing that leads anywhere or does work
   }
 
   @Override
   public SQLXML getSQLXML(String a) throws SQLException {
-    return Views.of(owner, rs.getSQLXML(a));
+    return ObjectView.sqlxml(owner, rs.getSQLXML(a));
   }
 
   @Override
   public SQLXML getSQLXML(int a) throws SQLException {
-    return Views.of(owner, rs.getSQLXML(a));
+    return ObjectView.sqlxml(owner, rs.getSQLXML(a));
   }
 
   @Override

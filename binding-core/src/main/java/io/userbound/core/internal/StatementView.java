@@ -26,10 +26,6 @@ class StatementView extends ForwardingStatement {
   /** ROLE_SWITCHING: the results left are the suffix's only: show none. */
   boolean hidden;
 
-  StatementView(PooledConnection owner, Statement s) {
-    this(owner, s, null);
-  }
-
   StatementView(PooledConnection owner, Statement s, InBand inBand) {
     this.owner = owner;
     this.s = s;
