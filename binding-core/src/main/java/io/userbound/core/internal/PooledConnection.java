@@ -14,7 +14,6 @@ import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
 import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLNonTransientException;
-import java.sql.SQLWarning;
 import java.sql.SQLXML;
 import java.sql.Savepoint;
 import java.sql.ShardingKey;
@@ -30,7 +29,9 @@ import org.slf4j.LoggerFactory;
 /*
  * The connection a request gets: HikariCP's proxy of one physical connection, for one
  * borrow. It is the only way back: every statement, result set, metadata object and
- * unwrapped view made from it leads back here, and close() here is the hand-back.
+ * unwrapped view made from it leads back here, and close() here is the hand-back. The
+ * plain calls are forwarded by ForwardingPooledConnection (generated at build time, through
+ * connection()); what is written here decides something.
  *
  * Hand-back (close): the session is reset as the database's SessionReset says (see
  * HandBack), HikariCP takes the connection back, and the pool lease ends. If the reset
@@ -57,7 +58,7 @@ import org.slf4j.LoggerFactory;
  * SQLException (SQLSTATE 08003). Not thread-safe, like any JDBC connection, except that
  * close() and abort() may come from any thread and take effect once.
  */
-final class PooledConnection implements Connection {
+final class PooledConnection extends ForwardingPooledConnection {
 
   private static final Logger log = LoggerFactory.getLogger(PooledConnection.class);
   private static final AtomicIntegerFieldUpdater<PooledConnection> CLOSED =
@@ -86,9 +87,12 @@ final class PooledConnection implements Connection {
     this.lentAt = handBack.signals.timed() ? System.nanoTime() : 0;
   }
 
-  // ---- the checks every method goes through --------------------------------------------
+  // ---- the checks every method goes through (ForwardingPooledConnection, generated at build
+  // time, forwards to connection(); it leaves abstract every method that returns a JDBC
+  // object, so each of those is decided here) ---------------------------------------------
 
-  private Connection c() throws SQLException {
+  @Override
+  Connection connection() throws SQLException {
     if (closed != 0 || pool.isShutDown()) {
       throw handedBack();
     }
@@ -274,7 +278,7 @@ final class PooledConnection implements Connection {
     if (!isLive()) {
       return false;
     }
-    c();
+    connection();
     return physical().isValidRemote(timeout);
   }
 
@@ -282,28 +286,28 @@ final class PooledConnection implements Connection {
 
   @Override
   public Statement createStatement() throws SQLException {
-    Connection h = c();
+    Connection h = connection();
     flags |= USED;
     return new StatementView(this, h.createStatement(), inBand());
   }
 
   @Override
   public Statement createStatement(int a, int b) throws SQLException {
-    Connection h = c();
+    Connection h = connection();
     flags |= USED;
     return new StatementView(this, h.createStatement(a, b), inBand());
   }
 
   @Override
   public Statement createStatement(int a, int b, int c) throws SQLException {
-    Connection h = c();
+    Connection h = connection();
     flags |= USED;
     return new StatementView(this, h.createStatement(a, b, c), inBand());
   }
 
   @Override
   public PreparedStatement prepareStatement(String a) throws SQLException {
-    Connection h = c();
+    Connection h = connection();
     sawSql(a);
     InBand ib = inBand();
     if (ib != null) {
@@ -314,7 +318,7 @@ final class PooledConnection implements Connection {
 
   @Override
   public PreparedStatement prepareStatement(String a, int b) throws SQLException {
-    Connection h = c();
+    Connection h = connection();
     sawSql(a);
     InBand ib = inBand();
     if (ib != null) {
@@ -328,7 +332,7 @@ final class PooledConnection implements Connection {
 
   @Override
   public PreparedStatement prepareStatement(String a, int[] b) throws SQLException {
-    Connection h = c();
+    Connection h = connection();
     sawSql(a);
     if (inBand() != null) {
       throw noKeysUnderSwitching();
@@ -338,7 +342,7 @@ final class PooledConnection implements Connection {
 
   @Override
   public PreparedStatement prepareStatement(String a, String[] b) throws SQLException {
-    Connection h = c();
+    Connection h = connection();
     sawSql(a);
     if (inBand() != null) {
       throw noKeysUnderSwitching();
@@ -348,7 +352,7 @@ final class PooledConnection implements Connection {
 
   @Override
   public PreparedStatement prepareStatement(String a, int b, int c) throws SQLException {
-    Connection h = c();
+    Connection h = connection();
     sawSql(a);
     InBand ib = inBand();
     if (ib != null) {
@@ -359,7 +363,7 @@ final class PooledConnection implements Connection {
 
   @Override
   public PreparedStatement prepareStatement(String a, int b, int c, int d) throws SQLException {
-    Connection h = c();
+    Connection h = connection();
     sawSql(a);
     InBand ib = inBand();
     if (ib != null) {
@@ -370,7 +374,7 @@ final class PooledConnection implements Connection {
 
   @Override
   public CallableStatement prepareCall(String a) throws SQLException {
-    Connection h = c();
+    Connection h = connection();
     sawSql(a);
     if (inBand() != null) {
       throw switchingRefuses(
@@ -381,7 +385,7 @@ final class PooledConnection implements Connection {
 
   @Override
   public CallableStatement prepareCall(String a, int b, int c) throws SQLException {
-    Connection h = c();
+    Connection h = connection();
     sawSql(a);
     if (inBand() != null) {
       throw switchingRefuses(
@@ -392,7 +396,7 @@ final class PooledConnection implements Connection {
 
   @Override
   public CallableStatement prepareCall(String a, int b, int c, int d) throws SQLException {
-    Connection h = c();
+    Connection h = connection();
     sawSql(a);
     if (inBand() != null) {
       throw switchingRefuses(
@@ -403,51 +407,51 @@ final class PooledConnection implements Connection {
 
   @Override
   public DatabaseMetaData getMetaData() throws SQLException {
-    Connection h = c();
+    Connection h = connection();
     flags |= USED;
-    return Views.of(this, h.getMetaData());
+    return new ObjectView.DatabaseMetaDataView(this, h.getMetaData());
   }
 
   @Override
   public Array createArrayOf(String a, Object[] b) throws SQLException {
-    Connection h = c();
+    Connection h = connection();
     flags |= USED;
-    return Views.of(this, h.createArrayOf(a, b));
+    return ObjectView.array(this, h.createArrayOf(a, b));
   }
 
   @Override
   public Blob createBlob() throws SQLException {
-    Connection h = c();
+    Connection h = connection();
     flags |= USED;
-    return Views.of(this, h.createBlob());
+    return ObjectView.blob(this, h.createBlob());
   }
 
   @Override
   public Clob createClob() throws SQLException {
-    Connection h = c();
+    Connection h = connection();
     flags |= USED;
-    return Views.of(this, h.createClob());
+    return ObjectView.clob(this, h.createClob());
   }
 
   @Override
   public NClob createNClob() throws SQLException {
-    Connection h = c();
+    Connection h = connection();
     flags |= USED;
-    return Views.of(this, h.createNClob());
+    return ObjectView.nclob(this, h.createNClob());
   }
 
   @Override
   public SQLXML createSQLXML() throws SQLException {
-    Connection h = c();
+    Connection h = connection();
     flags |= USED;
-    return Views.of(this, h.createSQLXML());
+    return ObjectView.sqlxml(this, h.createSQLXML());
   }
 
   @Override
   public Struct createStruct(String a, Object[] b) throws SQLException {
-    Connection h = c();
+    Connection h = connection();
     flags |= USED;
-    return Views.of(this, h.createStruct(a, b));
+    return ObjectView.struct(this, h.createStruct(a, b));
   }
 
   @Override
@@ -455,7 +459,7 @@ final class PooledConnection implements Connection {
     if (type.isInstance(this)) {
       return type.cast(this);
     }
-    Connection h = c();
+    Connection h = connection();
     if (type.isInterface() && h.isWrapperFor(type)) {
       if (handBack.refusesRoleChanges) {
         throw Views.switchingRefusal(type);
@@ -474,21 +478,21 @@ final class PooledConnection implements Connection {
 
   @Override
   public boolean isWrapperFor(Class<?> type) throws SQLException {
-    return type.isInstance(this) || (type.isInterface() && c().isWrapperFor(type));
+    return type.isInstance(this) || (type.isInterface() && connection().isWrapperFor(type));
   }
 
   // ---- setters that change session state ----------------------------------------------
 
   @Override
   public void setSchema(String a) throws SQLException {
-    c().setSchema(a);
+    connection().setSchema(a);
     flags |= USED | SESSION; // SET search_path on the server; HikariCP does not reset it
   }
 
   @Override
   public void setClientInfo(String a, String b) throws SQLClientInfoException {
     try {
-      c().setClientInfo(a, b);
+      connection().setClientInfo(a, b);
     } catch (SQLClientInfoException e) {
       throw e;
     } catch (SQLException e) {
@@ -500,7 +504,7 @@ final class PooledConnection implements Connection {
   @Override
   public void setClientInfo(Properties a) throws SQLClientInfoException {
     try {
-      c().setClientInfo(a);
+      connection().setClientInfo(a);
     } catch (SQLClientInfoException e) {
       throw e;
     } catch (SQLException e) {
@@ -511,57 +515,57 @@ final class PooledConnection implements Connection {
 
   @Override
   public void setTransactionIsolation(int a) throws SQLException {
-    c().setTransactionIsolation(a);
+    connection().setTransactionIsolation(a);
     flags |= USED | HIKARI_RESET;
   }
 
   @Override
   public void setReadOnly(boolean a) throws SQLException {
-    c().setReadOnly(a);
+    connection().setReadOnly(a);
     flags |= USED | HIKARI_RESET;
   }
 
   @Override
   public void setTypeMap(Map<String, Class<?>> a) throws SQLException {
-    c().setTypeMap(a);
+    connection().setTypeMap(a);
     flags |= TAINTED;
   }
 
   @Override
   public void setHoldability(int a) throws SQLException {
-    c().setHoldability(a);
+    connection().setHoldability(a);
     flags |= TAINTED;
   }
 
   @Override
   public void setShardingKey(ShardingKey a) throws SQLException {
-    c().setShardingKey(a);
+    connection().setShardingKey(a);
     flags |= TAINTED;
   }
 
   @Override
   public void setShardingKey(ShardingKey a, ShardingKey b) throws SQLException {
-    c().setShardingKey(a, b);
+    connection().setShardingKey(a, b);
     flags |= TAINTED;
   }
 
   @Override
   public boolean setShardingKeyIfValid(ShardingKey a, int b) throws SQLException {
     flags |= TAINTED;
-    return c().setShardingKeyIfValid(a, b);
+    return connection().setShardingKeyIfValid(a, b);
   }
 
   @Override
   public boolean setShardingKeyIfValid(ShardingKey a, ShardingKey b, int c) throws SQLException {
     flags |= TAINTED;
-    return c().setShardingKeyIfValid(a, b, c);
+    return connection().setShardingKeyIfValid(a, b, c);
   }
 
-  // ---- everything else forwards ---------------------------------------------------------
+  // ---- transactions: ROLE_SWITCHING's InBand follows them --------------------------------
 
   @Override
   public void setAutoCommit(boolean a) throws SQLException {
-    Connection h = c();
+    Connection h = connection();
     boolean committing = a && !h.getAutoCommit();
     h.setAutoCommit(a);
     InBand ib = inBand();
@@ -571,13 +575,8 @@ final class PooledConnection implements Connection {
   }
 
   @Override
-  public boolean getAutoCommit() throws SQLException {
-    return c().getAutoCommit();
-  }
-
-  @Override
   public void commit() throws SQLException {
-    c().commit();
+    connection().commit();
     InBand ib = inBand();
     if (ib != null) {
       ib.committed();
@@ -586,7 +585,7 @@ final class PooledConnection implements Connection {
 
   @Override
   public void rollback() throws SQLException {
-    Connection h = c();
+    Connection h = connection();
     InBand ib = inBand();
     if (ib != null) {
       ib.rolledBack();
@@ -595,103 +594,13 @@ final class PooledConnection implements Connection {
   }
 
   @Override
-  public void rollback(Savepoint a) throws SQLException {
-    c().rollback(a);
-  }
-
-  @Override
   public Savepoint setSavepoint() throws SQLException {
-    return c().setSavepoint();
+    return new ObjectView.SavepointView(this, connection().setSavepoint());
   }
 
   @Override
   public Savepoint setSavepoint(String a) throws SQLException {
-    return c().setSavepoint(a);
-  }
-
-  @Override
-  public void releaseSavepoint(Savepoint a) throws SQLException {
-    c().releaseSavepoint(a);
-  }
-
-  @Override
-  public void beginRequest() throws SQLException {
-    c().beginRequest();
-  }
-
-  @Override
-  public void endRequest() throws SQLException {
-    c().endRequest();
-  }
-
-  @Override
-  public void clearWarnings() throws SQLException {
-    c().clearWarnings();
-  }
-
-  @Override
-  public SQLWarning getWarnings() throws SQLException {
-    return c().getWarnings();
-  }
-
-  @Override
-  public String getCatalog() throws SQLException {
-    return c().getCatalog();
-  }
-
-  @Override
-  public void setCatalog(String a) throws SQLException {
-    c().setCatalog(a);
-  }
-
-  @Override
-  public Properties getClientInfo() throws SQLException {
-    return c().getClientInfo();
-  }
-
-  @Override
-  public String getClientInfo(String a) throws SQLException {
-    return c().getClientInfo(a);
-  }
-
-  @Override
-  public int getHoldability() throws SQLException {
-    return c().getHoldability();
-  }
-
-  @Override
-  public int getNetworkTimeout() throws SQLException {
-    return c().getNetworkTimeout();
-  }
-
-  @Override
-  public void setNetworkTimeout(Executor a, int b) throws SQLException {
-    c().setNetworkTimeout(a, b);
-  }
-
-  @Override
-  public String getSchema() throws SQLException {
-    return c().getSchema();
-  }
-
-  @Override
-  public int getTransactionIsolation() throws SQLException {
-    return c().getTransactionIsolation();
-  }
-
-  @Override
-  public Map<String, Class<?>> getTypeMap() throws SQLException {
-    return c().getTypeMap();
-  }
-
-  @Override
-  public boolean isReadOnly() throws SQLException {
-    return c().isReadOnly();
-  }
-
-  @Override
-  public String nativeSQL(String a) throws SQLException {
-    return c().nativeSQL(a);
+    return new ObjectView.SavepointView(this, connection().setSavepoint(a));
   }
 
   @Override

@@ -1,29 +1,13 @@
 package io.userbound.core.internal;
 
-import java.io.InputStream;
-import java.io.Reader;
-import java.math.BigDecimal;
-import java.net.URL;
-import java.sql.Array;
-import java.sql.Blob;
-import java.sql.Clob;
-import java.sql.Date;
-import java.sql.NClob;
 import java.sql.ParameterMetaData;
 import java.sql.PreparedStatement;
-import java.sql.Ref;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
-import java.sql.RowId;
 import java.sql.SQLException;
-import java.sql.SQLType;
-import java.sql.SQLXML;
 import java.sql.Statement;
-import java.sql.Time;
-import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Calendar;
 import java.util.List;
 
 /**
@@ -31,12 +15,7 @@ import java.util.List;
  * ROLE_SWITCHING it owns its parameters: they are bound to the pgjdbc statement of the text
  * variant InBand needs at execute time, one place to the right of the role.
  */
-class PreparedStatementView extends StatementView implements PreparedStatement {
-
-  /** A parameter as set by the request, to be bound at an index. */
-  interface Binder {
-    void bind(PreparedStatement target, int index) throws SQLException;
-  }
+class PreparedStatementView extends ForwardingPreparedStatement {
 
   /** Prepares a text on the physical connection with the request's result-set options. */
   interface Preparer {
@@ -54,7 +33,7 @@ class PreparedStatementView extends StatementView implements PreparedStatement {
   private PreparedStatement plain; // the text alone: metadata and batches
 
   PreparedStatementView(PooledConnection owner, PreparedStatement ps) {
-    super(owner, ps);
+    super(owner, ps, null);
     this.ps = ps;
     this.sql = null;
     this.preparer = null;
@@ -77,7 +56,19 @@ class PreparedStatementView extends StatementView implements PreparedStatement {
     this.params = new Binder[4];
   }
 
-  private void bind(int index, Binder binder) throws SQLException {
+  @Override
+  final PreparedStatement prepared() {
+    return ps;
+  }
+
+  /** ROLE_SWITCHING: the parameter setters (ForwardingPreparedStatement) keep their values. */
+  @Override
+  final boolean bindsLater() {
+    return inBand != null;
+  }
+
+  @Override
+  final void bind(int index, Binder binder) throws SQLException {
     if (index < 1) {
       throw new SQLException("The parameter index is out of range: " + index, "22023");
     }
@@ -236,12 +227,14 @@ class PreparedStatementView extends StatementView implements PreparedStatement {
 
   @Override
   public ResultSetMetaData getMetaData() throws SQLException {
-    return inBand != null ? plain().getMetaData() : ps.getMetaData();
+    return ObjectView.metaData(owner, inBand != null ? plain().getMetaData() : ps.getMetaData());
   }
 
   @Override
   public ParameterMetaData getParameterMetaData() throws SQLException {
-    return inBand != null ? plain().getParameterMetaData() : ps.getParameterMetaData();
+    ParameterMetaData md =
+        inBand != null ? plain().getParameterMetaData() : ps.getParameterMetaData();
+    return md == null ? null : new ObjectView.ParameterMetaDataView(owner, md);
   }
 
   @Override
@@ -253,456 +246,5 @@ class PreparedStatementView extends StatementView implements PreparedStatement {
         plain.close();
       }
     }
-  }
-
-  @Override
-  public void setArray(int a, Array b) throws SQLException {
-    if (inBand != null) {
-      bind(a, (t, i) -> t.setArray(i, Views.raw(b)));
-      return;
-    }
-    ps.setArray(a, Views.raw(b));
-  }
-
-  @Override
-  public void setAsciiStream(int a, InputStream b, int c) throws SQLException {
-    if (inBand != null) {
-      bind(a, (t, i) -> t.setAsciiStream(i, b, c));
-      return;
-    }
-    ps.setAsciiStream(a, b, c);
-  }
-
-  @Override
-  public void setAsciiStream(int a, InputStream b, long c) throws SQLException {
-    if (inBand != null) {
-      bind(a, (t, i) -> t.setAsciiStream(i, b, c));
-      return;
-    }
-    ps.setAsciiStream(a, b, c);
-  }
-
-  @Override
-  public void setAsciiStream(int a, InputStream b) throws SQLException {
-    if (inBand != null) {
-      bind(a, (t, i) -> t.setAsciiStream(i, b));
-      return;
-    }
-    ps.setAsciiStream(a, b);
-  }
-
-  @Override
-  public void setBigDecimal(int a, BigDecimal b) throws SQLException {
-    if (inBand != null) {
-      bind(a, (t, i) -> t.setBigDecimal(i, b));
-      return;
-    }
-    ps.setBigDecimal(a, b);
-  }
-
-  @Override
-  public void setBinaryStream(int a, InputStream b, int c) throws SQLException {
-    if (inBand != null) {
-      bind(a, (t, i) -> t.setBinaryStream(i, b, c));
-      return;
-    }
-    ps.setBinaryStream(a, b, c);
-  }
-
-  @Override
-  public void setBinaryStream(int a, InputStream b, long c) throws SQLException {
-    if (inBand != null) {
-      bind(a, (t, i) -> t.setBinaryStream(i, b, c));
-      return;
-    }
-    ps.setBinaryStream(a, b, c);
-  }
-
-  @Override
-  public void setBinaryStream(int a, InputStream b) throws SQLException {
-    if (inBand != null) {
-      bind(a, (t, i) -> t.setBinaryStream(i, b));
-      return;
-    }
-    ps.setBinaryStream(a, b);
-  }
-
-  @Override
-  public void setBlob(int a, InputStream b, long c) throws SQLException {
-    if (inBand != null) {
-      bind(a, (t, i) -> t.setBlob(i, b, c));
-      return;
-    }
-    ps.setBlob(a, b, c);
-  }
-
-  @Override
-  public void setBlob(int a, InputStream b) throws SQLException {
-    if (inBand != null) {
-      bind(a, (t, i) -> t.setBlob(i, b));
-      return;
-    }
-    ps.setBlob(a, b);
-  }
-
-  @Override
-  public void setBlob(int a, Blob b) throws SQLException {
-    if (inBand != null) {
-      bind(a, (t, i) -> t.setBlob(i, Views.raw(b)));
-      return;
-    }
-    ps.setBlob(a, Views.raw(b));
-  }
-
-  @Override
-  public void setBoolean(int a, boolean b) throws SQLException {
-    if (inBand != null) {
-      bind(a, (t, i) -> t.setBoolean(i, b));
-      return;
-    }
-    ps.setBoolean(a, b);
-  }
-
-  @Override
-  public void setByte(int a, byte b) throws SQLException {
-    if (inBand != null) {
-      bind(a, (t, i) -> t.setByte(i, b));
-      return;
-    }
-    ps.setByte(a, b);
-  }
-
-  @Override
-  public void setBytes(int a, byte[] b) throws SQLException {
-    if (inBand != null) {
-      bind(a, (t, i) -> t.setBytes(i, b));
-      return;
-    }
-    ps.setBytes(a, b);
-  }
-
-  @Override
-  public void setCharacterStream(int a, Reader b, int c) throws SQLException {
-    if (inBand != null) {
-      bind(a, (t, i) -> t.setCharacterStream(i, b, c));
-      return;
-    }
-    ps.setCharacterStream(a, b, c);
-  }
-
-  @Override
-  public void setCharacterStream(int a, Reader b, long c) throws SQLException {
-    if (inBand != null) {
-      bind(a, (t, i) -> t.setCharacterStream(i, b, c));
-      return;
-    }
-    ps.setCharacterStream(a, b, c);
-  }
-
-  @Override
-  public void setCharacterStream(int a, Reader b) throws SQLException {
-    if (inBand != null) {
-      bind(a, (t, i) -> t.setCharacterStream(i, b));
-      return;
-    }
-    ps.setCharacterStream(a, b);
-  }
-
-  @Override
-  public void setClob(int a, Reader b, long c) throws SQLException {
-    if (inBand != null) {
-      bind(a, (t, i) -> t.setClob(i, b, c));
-      return;
-    }
-    ps.setClob(a, b, c);
-  }
-
-  @Override
-  public void setClob(int a, Reader b) throws SQLException {
-    if (inBand != null) {
-      bind(a, (t, i) -> t.setClob(i, b));
-      return;
-    }
-    ps.setClob(a, b);
-  }
-
-  @Override
-  public void setClob(int a, Clob b) throws SQLException {
-    if (inBand != null) {
-      bind(a, (t, i) -> t.setClob(i, Views.raw(b)));
-      return;
-    }
-    ps.setClob(a, Views.raw(b));
-  }
-
-  @Override
-  public void setDate(int a, Date b, Calendar c) throws SQLException {
-    if (inBand != null) {
-      bind(a, (t, i) -> t.setDate(i, b, c));
-      return;
-    }
-    ps.setDate(a, b, c);
-  }
-
-  @Override
-  public void setDate(int a, Date b) throws SQLException {
-    if (inBand != null) {
-      bind(a, (t, i) -> t.setDate(i, b));
-      return;
-    }
-    ps.setDate(a, b);
-  }
-
-  @Override
-  public void setDouble(int a, double b) throws SQLException {
-    if (inBand != null) {
-      bind(a, (t, i) -> t.setDouble(i, b));
-      return;
-    }
-    ps.setDouble(a, b);
-  }
-
-  @Override
-  public void setFloat(int a, float b) throws SQLException {
-    if (inBand != null) {
-      bind(a, (t, i) -> t.setFloat(i, b));
-      return;
-    }
-    ps.setFloat(a, b);
-  }
-
-  @Override
-  public void setInt(int a, int b) throws SQLException {
-    if (inBand != null) {
-      bind(a, (t, i) -> t.setInt(i, b));
-      return;
-    }
-    ps.setInt(a, b);
-  }
-
-  @Override
-  public void setLong(int a, long b) throws SQLException {
-    if (inBand != null) {
-      bind(a, (t, i) -> t.setLong(i, b));
-      return;
-    }
-    ps.setLong(a, b);
-  }
-
-  @Override
-  public void setNCharacterStream(int a, Reader b, long c) throws SQLException {
-    if (inBand != null) {
-      bind(a, (t, i) -> t.setNCharacterStream(i, b, c));
-      return;
-    }
-    ps.setNCharacterStream(a, b, c);
-  }
-
-  @Override
-  public void setNCharacterStream(int a, Reader b) throws SQLException {
-    if (inBand != null) {
-      bind(a, (t, i) -> t.setNCharacterStream(i, b));
-      return;
-    }
-    ps.setNCharacterStream(a, b);
-  }
-
-  @Override
-  public void setNClob(int a, Reader b, long c) throws SQLException {
-    if (inBand != null) {
-      bind(a, (t, i) -> t.setNClob(i, b, c));
-      return;
-    }
-    ps.setNClob(a, b, c);
-  }
-
-  @Override
-  public void setNClob(int a, Reader b) throws SQLException {
-    if (inBand != null) {
-      bind(a, (t, i) -> t.setNClob(i, b));
-      return;
-    }
-    ps.setNClob(a, b);
-  }
-
-  @Override
-  public void setNClob(int a, NClob b) throws SQLException {
-    if (inBand != null) {
-      bind(a, (t, i) -> t.setNClob(i, Views.raw(b)));
-      return;
-    }
-    ps.setNClob(a, Views.raw(b));
-  }
-
-  @Override
-  public void setNString(int a, String b) throws SQLException {
-    if (inBand != null) {
-      bind(a, (t, i) -> t.setNString(i, b));
-      return;
-    }
-    ps.setNString(a, b);
-  }
-
-  @Override
-  public void setNull(int a, int b, String c) throws SQLException {
-    if (inBand != null) {
-      bind(a, (t, i) -> t.setNull(i, b, c));
-      return;
-    }
-    ps.setNull(a, b, c);
-  }
-
-  @Override
-  public void setNull(int a, int b) throws SQLException {
-    if (inBand != null) {
-      bind(a, (t, i) -> t.setNull(i, b));
-      return;
-    }
-    ps.setNull(a, b);
-  }
-
-  @Override
-  public void setObject(int a, Object b, int c, int d) throws SQLException {
-    if (inBand != null) {
-      bind(a, (t, i) -> t.setObject(i, Views.raw(b), c, d));
-      return;
-    }
-    ps.setObject(a, Views.raw(b), c, d);
-  }
-
-  @Override
-  public void setObject(int a, Object b, int c) throws SQLException {
-    if (inBand != null) {
-      bind(a, (t, i) -> t.setObject(i, Views.raw(b), c));
-      return;
-    }
-    ps.setObject(a, Views.raw(b), c);
-  }
-
-  @Override
-  public void setObject(int a, Object b, SQLType c, int d) throws SQLException {
-    if (inBand != null) {
-      bind(a, (t, i) -> t.setObject(i, Views.raw(b), c, d));
-      return;
-    }
-    ps.setObject(a, Views.raw(b), c, d);
-  }
-
-  @Override
-  public void setObject(int a, Object b, SQLType c) throws SQLException {
-    if (inBand != null) {
-      bind(a, (t, i) -> t.setObject(i, Views.raw(b), c));
-      return;
-    }
-    ps.setObject(a, Views.raw(b), c);
-  }
-
-  @Override
-  public void setObject(int a, Object b) throws SQLException {
-    if (inBand != null) {
-      bind(a, (t, i) -> t.setObject(i, Views.raw(b)));
-      return;
-    }
-    ps.setObject(a, Views.raw(b));
-  }
-
-  @Override
-  public void setRef(int a, Ref b) throws SQLException {
-    if (inBand != null) {
-      bind(a, (t, i) -> t.setRef(i, Views.raw(b)));
-      return;
-    }
-    ps.setRef(a, Views.raw(b));
-  }
-
-  @Override
-  public void setRowId(int a, RowId b) throws SQLException {
-    if (inBand != null) {
-      bind(a, (t, i) -> t.setRowId(i, Views.raw(b)));
-      return;
-    }
-    ps.setRowId(a, Views.raw(b));
-  }
-
-  @Override
-  public void setSQLXML(int a, SQLXML b) throws SQLException {
-    if (inBand != null) {
-      bind(a, (t, i) -> t.setSQLXML(i, Views.raw(b)));
-      return;
-    }
-    ps.setSQLXML(a, Views.raw(b));
-  }
-
-  @Override
-  public void setShort(int a, short b) throws SQLException {
-    if (inBand != null) {
-      bind(a, (t, i) -> t.setShort(i, b));
-      return;
-    }
-    ps.setShort(a, b);
-  }
-
-  @Override
-  public void setString(int a, String b) throws SQLException {
-    if (inBand != null) {
-      bind(a, (t, i) -> t.setString(i, b));
-      return;
-    }
-    ps.setString(a, b);
-  }
-
-  @Override
-  public void setTime(int a, Time b, Calendar c) throws SQLException {
-    if (inBand != null) {
-      bind(a, (t, i) -> t.setTime(i, b, c));
-      return;
-    }
-    ps.setTime(a, b, c);
-  }
-
-  @Override
-  public void setTime(int a, Time b) throws SQLException {
-    if (inBand != null) {
-      bind(a, (t, i) -> t.setTime(i, b));
-      return;
-    }
-    ps.setTime(a, b);
-  }
-
-  @Override
-  public void setTimestamp(int a, Timestamp b, Calendar c) throws SQLException {
-    if (inBand != null) {
-      bind(a, (t, i) -> t.setTimestamp(i, b, c));
-      return;
-    }
-    ps.setTimestamp(a, b, c);
-  }
-
-  @Override
-  public void setTimestamp(int a, Timestamp b) throws SQLException {
-    if (inBand != null) {
-      bind(a, (t, i) -> t.setTimestamp(i, b));
-      return;
-    }
-    ps.setTimestamp(a, b);
-  }
-
-  @Override
-  public void setURL(int a, URL b) throws SQLException {
-    if (inBand != null) {
-      bind(a, (t, i) -> t.setURL(i, b));
-      return;
-    }
-    ps.setURL(a, b);
-  }
-
-  @Override
-  @Deprecated
-  public void setUnicodeStream(int a, InputStream b, int c) throws SQLException {
-    if (inBand != null) {
-      bind(a, (t, i) -> t.setUnicodeStream(i, b, c));
-      return;
-    }
-    ps.setUnicodeStream(a, b, c);
   }
 }

@@ -4,7 +4,6 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
-import java.sql.SQLWarning;
 import java.sql.Statement;
 
 /*
@@ -12,9 +11,11 @@ import java.sql.Statement;
  * result set's getStatement() lead back to Userbound's objects, never to HikariCP's or
  * the driver's, so closing "the statement's connection" always goes through the
  * hand-back. SQL text passes through the session tracker (TRACKED reset) on its way to
- * the driver. Everything else forwards as is. Generated in shape, kept by hand.
+ * the driver. Everything else forwards as is (ForwardingStatement, generated at build
+ * time: it leaves abstract every method that returns a JDBC object, so each of those is
+ * decided here).
  */
-class StatementView implements Statement {
+class StatementView extends ForwardingStatement {
 
   final PooledConnection owner;
   Statement s; // replaced by PreparedStatementView when another variant of its text is needed
@@ -25,14 +26,15 @@ class StatementView implements Statement {
   /** ROLE_SWITCHING: the results left are the suffix's only: show none. */
   boolean hidden;
 
-  StatementView(PooledConnection owner, Statement s) {
-    this(owner, s, null);
-  }
-
   StatementView(PooledConnection owner, Statement s, InBand inBand) {
     this.owner = owner;
     this.s = s;
     this.inBand = inBand;
+  }
+
+  @Override
+  final Statement statement() {
+    return s;
   }
 
   // ---- ROLE_SWITCHING: the text goes out wrapped, and our results are skipped ----------
@@ -103,46 +105,6 @@ class StatementView implements Statement {
   public void addBatch(String a) throws SQLException {
     owner.sawSql(a);
     s.addBatch(a);
-  }
-
-  @Override
-  public void cancel() throws SQLException {
-    s.cancel();
-  }
-
-  @Override
-  public void clearBatch() throws SQLException {
-    s.clearBatch();
-  }
-
-  @Override
-  public void clearWarnings() throws SQLException {
-    s.clearWarnings();
-  }
-
-  @Override
-  public void close() throws SQLException {
-    s.close();
-  }
-
-  @Override
-  public void closeOnCompletion() throws SQLException {
-    s.closeOnCompletion();
-  }
-
-  @Override
-  public String enquoteIdentifier(String a, boolean b) throws SQLException {
-    return s.enquoteIdentifier(a, b);
-  }
-
-  @Override
-  public String enquoteLiteral(String a) throws SQLException {
-    return s.enquoteLiteral(a);
-  }
-
-  @Override
-  public String enquoteNCharLiteral(String a) throws SQLException {
-    return s.enquoteNCharLiteral(a);
   }
 
   @Override
@@ -293,38 +255,13 @@ class StatementView implements Statement {
   }
 
   @Override
-  public int getFetchDirection() throws SQLException {
-    return s.getFetchDirection();
-  }
-
-  @Override
-  public int getFetchSize() throws SQLException {
-    return s.getFetchSize();
-  }
-
-  @Override
   public ResultSet getGeneratedKeys() throws SQLException {
     return owner.resultSet(s.getGeneratedKeys(), this);
   }
 
   @Override
-  public long getLargeMaxRows() throws SQLException {
-    return s.getLargeMaxRows();
-  }
-
-  @Override
   public long getLargeUpdateCount() throws SQLException {
     return hidden ? -1 : s.getLargeUpdateCount();
-  }
-
-  @Override
-  public int getMaxFieldSize() throws SQLException {
-    return s.getMaxFieldSize();
-  }
-
-  @Override
-  public int getMaxRows() throws SQLException {
-    return s.getMaxRows();
   }
 
   @Override
@@ -346,102 +283,12 @@ class StatementView implements Statement {
   }
 
   @Override
-  public int getQueryTimeout() throws SQLException {
-    return s.getQueryTimeout();
-  }
-
-  @Override
   public ResultSet getResultSet() throws SQLException {
     return hidden ? null : owner.resultSet(s.getResultSet(), this);
   }
 
   @Override
-  public int getResultSetConcurrency() throws SQLException {
-    return s.getResultSetConcurrency();
-  }
-
-  @Override
-  public int getResultSetHoldability() throws SQLException {
-    return s.getResultSetHoldability();
-  }
-
-  @Override
-  public int getResultSetType() throws SQLException {
-    return s.getResultSetType();
-  }
-
-  @Override
   public int getUpdateCount() throws SQLException {
     return hidden ? -1 : s.getUpdateCount();
-  }
-
-  @Override
-  public SQLWarning getWarnings() throws SQLException {
-    return s.getWarnings();
-  }
-
-  @Override
-  public boolean isCloseOnCompletion() throws SQLException {
-    return s.isCloseOnCompletion();
-  }
-
-  @Override
-  public boolean isClosed() throws SQLException {
-    return s.isClosed();
-  }
-
-  @Override
-  public boolean isPoolable() throws SQLException {
-    return s.isPoolable();
-  }
-
-  @Override
-  public boolean isSimpleIdentifier(String a) throws SQLException {
-    return s.isSimpleIdentifier(a);
-  }
-
-  @Override
-  public void setCursorName(String a) throws SQLException {
-    s.setCursorName(a);
-  }
-
-  @Override
-  public void setEscapeProcessing(boolean a) throws SQLException {
-    s.setEscapeProcessing(a);
-  }
-
-  @Override
-  public void setFetchDirection(int a) throws SQLException {
-    s.setFetchDirection(a);
-  }
-
-  @Override
-  public void setFetchSize(int a) throws SQLException {
-    s.setFetchSize(a);
-  }
-
-  @Override
-  public void setLargeMaxRows(long a) throws SQLException {
-    s.setLargeMaxRows(a);
-  }
-
-  @Override
-  public void setMaxFieldSize(int a) throws SQLException {
-    s.setMaxFieldSize(a);
-  }
-
-  @Override
-  public void setMaxRows(int a) throws SQLException {
-    s.setMaxRows(a);
-  }
-
-  @Override
-  public void setPoolable(boolean a) throws SQLException {
-    s.setPoolable(a);
-  }
-
-  @Override
-  public void setQueryTimeout(int a) throws SQLException {
-    s.setQueryTimeout(a);
   }
 }

@@ -5,17 +5,9 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.lang.reflect.Proxy;
-import java.sql.Array;
-import java.sql.Blob;
-import java.sql.Clob;
 import java.sql.Connection;
-import java.sql.Ref;
-import java.sql.ResultSet;
-import java.sql.RowId;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
-import java.sql.SQLXML;
-import java.sql.Struct;
 import java.sql.Wrapper;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -31,37 +23,38 @@ import org.postgresql.largeobject.LargeObjectManager;
 
 /*
  * Every JDBC object a request can reach must lead back to its Userbound connection and
- * must stop working when that connection is handed back. The everyday objects
- * (statements, result sets) have hand-written wrappers on the hot path. Everything else
- * — DatabaseMetaData, Array, Blob, Clob, SQLXML, Struct, Ref, and whatever a caller
- * unwraps to (PGConnection, PGStatement, ...) — is reached through a "view": a dynamic
- * proxy over the driver's object that
+ * must stop working when that connection is handed back. Every java.sql object has a
+ * wrapper class for that: hand-written decisions over forwarding generated at build time
+ * (ForwardingGenerator; PooledConnection, StatementView and its subclasses, ResultSetView,
+ * ObjectView for metadata, arrays, LOBs, SQLXML, Struct, Ref and Savepoint).
+ *
+ * What is left here is the driver's own interfaces, which a caller reaches only by
+ * unwrap(): PGConnection, BaseConnection, PGStatement, PGResultSetMetaData, ... and what
+ * their methods return. Each is a "view": a dynamic proxy over the driver's object that
  *   - checks on every call that the connection has not been handed back (afterwards each
  *     call throws SQLException, or IllegalStateException where the method declares none);
- *   - hands out views again for every object it returns that has an interface, and
- *     Userbound's own connection wherever the driver would return its raw connection, so
- *     a chain of calls can never reach an object that outlives the hand-back;
+ *   - hands out Userbound's wrappers for every java.sql object it returns (ObjectView.view),
+ *     Userbound's own connection wherever the driver would return its raw connection, and
+ *     views again for any other object with an interface, so a chain of calls can never
+ *     reach an object that outlives the hand-back;
  *   - on a connection view, sends java.sql.Connection methods to Userbound's connection
  *     (so statements made there are tracked like any other), and builds pgjdbc's
  *     CopyManager, LargeObjectManager and Fastpath over the view, not over the driver;
  *   - takes arguments that are views back to the driver's objects before passing them on.
  * A class (PgConnection, HikariCP's proxies) cannot be proxied, so unwrapping to one is
- * refused with a typed SQLException that names the interface to ask for instead.
+ * refused with a typed SQLException that names the interface to ask for instead. Under
+ * ROLE_SWITCHING no view is handed out at all (switchingRefusal).
  *
- * Views are off the hot path: they exist only where a caller asks for them.
+ * WHY A PROXY HERE AND GENERATED FORWARDING EVERYWHERE ELSE. Which interfaces a view must
+ * implement is known only at run time: it is whatever the driver's object implements, and
+ * pgjdbc's interfaces (BaseConnection alone has some 60 methods) are its internal API, which
+ * changes between pgjdbc versions. Generating forwarding for them would tie the build to one
+ * pgjdbc's internals and still miss an interface added by the next. The one rule (check,
+ * call, wrap what comes back) holds for any of them, and views are off the hot path: they
+ * exist only where a caller unwraps.
  */
 final class Views {
 
-  private static final Set<Class<?>> VIEWED_RESULTS =
-      Set.of(
-          Array.class,
-          Blob.class,
-          Clob.class,
-          Ref.class,
-          RowId.class,
-          SQLXML.class,
-          Struct.class,
-          ResultSet.class);
   private static final ConcurrentHashMap<Class<?>, Class<?>[]> INTERFACES =
       new ConcurrentHashMap<>();
   private static final Set<String> CONNECTION_METHODS = signatures(Connection.class);
@@ -85,34 +78,14 @@ final class Views {
   }
 
   /**
-   * What a getObject returns, made safe: result sets, arrays, LOBs and the like become
-   * views; values pass through.
-   */
-  static Object result(PooledConnection owner, Object value) {
-    if (value == null || !(value instanceof Wrapper || isViewed(value))) {
-      return value;
-    }
-    if (value instanceof Connection) {
-      return owner;
-    }
-    return of(owner, value);
-  }
-
-  /** The same for getObject(index, type): refuses a type that only the driver's object is. */
-  static <T> T result(PooledConnection owner, T value, Class<T> type) throws SQLException {
-    Object safe = result(owner, value);
-    if (safe != null && !type.isInstance(safe)) {
-      throw refusal(type);
-    }
-    return type.cast(safe);
-  }
-
-  /**
-   * An argument for the driver: a view is replaced by the object it stands for (which
-   * implements every interface the view does).
+   * An argument for the driver: a view or an ObjectView is replaced by the object it stands
+   * for (which implements every interface the view does).
    */
   @SuppressWarnings("unchecked")
   static <T> T raw(T value) {
+    if (value instanceof ObjectView<?> v) {
+      return (T) v.raw();
+    }
     if (value instanceof Proxy && Proxy.getInvocationHandler(value) instanceof Handler h) {
       return (T) h.target;
     }
@@ -163,15 +136,6 @@ final class Views {
             + " org.postgresql.core.BaseConnection for libraries that need it): you get a view that"
             + " works until the connection is closed",
         "0A000");
-  }
-
-  private static boolean isViewed(Object value) {
-    for (Class<?> c : VIEWED_RESULTS) {
-      if (c.isInstance(value)) {
-        return true;
-      }
-    }
-    return false;
   }
 
   private static Set<String> signatures(Class<?> type) {
@@ -277,7 +241,8 @@ final class Views {
           || result.getClass().isArray()) {
         return result;
       }
-      return of(owner, result);
+      Object jdbc = ObjectView.view(owner, null, result);
+      return jdbc != result ? jdbc : of(owner, result);
     }
 
     private Object unwrap(Object proxy, Class<?> type) throws SQLException {
