@@ -15,6 +15,7 @@ import io.userbound.core.Login;
 import io.userbound.core.Userbound;
 import io.userbound.core.UserboundConfig;
 import io.userbound.core.UserboundException;
+import io.userbound.testkit.PostgresServer;
 import io.userbound.testkit.TcpProxy;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,23 +55,43 @@ import org.slf4j.LoggerFactory;
  * One server, reached through a TcpProxy the soak owns (to stall and cut the network), two
  * databases on it under one Userbound: "dedicated" (DEDICATED_POOLS, a size cap of three
  * quarters of the people, a 3 s idle timeout, a budget below the number of people:
- * evictions and reclaims all the time) and "switching" (ROLE_SWITCHING through a NOINHERIT gateway).
- * Each borrow is for a person drawn with Zipf exponent `zipf` (1: a few people make most
- * requests and a long tail keeps the budget reclaiming, as in real traffic; 0: uniform, where
- * nearly every dedicated borrow is a fresh SCRAM login).
+ * evictions and reclaims all the time) and "switching" (ROLE_SWITCHING through a NOINHERIT
+ * gateway). With faults on, the server also has a streaming standby (the test kit's
+ * startStandby), and both databases' URL is multi-host, as in FailoverTest: the primary
+ * through the proxy, then the standby, direct, with targetServerType=primary and
+ * hostRecheckSeconds=1. Each borrow is for a person drawn with Zipf exponent `zipf` (1: a
+ * few people make most requests and a long tail keeps the budget reclaiming, as in real
+ * traffic; 0: uniform, where nearly every dedicated borrow is a fresh SCRAM login).
  *
  * Workers check every borrow: current_user is the bound person, session_user the person
- * (dedicated) or the gateway (switching), and a marker a request sets with set_config (one
- * request in four: the TRACKED reset must take it back) is never visible to the next one.
- * Churn meanwhile: logouts and logins, password changes, first logins of people created
- * on the fly, each replacing a person who leaves (logged out, role dropped). Faults, one after another with quiet time between: pg_terminate_backend of
- * random backends, pg_ctl restart -m fast, a crash (-m immediate), a network stall and a
- * cut at the proxy, NOLOGIN and DROP ROLE of active people. For each: the requests that
- * failed (typed or not), the time from the end of the cause until both databases serve
- * again, and the most backends seen. At the end: permits must equal open connections,
- * no worker may be stuck, and no log line (every Userbound, HikariCP and pgjdbc logger at
- * DEBUG) may contain any password used. The run fails (exit 1) when any of that, or any
- * mismatch, untyped failure or recovery slower than 5 s, is seen.
+ * (dedicated) or the gateway (switching), a marker a request sets with set_config (one
+ * request in four: the TRACKED reset must take it back) is never visible to the next one,
+ * and the server is not in recovery (no borrow may reach a standby). Churn meanwhile:
+ * logouts and logins, password changes, first logins of people created on the fly, each
+ * replacing a person who leaves (logged out, role dropped); its SQL goes to whichever
+ * server is the primary. Faults, one after another with quiet time between, each with the
+ * churn paused (a step under way ends first), while the load runs (it runs until the borrows
+ * are done and the last fault is measured):
+ * pg_terminate_backend of random backends, pg_ctl restart -m fast, a crash (-m immediate),
+ * a network stall and a cut at the proxy, NOLOGIN and DROP ROLE of active people, and last
+ * the failover: once the standby has replayed everything, the primary crashes (-m
+ * immediate) and stays down, and the standby is promoted at once; the rest of the run
+ * (quiet time, remaining borrows, churn) is on the new primary. For each fault: the
+ * requests that failed (typed or not), the time from the end of the cause (for the
+ * failover: from the crash) until both databases serve again (for the failover: a checked
+ * borrow of each on the new primary, by a worker or the probe), and the most backends seen.
+ * After the failover, every logged-in person also borrows on both databases with the Login
+ * from before the crash (up to three tries each), and every kind of churn step must succeed
+ * on the new primary. At the end: permits must equal open connections, no worker may be
+ * stuck, and no log line (every Userbound, HikariCP and pgjdbc logger at DEBUG) may contain
+ * any password used. The run fails (exit 1) when any of that, or any mismatch, untyped
+ * failure, borrow served by a standby, person who cannot borrow after the failover or
+ * recovery slower than 5 s, is seen.
+ *
+ * Figures: the README's Reliability section. The failover's come from a 100,000-borrow run
+ * (benchmarks/results/soak-failover): 14 requests failed, all typed; 175 ms from the crash
+ * to the first checked borrow on the new primary, 187 ms until both databases had served
+ * there; 199 of 199 logged-in people served there with the logins they had; 0 mismatches.
  */
 public final class Soak {
 
@@ -78,6 +99,9 @@ public final class Soak {
   private static final String MARKER = "soak.marker";
   private static final long RECOVERY_LIMIT_NANOS = TimeUnit.SECONDS.toNanos(5);
   private static final long PROGRESS_NANOS = TimeUnit.SECONDS.toNanos(60);
+
+  /** Kinds of churn step: logout and login, password change, first logins of new people. */
+  private static final int CHURN_KINDS = 3;
 
   private Soak() {}
 
@@ -112,6 +136,16 @@ public final class Soak {
     long recovered;
     int maxBackends;
     int stuck; // workers still in a borrow begun before the cause ended, 5 s after recovery
+    long recoveryFrom; // where the recovery clock starts: causeEnded, or the crash (failover)
+    // The failover only: when pg_promote() returned, the first checked borrow on the new primary,
+    // and the check of every logged-in person afterwards.
+    long promoted;
+    long firstOnNewPrimary;
+    int peopleChecked;
+    int peopleRetried;
+    int peopleFailed;
+    long checked; // when the check of everyone ended
+    final List<String> whyPeopleFailed = new ArrayList<>(); // the first few
 
     Fault(String name) {
       this.name = name;
@@ -229,6 +263,16 @@ public final class Soak {
 
     private Fixture fixture;
     private TcpProxy proxy;
+    // Where administration (churn, faults, counting backends) goes: the fixture's server, and
+    // after the failover the promoted standby.
+    private volatile PostgresServer primary;
+    private PostgresServer standby; // null without faults
+    private volatile boolean faultsPending;
+    private volatile boolean churning; // a churn step may be under way
+    private volatile int newPrimaryPort; // the standby's, from the moment the failover begins
+    private final AtomicLongArray firstOnNewPrimary = new AtomicLongArray(2); // per database
+    private final AtomicLong servedByAStandby = new AtomicLong();
+    private final Map<String, AtomicLong> churnOnNewPrimary = new ConcurrentHashMap<>();
     private Userbound ub;
     private String[] roles;
     private AtomicReferenceArray<Login> logins;
@@ -270,39 +314,66 @@ public final class Soak {
         if (!scan.containsASecret("a line with " + gatewayPassword + " in it")) {
           throw new IllegalStateException("the log scan does not find a password");
         }
-        String url = proxy.jdbcUrl(f.server, Fixture.DATABASE);
-        ub =
-            Userbound.create(
-                UserboundConfig.builder()
-                    .database(
-                        DatabaseConfig.builder("dedicated", url)
-                            .budget(s.budget)
-                            .maxConnectionsPerPerson(2)
-                            .maxPools(Math.max(2, s.people * 3 / 4))
-                            .idleTimeout(Duration.ofSeconds(3))
-                            .connectionTimeout(Duration.ofSeconds(3))
-                            .driverProperty("ApplicationName", "soak-dedicated")
-                            .build())
-                    .database(
-                        DatabaseConfig.builder("switching", url)
-                            .budget(s.budget)
-                            .maxConnectionsPerPerson(2)
-                            .connectionTimeout(Duration.ofSeconds(3))
-                            .driverProperty("ApplicationName", "soak-switching")
-                            .roleSwitching(GATEWAY, gatewayPassword.toCharArray())
-                            .build())
-                    .build());
+        primary = f.server;
+        // With faults, a streaming standby for the last one, the failover.
+        standby = s.faults ? f.server.startStandby() : null;
         try {
-          logins = new AtomicReferenceArray<>(roles.length);
-          for (int i = 0; i < roles.length; i++) {
-            logins.set(i, ub.login(roles[i], passwords.get(i)));
+          String url = standby == null ? proxy.jdbcUrl(f.server, Fixture.DATABASE) : failoverUrl();
+          ub =
+              Userbound.create(
+                  UserboundConfig.builder()
+                      .database(
+                          DatabaseConfig.builder("dedicated", url)
+                              .budget(s.budget)
+                              .maxConnectionsPerPerson(2)
+                              .maxPools(Math.max(2, s.people * 3 / 4))
+                              .idleTimeout(Duration.ofSeconds(3))
+                              .connectionTimeout(Duration.ofSeconds(3))
+                              .driverProperty("ApplicationName", "soak-dedicated")
+                              .build())
+                      .database(
+                          DatabaseConfig.builder("switching", url)
+                              .budget(s.budget)
+                              .maxConnectionsPerPerson(2)
+                              .connectionTimeout(Duration.ofSeconds(3))
+                              .driverProperty("ApplicationName", "soak-switching")
+                              .roleSwitching(GATEWAY, gatewayPassword.toCharArray())
+                              .build())
+                      .build());
+          try {
+            logins = new AtomicReferenceArray<>(roles.length);
+            for (int i = 0; i < roles.length; i++) {
+              logins.set(i, ub.login(roles[i], passwords.get(i)));
+            }
+            return soak(t0);
+          } finally {
+            ub.close();
+            proxy.close();
           }
-          return soak(t0);
         } finally {
-          ub.close();
-          proxy.close();
+          if (standby != null) {
+            standby.close();
+          }
         }
       }
+    }
+
+    /**
+     * Both hosts in one URL, as FailoverTest has them: the primary through the soak's proxy (so
+     * that the stall and the cut still reach it), then the standby, direct; pgjdbc connects to
+     * whichever of them is the primary now, and remembers a host's role for only 1 s.
+     */
+    private String failoverUrl() {
+      String one = proxy.jdbcUrl(fixture.server, Fixture.DATABASE);
+      String proxied = "//127.0.0.1:" + proxy.port() + "/";
+      if (!one.contains(proxied)) {
+        throw new IllegalStateException("unexpected JDBC URL shape: " + one);
+      }
+      String both =
+          "//127.0.0.1:" + proxy.port() + "," + standby.host() + ":" + standby.port() + "/";
+      return one.replace(proxied, both)
+          + (one.contains("?") ? "&" : "?")
+          + "targetServerType=primary&hostRecheckSeconds=1&connectTimeout=2";
     }
 
     private Map<String, Object> soak(long t0) throws Exception {
@@ -320,12 +391,18 @@ public final class Soak {
       for (Thread th : List.of(churner, sampler)) {
         th.setDaemon(true);
       }
+      // The load runs until the borrows are done and the last fault has been measured.
+      faultsPending = s.faults;
       long started = System.nanoTime();
       workers.forEach(Thread::start);
       churner.start();
       sampler.start();
       if (s.faults) {
-        injectFaults();
+        try {
+          injectFaults();
+        } finally {
+          faultsPending = false;
+        }
       }
       long deadline = started + TimeUnit.SECONDS.toNanos(s.maxSeconds);
       long nextProgress = started + PROGRESS_NANOS;
@@ -412,7 +489,9 @@ public final class Soak {
       for (Fault f : faults) {
         Map<String, Object> m = new LinkedHashMap<>();
         long typedFailed = 0;
-        long until = (f.recovered == 0 ? System.nanoTime() : f.recovered) + 1_000_000_000L;
+        long until =
+            Math.max(
+                (f.recovered == 0 ? System.nanoTime() : f.recovered) + 1_000_000_000L, f.checked);
         for (long[] ft : failureTimes) {
           if (ft[0] >= f.started && ft[0] <= until) {
             typedFailed++;
@@ -421,17 +500,44 @@ public final class Soak {
         m.put("fault", f.name);
         m.put("failedRequests", typedFailed);
         m.put("allTyped", true); // an untyped failure fails the whole run, see problems
-        double recovery = f.recovered == 0 ? -1 : (f.recovered - f.causeEnded) / 1e6;
+        double recovery = f.recovered == 0 ? -1 : (f.recovered - f.recoveryFrom) / 1e6;
         m.put("recoveryMillis", recovery);
         m.put("maxBackends", f.maxBackends);
         m.put("stuckThreads", f.stuck);
+        if (f.promoted != 0) {
+          m.put("crashToPromotedMillis", (f.promoted - f.recoveryFrom) / 1e6);
+          m.put(
+              "crashToFirstBorrowOnNewPrimaryMillis",
+              f.firstOnNewPrimary == 0 ? -1 : (f.firstOnNewPrimary - f.recoveryFrom) / 1e6);
+          m.put("peopleCheckedAfter", f.peopleChecked);
+          m.put("peopleWhoNeededARetry", f.peopleRetried);
+          m.put("peopleFailed", f.peopleFailed);
+          m.put("whyPeopleFailed", f.whyPeopleFailed);
+          if (f.peopleChecked == 0 || f.peopleFailed > 0) {
+            problems.add(
+                f.name
+                    + ": "
+                    + f.peopleFailed
+                    + " of "
+                    + f.peopleChecked
+                    + " logged-in people could not borrow on the new primary "
+                    + f.whyPeopleFailed);
+          }
+          if (churnOnNewPrimary.size() < CHURN_KINDS) {
+            problems.add(
+                f.name + ": churn on the new primary did not do every kind: " + churnOnNewPrimary);
+          }
+        }
         faultRows.add(m);
         if (f.stuck > 0) {
           problems.add(f.name + ": " + f.stuck + " threads stuck");
         }
-        if (f.recovered == 0 || f.recovered - f.causeEnded > RECOVERY_LIMIT_NANOS) {
+        if (f.recovered == 0 || f.recovered - f.recoveryFrom > RECOVERY_LIMIT_NANOS) {
           problems.add(f.name + ": no recovery within 5 s");
         }
+      }
+      if (servedByAStandby.get() > 0) {
+        problems.add(servedByAStandby.get() + " borrows served by a standby");
       }
       Map<String, Object> out = new LinkedHashMap<>();
       out.put("borrowsChecked", borrows.get());
@@ -449,6 +555,10 @@ public final class Soak {
       out.put("failuresByType", toLongs(failures));
       out.put("untypedFailures", untyped.get());
       out.put("churn", toLongs(churn));
+      if (standby != null) {
+        out.put("churnOnTheNewPrimary", toLongs(churnOnNewPrimary));
+        out.put("borrowsServedByAStandby", servedByAStandby.get());
+      }
       out.put("faults", faultRows);
       out.put("maxBackends", maxBackends.get());
       out.put("backendLimit", 2 * s.budget + 8);
@@ -479,7 +589,7 @@ public final class Soak {
     @SuppressWarnings("try") // the binding is used for its close() alone
     private void work(int me) {
       ThreadLocalRandom r = ThreadLocalRandom.current();
-      while (!stop.get() && borrows.get() < s.borrows) {
+      while (!stop.get() && (borrows.get() < s.borrows || faultsPending)) {
         int i = zipf == null ? r.nextInt(roles.length) : zipf.sample(r);
         if (gone.contains(i)) {
           continue;
@@ -499,11 +609,16 @@ public final class Soak {
               st.executeQuery(
                   "select current_user, session_user, coalesce(current_setting('"
                       + MARKER
-                      + "', true), '')")) {
+                      + "', true), ''), inet_server_port(), pg_is_in_recovery()")) {
             rs.next();
             String current = rs.getString(1);
             String session = rs.getString(2);
             String marker = rs.getString(3);
+            if (rs.getBoolean(5)) {
+              servedByAStandby.incrementAndGet(); // targetServerType=primary must prevent it
+            } else if (rs.getInt(4) == newPrimaryPort) {
+              firstOnNewPrimary.compareAndSet(switching ? 1 : 0, 0, System.nanoTime());
+            }
             String wantSession = switching ? GATEWAY : login.role();
             if (!login.role().equals(current)
                 || !wantSession.equals(session)
@@ -545,6 +660,9 @@ public final class Soak {
     private void churn() {
       ThreadLocalRandom r = ThreadLocalRandom.current();
       while (!stop.get()) {
+        // Set before `current` is read, cleared after the step: a fault that has set `current`
+        // and then sees this false knows that no step is under way and none will start.
+        churning = true;
         try {
           int i = 3 + r.nextInt(roles.length - 3); // 0 probes, 1 and 2 are the faults' victims
           if (!gone.contains(i) && current == null) {
@@ -558,7 +676,7 @@ public final class Soak {
               case 1 -> {
                 char[] pw = secret().toCharArray();
                 scan.add(new String(pw));
-                try (Connection admin = fixture.server.adminConnection("postgres")) {
+                try (Connection admin = primary.adminConnection("postgres")) {
                   admin
                       .unwrap(PGConnection.class)
                       .alterUserPassword(roles[i], pw.clone(), "scram-sha-256");
@@ -579,14 +697,14 @@ public final class Soak {
                   fresh[k] = "fresh_" + created.incrementAndGet();
                   pws[k] = secret().toCharArray();
                   scan.add(new String(pws[k]));
-                  fixture.server.createLogin(fresh[k], pws[k]);
-                  fixture.server.execute("postgres", "GRANT " + fresh[k] + " TO " + GATEWAY);
+                  primary.createLogin(fresh[k], pws[k]);
+                  primary.execute("postgres", "GRANT " + fresh[k] + " TO " + GATEWAY);
                 }
                 List<Login> made = Fixture.parallel(3, k -> ub.login(fresh[k], pws[k]));
                 for (int k = 0; k < 3; k++) {
                   if (gone.contains(slots[k])) {
                     ub.logout(made.get(k));
-                    fixture.server.dropRole(fresh[k]);
+                    primary.dropRole(fresh[k]);
                     continue;
                   }
                   String leaving = roles[slots[k]];
@@ -601,7 +719,7 @@ public final class Soak {
                   if (left != null) {
                     ub.logout(left);
                   }
-                  fixture.server.dropRole(leaving);
+                  primary.dropRole(leaving);
                   peopleDropped.incrementAndGet();
                 }
                 count("first logins of three new people at once");
@@ -610,6 +728,8 @@ public final class Soak {
           }
         } catch (RuntimeException | SQLException e) {
           count("churn step failed: " + e.getClass().getSimpleName());
+        } finally {
+          churning = false;
         }
         LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20)); // the churn's pace
       }
@@ -617,6 +737,9 @@ public final class Soak {
 
     private void count(String what) {
       churn.computeIfAbsent(what, k -> new AtomicLong()).incrementAndGet();
+      if (primary == standby && !what.startsWith("churn step failed")) {
+        churnOnNewPrimary.computeIfAbsent(what, k -> new AtomicLong()).incrementAndGet();
+      }
     }
 
     // ---- faults -------------------------------------------------------------------------
@@ -638,9 +761,9 @@ public final class Soak {
       fault(
           "ALTER ROLE ... NOLOGIN of an active person for 2 s",
           () -> {
-            fixture.server.execute("postgres", "ALTER ROLE " + roles[victim] + " NOLOGIN");
+            primary.execute("postgres", "ALTER ROLE " + roles[victim] + " NOLOGIN");
             LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(2)); // the revocation lasts
-            fixture.server.execute("postgres", "ALTER ROLE " + roles[victim] + " LOGIN");
+            primary.execute("postgres", "ALTER ROLE " + roles[victim] + " LOGIN");
           });
       int dropped = 2;
       fault(
@@ -648,8 +771,50 @@ public final class Soak {
           () -> {
             gone.add(dropped);
             ub.logout(logins.get(dropped));
-            fixture.server.dropRole(roles[dropped]);
+            primary.dropRole(roles[dropped]);
           });
+      // Last: the old primary stays down, and the rest of the run is on the promoted standby.
+      failover();
+    }
+
+    /**
+     * The primary crashes and stays down, and the standby is promoted at once (a failover
+     * manager would take seconds to decide; that wait is not Userbound's). Recovery counts from
+     * the crash until each database has served a checked borrow on the new primary. Then every
+     * logged-in person borrows on both databases with the Login they already had, and the churn
+     * (logins, password changes, new people, dropped people) must work on the new primary.
+     */
+    private void failover() throws Exception {
+      Fault f =
+          new Fault(
+              "failover: primary crash (pg_ctl stop -m immediate, left down), standby promoted;"
+                  + " recovery counted from the crash");
+      // Before the clock starts, with the churn paused: asynchronous replication may lose the
+      // last commits of a crashed primary (a real risk, but not the one measured here), so the
+      // standby first replays everything, including the people the churn created last.
+      current = f;
+      awaitChurnPaused();
+      long replayLimit = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (!standby.replayedEverythingOf(fixture.server)) {
+        if (System.nanoTime() > replayLimit) {
+          throw new IllegalStateException("the standby has not caught up in 30 s");
+        }
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20)); // replay poll
+      }
+      fault(
+          f,
+          () -> {
+            newPrimaryPort = standby.port();
+            f.recoveryFrom = System.nanoTime();
+            fixture.server.crash();
+            primary = standby; // administration and backend counts go there from now on
+            standby.promote();
+            f.promoted = System.nanoTime();
+          });
+      long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+      while (churnOnNewPrimary.size() < CHURN_KINDS && System.nanoTime() < until) {
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50)); // churn poll
+      }
     }
 
     interface Cause {
@@ -657,19 +822,41 @@ public final class Soak {
     }
 
     private void fault(String name, Cause cause) throws Exception {
-      Fault f = new Fault(name);
+      fault(new Fault(name), cause);
+    }
+
+    private void fault(Fault f, Cause cause) throws Exception {
       faults.add(f);
       current = f; // the churn pauses, so that only the fault is measured
+      awaitChurnPaused();
       f.started = System.nanoTime();
       cause.run();
       f.causeEnded = System.nanoTime();
+      if (f.recoveryFrom == 0) {
+        f.recoveryFrom = f.causeEnded;
+      }
+      boolean failover = f.promoted != 0;
       long limit = f.causeEnded + TimeUnit.SECONDS.toNanos(30);
       while (System.nanoTime() < limit) {
-        if (probe("dedicated") && probe("switching")) {
+        boolean served = probe("dedicated") && probe("switching");
+        if (failover) {
+          // The workers' borrows count as well: the new primary serves before pg_promote returns.
+          long dedicated = firstOnNewPrimary.get(0);
+          long switching = firstOnNewPrimary.get(1);
+          if (dedicated != 0 && switching != 0) {
+            f.recovered = Math.max(dedicated, switching);
+            f.firstOnNewPrimary = Math.min(dedicated, switching);
+            break;
+          }
+        } else if (served) {
           f.recovered = System.nanoTime();
           break;
         }
         LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10)); // probe period
+      }
+      if (failover && f.recovered != 0) {
+        checkEveryone(f);
+        f.checked = System.nanoTime();
       }
       // No worker may stay stuck in a borrow that began before the cause ended.
       long end = System.nanoTime() + RECOVERY_LIMIT_NANOS;
@@ -692,19 +879,109 @@ public final class Soak {
       quiet();
     }
 
-    /** Whether person 0 (never churned or faulted) gets a correct borrow now. */
+    /** Waits until the churn step under way, if any, has ended (`current` is set). */
+    private void awaitChurnPaused() {
+      long limit = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (churning && System.nanoTime() < limit) {
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5)); // churn poll
+      }
+    }
+
+    /**
+     * Whether person 0 (never churned or faulted) gets a correct borrow now; one on the new
+     * primary counts for the failover's recovery.
+     */
     private boolean probe(String db) {
       try (Connection c = ub.connection(logins.get(0), db);
           Statement st = c.createStatement();
-          ResultSet rs = st.executeQuery("select current_user")) {
-        return rs.next() && roles[0].equals(rs.getString(1));
+          ResultSet rs =
+              st.executeQuery("select current_user, inet_server_port(), pg_is_in_recovery()")) {
+        boolean ok = rs.next() && roles[0].equals(rs.getString(1)) && !rs.getBoolean(3);
+        if (ok && rs.getInt(2) == newPrimaryPort) {
+          firstOnNewPrimary.compareAndSet(db.equals("switching") ? 1 : 0, 0, System.nanoTime());
+        }
+        return ok;
       } catch (UserboundException | SQLException e) {
         return false;
       }
     }
 
+    /**
+     * After the failover: each logged-in person's next borrows, on both databases, with the
+     * Login from before the crash, must run as that person on the new primary. A borrow that
+     * fails is tried twice more (a connection to the dead primary that was used less than
+     * 500 ms before may be handed out once unchecked); such people are counted apart.
+     */
+    private void checkEveryone(Fault f) {
+      for (int i = 0; i < roles.length; i++) {
+        Login login = logins.get(i);
+        if (login == null || gone.contains(i)) {
+          continue;
+        }
+        f.peopleChecked++;
+        int attempts = 0;
+        String why = null;
+        for (String db : List.of("dedicated", "switching")) {
+          String error = "";
+          for (int a = 0; a < 3 && error != null; a++) {
+            if (a > 0) {
+              LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50)); // before trying again
+            }
+            attempts++;
+            error = onNewPrimary(login, db);
+          }
+          if (error != null && why == null) {
+            why = login.role() + " on " + db + ": " + error;
+          }
+        }
+        if (why != null) {
+          f.peopleFailed++;
+          if (f.whyPeopleFailed.size() < 5) {
+            f.whyPeopleFailed.add(why);
+          }
+        } else if (attempts > 2) {
+          f.peopleRetried++;
+        }
+      }
+    }
+
+    /** One checked borrow of a person's on the new primary: null if right, else what was wrong. */
+    private String onNewPrimary(Login login, String db) {
+      try (Connection c = ub.connection(login, db);
+          Statement st = c.createStatement();
+          ResultSet rs =
+              st.executeQuery(
+                  "select current_user, session_user, inet_server_port(), pg_is_in_recovery()")) {
+        rs.next();
+        String want = db.equals("switching") ? GATEWAY : login.role();
+        if (!login.role().equals(rs.getString(1)) || !want.equals(rs.getString(2))) {
+          mismatches.incrementAndGet();
+          synchronized (firstMismatches) {
+            if (firstMismatches.size() < 5) {
+              firstMismatches.add(
+                  db
+                      + " after the failover: "
+                      + login.role()
+                      + " saw "
+                      + rs.getString(1)
+                      + "/"
+                      + rs.getString(2));
+            }
+          }
+          return "ran as " + rs.getString(1) + "/" + rs.getString(2);
+        }
+        if (rs.getInt(3) != newPrimaryPort || rs.getBoolean(4)) {
+          return "served by port " + rs.getInt(3) + ", in recovery " + rs.getBoolean(4);
+        }
+        return null;
+      } catch (UserboundException | SQLException e) {
+        failed(e.getClass().getSimpleName());
+        return e.toString();
+      }
+    }
+
     private void terminateSome() {
-      fixture.server.execute(
+      primary.execute(
           "postgres",
           "select pg_terminate_backend(pid) from (select pid from pg_stat_activity where"
               + " application_name like 'soak-%' and pid <> pg_backend_pid() order by random()"
@@ -712,10 +989,7 @@ public final class Soak {
     }
 
     private void quiet() {
-      long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
-      while (System.nanoTime() < until && borrows.get() < s.borrows) {
-        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50)); // load runs meanwhile
-      }
+      LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(2)); // load and churn run meanwhile
     }
 
     // ---- sampling -----------------------------------------------------------------------
@@ -737,7 +1011,7 @@ public final class Soak {
     }
 
     private long appBackends(String applicationName) {
-      try (Connection c = fixture.server.adminConnection("postgres");
+      try (Connection c = primary.adminConnection("postgres");
           Statement st = c.createStatement();
           ResultSet rs =
               st.executeQuery(
@@ -808,6 +1082,26 @@ public final class Soak {
           .append(" | ")
           .append(f.get("maxBackends"))
           .append(" |\n");
+    }
+    for (Map<String, Object> f : (List<Map<String, Object>>) r.get("faults")) {
+      if (f.containsKey("crashToPromotedMillis")) {
+        md.append(
+            String.format(
+                Locale.ROOT,
+                "%nFailover: the standby was promoted %.0f ms after the crash began; the first"
+                    + " checked borrow on the new primary came %.0f ms after it, both databases"
+                    + " served there after %.0f ms. Then %s logged-in people borrowed on both"
+                    + " databases with the logins they had: %s failed, %s needed a second try."
+                    + " Borrows served by a standby: %s. Churn on the new primary: %s.%n",
+                ((Number) f.get("crashToPromotedMillis")).doubleValue(),
+                ((Number) f.get("crashToFirstBorrowOnNewPrimaryMillis")).doubleValue(),
+                ((Number) f.get("recoveryMillis")).doubleValue(),
+                f.get("peopleCheckedAfter"),
+                f.get("peopleFailed"),
+                f.get("peopleWhoNeededARetry"),
+                r.get("borrowsServedByAStandby"),
+                r.get("churnOnTheNewPrimary")));
+      }
     }
     md.append("\nFailures by type (whole run): ")
         .append(r.get("failuresByType"))
