@@ -55,6 +55,7 @@ final class ChannelSocket extends Socket implements ExitAwareSocketFactory.Peek 
   private boolean endOfStream;
   private boolean closing;
   private InputStream in;
+  private OutputStream out;
   private volatile InputStream rawIn;
   /*
    * Whether the last read ended exactly at a ReadyForQuery, so that pgjdbc's own buffer
@@ -175,16 +176,49 @@ final class ChannelSocket extends Socket implements ExitAwareSocketFactory.Peek 
 
             @Override
             public void close() throws IOException {
-              raw.close();
+              ChannelSocket.this.close(); // see getOutputStream
             }
           };
     }
     return in;
   }
 
+  /*
+   * Closing either stream closes the socket, as Socket's contract says, but through close()
+   * below, so that the exit wait runs. pgjdbc closes a connection by closing its output
+   * stream, then its input stream, then the socket; the socket adaptor's own streams would
+   * close the channel at the first step, close() would then find the socket closed, and the
+   * permit would go back while the backend still held its server slot (seen as one backend
+   * over the budget in the ManyPeople smoke).
+   */
   @Override
-  public OutputStream getOutputStream() throws IOException {
-    return socket.getOutputStream();
+  public synchronized OutputStream getOutputStream() throws IOException {
+    if (out == null) {
+      OutputStream raw = socket.getOutputStream();
+      out =
+          new OutputStream() {
+            @Override
+            public void write(int b) throws IOException {
+              raw.write(b);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+              raw.write(b, off, len);
+            }
+
+            @Override
+            public void flush() throws IOException {
+              raw.flush();
+            }
+
+            @Override
+            public void close() throws IOException {
+              ChannelSocket.this.close();
+            }
+          };
+    }
+    return out;
   }
 
   @Override
