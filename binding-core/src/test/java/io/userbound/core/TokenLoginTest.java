@@ -144,6 +144,9 @@ class TokenLoginTest {
     Fixtures.Person notGranted = Fixtures.person(names); // the gateway may not set it
     Fixtures.Person superuser = Fixtures.person(names);
     Fixtures.Person stats = RoleSwitchingTest.person(server, names, gw);
+    Fixtures.Person createRole = RoleSwitchingTest.person(server, names, gw);
+    Fixtures.Person replication = RoleSwitchingTest.person(server, names, gw);
+    Fixtures.Person bypassRls = RoleSwitchingTest.person(server, names, gw);
     String group = names.role("grp");
     server.execute("postgres", "CREATE ROLE " + group + " NOLOGIN");
     server.execute("postgres", "GRANT " + group + " TO " + alice.role() + ", " + member.role());
@@ -168,6 +171,24 @@ class TokenLoginTest {
     // the token rules refuse a member of a predefined role on their own.
     server.execute("postgres", "GRANT pg_read_all_stats TO " + stats.role());
     server.execute("postgres", "GRANT " + group + " TO " + stats.role());
+    // Members of the policy's group too, so that only the token rules can refuse them.
+    server.execute(
+        "postgres",
+        "GRANT "
+            + group
+            + " TO "
+            + createRole.role()
+            + ", "
+            + replication.role()
+            + ", "
+            + bypassRls.role()
+            + "; ALTER ROLE "
+            + createRole.role()
+            + " CREATEROLE; ALTER ROLE "
+            + replication.role()
+            + " REPLICATION; ALTER ROLE "
+            + bypassRls.role()
+            + " BYPASSRLS");
 
     String[] refusedRoles = {
       outsider.role(), // the login policy
@@ -177,6 +198,9 @@ class TokenLoginTest {
       superuser.role(), // a superuser (never granted to a safe gateway)
       gw.role(), // the gateway itself
       stats.role(), // a member of pg_read_all_stats
+      createRole.role(), // CREATEROLE
+      replication.role(), // REPLICATION
+      bypassRls.role(), // BYPASSRLS
       "pg_read_all_data", // a predefined role
       "postgres", // the bootstrap superuser
       names.role("nobody"), // no such role
