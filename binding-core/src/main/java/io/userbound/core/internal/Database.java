@@ -58,7 +58,8 @@ import org.slf4j.LoggerFactory;
  * used), Opener (a pool's data source -> database: open a physical connection under the
  * budget) and Lender (connection -> pool: end the lease, evict, replace, touch).
  *
- * STATES OF A POOL (PoolState: leases + RETIRED + CLOSING in one atomic int).
+ * STATES OF A POOL (PoolState: a lease count, striped once two threads collide on it, and
+ * the RETIRED and CLOSING flags).
  *   opening  A verified first connection exists, the pool does not yet. Concurrent first
  *            requests of one login share the open through `opening` (entries live only
  *            while it is in flight). The open does network I/O, so it never runs inside

@@ -138,7 +138,11 @@ final class PersonPool implements Lender {
 
   /** Takes a lease; see PoolState. */
   boolean tryLease(boolean evenIfRetired) {
-    return state.tryLease(evenIfRetired);
+    PoolState.Lease lease = state.tryLease(evenIfRetired);
+    if (lease == PoolState.Lease.REFUSED_CLOSE) {
+      context.events().closeLater(this);
+    }
+    return lease.leased();
   }
 
   /** Borrows a connection on a lease the caller holds; the lease passes to the connection. */
