@@ -42,6 +42,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -555,7 +556,9 @@ final class Database {
             if (forLogin != null && forLogin.isLoggedOut()) {
               throw loggedOutWhileOpening(role);
             }
-            return reclaimIdle(role) > 0;
+            // Looked at again once a victim is chosen: a logout that came before that
+            // person's connection went idle (held.close() after logout(), say) is seen.
+            return reclaimIdle(role, () -> forLogin == null || !forLogin.isLoggedOut()) > 0;
           },
           timeoutNanos,
           role);
@@ -645,7 +648,7 @@ final class Database {
     reclaimAheadQueued.set(false);
     int deficit = budget.reclaimAheadAllowance();
     while (deficit > 0) {
-      int closed = reclaimIdle(null);
+      int closed = reclaimIdle(null, () -> true);
       if (closed == 0) {
         return; // nobody idle: everything open is in use
       }
@@ -661,13 +664,14 @@ final class Database {
    * connections, and the search for the next victim stays short.
    *
    * @param requester the role asking, never chosen; null for the reclaim ahead of demand
+   * @param stillWanted asked once a victim is chosen, before it is closed: false leaves it
    * @return how many connections are closing for it (0: nobody idle to reclaim)
    */
-  int reclaimIdle(String requester) {
-    return lending.reclaimIdle(requester);
+  int reclaimIdle(String requester, BooleanSupplier stillWanted) {
+    return lending.reclaimIdle(requester, stillWanted);
   }
 
-  private int reclaimIdlePool(String requester) {
+  private int reclaimIdlePool(String requester, BooleanSupplier stillWanted) {
     Optional<Policy.FixedExpiration<String, PersonPool>> byAccess =
         pools.policy().expireAfterAccess();
     if (byAccess.isEmpty()) {
@@ -689,7 +693,7 @@ final class Database {
                                     && p.idle() > 0)
                         .findFirst()
                         .orElse(null));
-    if (victim == null) {
+    if (victim == null || !stillWanted.getAsBoolean()) {
       return 0;
     }
     int connections = victim.idle();
@@ -864,8 +868,11 @@ final class Database {
     /** Whether a login as this role is refused here whatever the password (the gateway). */
     boolean refuses(String role);
 
-    /** Frees idle connections of somebody other than the requester; how many are closing. */
-    int reclaimIdle(String requester);
+    /**
+     * Frees idle connections of somebody other than the requester, if {@code stillWanted}
+     * says so once they are chosen; how many are closing.
+     */
+    int reclaimIdle(String requester, BooleanSupplier stillWanted);
 
     /** Logout: nothing of this person's stays usable; true if something was held. */
     boolean evict(String role);
@@ -1041,8 +1048,8 @@ final class Database {
     }
 
     @Override
-    public int reclaimIdle(String requester) {
-      return reclaimIdlePool(requester);
+    public int reclaimIdle(String requester, BooleanSupplier stillWanted) {
+      return reclaimIdlePool(requester, stillWanted);
     }
 
     @Override
@@ -1223,8 +1230,8 @@ final class Database {
     }
 
     @Override
-    public int reclaimIdle(String requester) {
-      if (gateway.closeOldestIdle()) {
+    public int reclaimIdle(String requester, BooleanSupplier stillWanted) {
+      if (stillWanted.getAsBoolean() && gateway.closeOldestIdle()) {
         reclaimed.increment();
         signals.event(
             UserboundEvent.Type.RECLAIM, name(), "", null, "1 idle gateway connection closed");
