@@ -58,11 +58,13 @@ import org.slf4j.LoggerFactory;
  * narrow callback: PoolEvents (pool -> database: retired, close, closed, used), Opener (a
  * pool's data source -> database: open a physical connection under the budget) and Lender
  * (connection -> pool: end the lease, evict, replace, touch; PersonPool, and GatewayPool's
- * Person). The surface asks the SQL guard (SqlClassifier) what a text may do. All of it is one
- * package: package-info lists every file under its layer, with its role, and LayoutTest fails
- * when a file is missing there, listed twice, or gone. A subpackage per layer would make
- * public what the layers share package-privately now (the callbacks above, PoolState, the
- * physical connection's socket).
+ * Person). The surface asks the SQL guard what a text may do: the one layer with a subpackage
+ * (internal.sql), since it knows nothing of the rest and is asked through one call
+ * (SqlClassifier.classify and its flags, its only public members). The rest is one package:
+ * package-info lists every file under its layer, with its role, and LayoutTest fails when a
+ * file is missing there, listed twice, or gone. A subpackage per layer would make public what
+ * the layers share package-privately now (the callbacks above, PoolState, the physical
+ * connection's socket).
  *
  * STATES OF A POOL (PoolState: leases + RETIRED + CLOSING in one atomic int).
  *   opening  A verified first connection exists, the pool does not yet. Concurrent first

@@ -3,7 +3,8 @@
  *
  * <p>Where each file belongs. The layers are those of {@code Database}'s header, top down:
  * calls go down, and a lower layer reaches a higher one only through the callbacks marked
- * "up". The plain forwarding under the JDBC views ({@code Forwarding*}) is generated at build
+ * "up". The SQL guard, which the surface asks what a text may do, is the subpackage {@code
+ * sql}. The plain forwarding under the JDBC views ({@code Forwarding*}) is generated at build
  * time ({@code src/build/java/ForwardingGenerator.java}) and is not listed. {@code LayoutTest}
  * fails when a file of this package is missing here, is listed twice, or is listed but gone.
  *
@@ -46,12 +47,6 @@
  *   ObjectView              metadata, arrays, LOBs, SQLXML, Struct, Ref, Savepoint
  *   Views                   the driver's own interfaces (unwrap), as dynamic proxies
  *   InBand                  ROLE_SWITCHING: the role travels with each statement
- *
- * SQL guard: reads statement text as the server and pgjdbc will
- *   SqlClassifier           what a text may do: SESSION, PREPARED, ROLE, UNREADABLE
- *   SqlLexer                PostgreSQL's scan.l, redone: the server's tokens
- *   PgjdbcSplit             where pgjdbc cuts and binds the same text
- *   SqlNames                the name lists, loaded from the sql-*.txt resources
  *
  * physical: one pgjdbc connection and its socket
  *   PhysicalConnection      what HikariCP pools; gives its permit back exactly once
