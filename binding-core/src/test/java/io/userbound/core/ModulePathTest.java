@@ -24,9 +24,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * binding-core as its users on the module path see it (every other test runs on the class
  * path): a client module that requires {@code io.userbound.core} logs in and queries through
- * the API, cannot reach the internal package, and pgjdbc can still load Userbound's socket
+ * the API, cannot reach the internal packages (not even internal.sql's public class), and pgjdbc can still load Userbound's socket
  * factory by name (the qualified export in module-info). The query is classified (TRACKED), so
- * the SQL guard's name lists, resources of the internal package, must load there too.
+ * the SQL guard's name lists, resources of the internal.sql package, must load there too.
  */
 @ExtendWith(PostgresExtension.class)
 class ModulePathTest {
@@ -71,6 +71,13 @@ class ModulePathTest {
             System.out.println("internal:open");
           } catch (IllegalAccessException expected) {
             System.out.println("internal:closed");
+          }
+          try {
+            Class.forName("io.userbound.core.internal.sql.SqlClassifier")
+                .getMethod("classify", String.class).invoke(null, "select 1");
+            System.out.println("sql:open");
+          } catch (IllegalAccessException expected) {
+            System.out.println("sql:closed");
           }
         }
       }
@@ -120,7 +127,10 @@ class ModulePathTest {
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
     String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.exitValue()).as(output).isZero();
-    assertThat(output).contains("current_user=" + role).contains("internal:closed");
+    assertThat(output)
+        .contains("current_user=" + role)
+        .contains("internal:closed")
+        .contains("sql:closed");
   }
 
   /** binding-core's classes (with module-info) and its runtime dependencies' jars. */

@@ -1,7 +1,7 @@
 package io.userbound.testkit;
 
 import io.userbound.testkit.internal.LocalPgBouncer;
-import io.userbound.testkit.internal.PostgresServers;
+import io.userbound.testkit.internal.PgBouncers;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -97,7 +97,7 @@ public interface PgBouncer extends AutoCloseable {
    * @throws PostgresUnavailableException if the setting has another value
    */
   static Optional<PoolMode> suiteMode() {
-    return PostgresServers.pgBouncerMode();
+    return PgBouncers.suiteMode();
   }
 
   /**
@@ -108,7 +108,7 @@ public interface PgBouncer extends AutoCloseable {
    * @return its PgBouncer, or empty for a server used directly
    */
   static Optional<PgBouncer> in(PostgresServer server) {
-    return PostgresServers.pgBouncerOf(server);
+    return PgBouncers.bouncerOf(server);
   }
 
   /**

@@ -120,7 +120,8 @@ public final class TestNames {
 
   /** Drops everything named with this prefix on the server, if it was started at all. */
   void dropAll(PostgresServer server) {
-    PostgresServers.dropByPrefix(server, prefix + "_");
+    PostgresServer direct = PgBouncer.in(server).map(PgBouncer::server).orElse(server);
+    PostgresServers.dropByPrefix(direct, prefix + "_");
   }
 
   /** Shows the prefix. */

@@ -53,11 +53,19 @@ import org.slf4j.LoggerFactory;
  * This header is the maintainer's note on the pool lifecycle; the code of each part says
  * only what is local to it.
  *
- * LAYERS. Calls go one way: DefaultUserbound (the registry) -> Database -> PersonPool
- * -> PooledConnection / PhysicalConnection -> Budget. A lower layer reaches a higher one
- * only through a narrow callback: PoolEvents (pool -> database: retired, close, closed,
- * used), Opener (a pool's data source -> database: open a physical connection under the
- * budget) and Lender (connection -> pool: end the lease, evict, replace, touch).
+ * LAYERS. Calls go one way: DefaultUserbound (the registry) -> Database -> PersonPool or
+ * GatewayPool (the pools) -> PooledConnection and the JDBC views (the surface) ->
+ * PhysicalConnection (physical) -> Budget. A lower layer reaches a higher one only through a
+ * narrow callback: PoolEvents (pool -> database: retired, close, closed, used), Opener (a
+ * pool's data source -> database: open a physical connection under the budget) and Lender
+ * (connection -> pool: end the lease, evict, replace, touch; PersonPool, and GatewayPool's
+ * Person). The surface asks the SQL guard what a text may do: the one layer with a subpackage
+ * (internal.sql), since it knows nothing of the rest and is asked through one call
+ * (SqlClassifier.classify and its flags, its only public members). The rest is one package:
+ * package-info lists every file under its layer, with its role, and LayoutTest fails when a
+ * file is missing there, listed twice, or gone. A subpackage per layer would make public what
+ * the layers share package-privately now (the callbacks above, PoolState, the physical
+ * connection's socket).
  *
  * STATES OF A POOL (PoolState: a lease count, striped once two threads collide on it, and
  * the RETIRED and CLOSING flags).

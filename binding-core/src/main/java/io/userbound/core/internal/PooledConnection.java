@@ -1,5 +1,6 @@
 package io.userbound.core.internal;
 
+import io.userbound.core.internal.sql.SqlClassifier;
 import java.sql.Array;
 import java.sql.Blob;
 import java.sql.CallableStatement;

@@ -1,22 +1,31 @@
 package io.userbound.testkit.internal;
 
-import io.userbound.testkit.PgBouncer;
 import io.userbound.testkit.PostgresOptions;
 import io.userbound.testkit.PostgresServer;
 import io.userbound.testkit.PostgresUnavailableException;
 import io.userbound.testkit.Source;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.ServiceLoader;
 
 /**
  * Chooses a source and starts a server; the entry point behind
  * {@link PostgresServer#start(PostgresOptions)}. Not API.
  *
+ * <p>What stands in front of the server (the suites' PgBouncer) is a {@link ServerFront} found
+ * with {@link ServiceLoader}: this side never names PgBouncer.
+ *
  * <p>Thread-safe.
  */
 public final class PostgresServers {
+  private static final List<ServerFront> FRONTS =
+      ServiceLoader.load(ServerFront.class, ServerFront.class.getClassLoader()).stream()
+          .map(ServiceLoader.Provider::get)
+          .toList();
+
   private PostgresServers() {}
 
   /**
@@ -37,7 +46,6 @@ public final class PostgresServers {
               + " not on the classpath: add org.testcontainers:testcontainers-postgresql as a"
               + " test dependency, or choose another source");
     }
-    Optional<PgBouncer.PoolMode> front = pgBouncerMode();
     PostgresServer server =
         switch (source) {
           case LOCAL -> LocalPostgresServer.create(options, PgBinaries.require());
@@ -67,44 +75,19 @@ public final class PostgresServers {
                 + major);
       }
     }
-    return front.isPresent() ? ThroughPgBouncer.wrap(server, front.get()) : server;
-  }
-
-  /**
-   * The pool mode of the PgBouncer every server is seen through, from {@code
-   * USERBOUND_TEST_PGBOUNCER} ({@code session} or {@code transaction}); empty when unset or
-   * {@code none}.
-   *
-   * @return the mode, if suites run through PgBouncer
-   * @throws PostgresUnavailableException if the setting has another value
-   */
-  public static Optional<PgBouncer.PoolMode> pgBouncerMode() {
-    Optional<String> value = Env.get(Env.PGBOUNCER);
-    if (value.isEmpty()) {
-      return Optional.empty();
+    for (ServerFront front : FRONTS) {
+      server = front.front(server);
     }
-    return switch (value.get().toLowerCase(Locale.ROOT)) {
-      case "none", "off" -> Optional.empty();
-      case "session" -> Optional.of(PgBouncer.PoolMode.SESSION);
-      case "transaction" -> Optional.of(PgBouncer.PoolMode.TRANSACTION);
-      default ->
-          throw new PostgresUnavailableException(
-              Env.describe(Env.PGBOUNCER)
-                  + " must be session, transaction or none, but was '"
-                  + value.get()
-                  + "'");
-    };
+    return server;
   }
 
   /**
-   * The PgBouncer a server is seen through, when it came from {@link #start} with {@code
-   * USERBOUND_TEST_PGBOUNCER} set.
+   * The fronts found in {@code META-INF/services}, in the order they are applied.
    *
-   * @param server a server from the test kit
-   * @return its PgBouncer, or empty for a direct server
+   * @return the fronts; the test kit registers one, {@code PgBouncers}
    */
-  public static Optional<PgBouncer> pgBouncerOf(PostgresServer server) {
-    return server instanceof ThroughPgBouncer t ? Optional.of(t.bouncer()) : Optional.empty();
+  static List<ServerFront> fronts() {
+    return FRONTS;
   }
 
   /** Resolves {@link Source#AUTO} to a concrete source, or throws with what to install. */
@@ -194,16 +177,17 @@ public final class PostgresServers {
   /**
    * Drops every database and role whose name starts with {@code prefix} (test clean-up).
    *
-   * @param server the server
+   * @param server a server the test kit started, itself, not as seen through a {@link
+   *     ServerFront}
    * @param prefix the name prefix, at least 3 characters
+   * @throws IllegalArgumentException if the server is not one of the test kit's own
    * @throws IllegalStateException if a drop fails; the others are still attempted
    */
   public static void dropByPrefix(PostgresServer server, String prefix) {
     if (prefix == null || prefix.length() < 3) {
       throw new IllegalArgumentException("prefix must have at least 3 characters: " + prefix);
     }
-    PostgresServer direct = server instanceof ThroughPgBouncer t ? t.server() : server;
-    if (!(direct instanceof AbstractPostgresServer ours)) {
+    if (!(server instanceof AbstractPostgresServer ours)) {
       throw new IllegalArgumentException("not a test kit server: " + server);
     }
     ours.dropByPrefix(prefix);

@@ -11,8 +11,8 @@ import java.util.Optional;
 
 /*
  * A server seen through a PgBouncer in front of it: what every test gets from
- * PostgresServer.start when USERBOUND_TEST_PGBOUNCER is session or transaction, so that
- * unchanged suites run through PgBouncer.
+ * PostgresServer.start when USERBOUND_TEST_PGBOUNCER is session or transaction (PgBouncers,
+ * the server side's ServerFront), so that unchanged suites run through PgBouncer.
  *
  * jdbcUrl, host and port are PgBouncer's; the superuser operations go to the server directly
  * (the lookup function never returns a superuser). backends() and backendCount() list
@@ -36,10 +36,6 @@ final class ThroughPgBouncer implements PostgresServer {
       server.close();
       throw e;
     }
-  }
-
-  PostgresServer server() {
-    return server;
   }
 
   PgBouncer bouncer() {

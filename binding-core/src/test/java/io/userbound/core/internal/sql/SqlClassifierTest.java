@@ -1,10 +1,10 @@
-package io.userbound.core.internal;
+package io.userbound.core.internal.sql;
 
-import static io.userbound.core.internal.SqlClassifier.CLEAN;
-import static io.userbound.core.internal.SqlClassifier.PREPARED;
-import static io.userbound.core.internal.SqlClassifier.ROLE;
-import static io.userbound.core.internal.SqlClassifier.SESSION;
-import static io.userbound.core.internal.SqlClassifier.UNREADABLE;
+import static io.userbound.core.internal.sql.SqlClassifier.CLEAN;
+import static io.userbound.core.internal.sql.SqlClassifier.PREPARED;
+import static io.userbound.core.internal.sql.SqlClassifier.ROLE;
+import static io.userbound.core.internal.sql.SqlClassifier.SESSION;
+import static io.userbound.core.internal.sql.SqlClassifier.UNREADABLE;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.stream.Stream;

@@ -1,4 +1,4 @@
-package io.userbound.core.internal;
+package io.userbound.core.internal.sql;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -14,9 +14,9 @@ import java.util.regex.Pattern;
  * The lists of names SqlClassifier judges by, loaded once from resource files next to this
  * class (one lower-case name a line, "#" starts a comment). Data is data: a reviewer reads a
  * list, not a wall of Set.of(...), and SqlNamesTest pins what each holds. The files live in
- * this module's internal package: Class.getResourceAsStream finds them on the class path and,
- * since the caller is in the same module, on the module path too (ModulePathTest runs a
- * classified query there).
+ * this package, which the module does not export: Class.getResourceAsStream finds them on the
+ * class path and, since the caller is in the same module, on the module path too
+ * (ModulePathTest runs a classified query there).
  */
 final class SqlNames {
 

@@ -1,8 +1,8 @@
-package io.userbound.core.internal;
+package io.userbound.core.internal.sql;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import io.userbound.core.internal.SqlLexer.Token;
+import io.userbound.core.internal.sql.SqlLexer.Token;
 import java.util.List;
 import java.util.Set;
 
@@ -67,7 +67,11 @@ import java.util.Set;
  * Results are cached by SQL text in a bounded cache: ORMs send the same strings again and
  * again. SqlGuardDifferentialTest checks all of this against a real server.
  */
-final class SqlClassifier {
+/**
+ * Not API. The SQL guard's one entry: what a statement text may do, as flags. Public for the
+ * connection layer (PooledConnection); the rest of the guard is package-private.
+ */
+public final class SqlClassifier {
 
   static final int CLEAN = 0;
 
@@ -82,13 +86,13 @@ final class SqlClassifier {
    * guard reads later text, or is transaction control, a routine definition or a call that
    * runs SQL text the guard cannot see.
    */
-  static final int ROLE = 4;
+  public static final int ROLE = 4;
 
   /** The guard cannot read this text the way the server will; comes with every other flag. */
   static final int UNREADABLE = 8;
 
-  /** The flags the TRACKED reset acts on. */
-  static final int SESSION_OR_PREPARED = SESSION | PREPARED;
+  /** The flags the TRACKED reset acts on: SESSION (bit 0) and PREPARED (bit 1). */
+  public static final int SESSION_OR_PREPARED = SESSION | PREPARED;
 
   private static final int ALL = SESSION | PREPARED | ROLE | UNREADABLE;
 
@@ -117,7 +121,7 @@ final class SqlClassifier {
   private SqlClassifier() {}
 
   /** Classifies a statement text (or several, separated by semicolons). Thread-safe. */
-  static int classify(String sql) {
+  public static int classify(String sql) {
     if (sql == null) {
       return CLEAN;
     }

@@ -1,4 +1,4 @@
-package io.userbound.core.internal;
+package io.userbound.core.internal.sql;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.userbound.core.internal;
+package io.userbound.core.internal.sql;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
