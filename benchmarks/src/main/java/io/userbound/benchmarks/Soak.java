@@ -50,7 +50,7 @@ import org.slf4j.LoggerFactory;
  *
  *   java -cp benchmarks/target/benchmarks.jar io.userbound.benchmarks.Soak \
  *       [borrows=1000000] [threads=8] [people=200] [budget=40] [zipf=1.0] [faults=true]
- *       [seconds=3600] [out=DIR]
+ *       [seconds=3600] [members=0] [out=DIR]
  *
  * One server, reached through a TcpProxy the soak owns (to stall and cut the network), two
  * databases on it under one Userbound: "dedicated" (DEDICATED_POOLS, a size cap of three
@@ -62,6 +62,14 @@ import org.slf4j.LoggerFactory;
  * hostRecheckSeconds=1. Each borrow is for a person drawn with Zipf exponent `zipf` (1: a
  * few people make most requests and a long tail keeps the budget reclaiming, as in real
  * traffic; 0: uniform, where nearly every dedicated borrow is a fresh SCRAM login).
+ *
+ * `members=N` makes the ROLE_SWITCHING gateway a member of N more roles before the load starts
+ * (NOLOGIN roles soak_member_00000..., created and granted 1,000 to a round trip; the setup
+ * time is reported), so that the switching database's traffic, and the churn's GRANTs and DROP
+ * ROLEs, run against a gateway with that many memberships, as an application with that many
+ * people would have. The people who borrow stay `people`: only the membership list grows. The
+ * figures per database (borrows, mean, p50, p99, longest) show the switching side apart from
+ * the dedicated side, whose borrows are mostly SCRAM logins.
  *
  * Workers check every borrow: current_user is the bound person, session_user the person
  * (dedicated) or the gateway (switching), a marker a request sets with set_config (one
@@ -91,7 +99,10 @@ import org.slf4j.LoggerFactory;
  * Figures: the README's Reliability section. The failover's come from a 100,000-borrow run
  * (benchmarks/results/soak-failover): 14 requests failed, all typed; 175 ms from the crash
  * to the first checked borrow on the new primary, 187 ms until both databases had served
- * there; 199 of 199 logged-in people served there with the logins they had; 0 mismatches.
+ * there; 199 of 199 logged-in people served there with the logins they had; 0 mismatches. With
+ * members=10000 (benchmarks/results/soak-members), PostgreSQL 15 against 18: 164-169 against
+ * 274-302 borrows/s, switching p99 1.4 s against 0.2 s (about 50 ms on both without the
+ * option), 0 mismatches.
  */
 public final class Soak {
 
@@ -102,6 +113,12 @@ public final class Soak {
 
   /** Kinds of churn step: logout and login, password change, first logins of new people. */
   private static final int CHURN_KINDS = 3;
+
+  /** The extra gateway members created and granted per round trip (members=N). */
+  private static final int MEMBERS_PER_BATCH = 1_000;
+
+  /** The two databases, in the order of the per-database figures. */
+  private static final List<String> DATABASES = List.of("dedicated", "switching");
 
   private Soak() {}
 
@@ -114,6 +131,7 @@ public final class Soak {
     final double zipf;
     final boolean faults;
     final long maxSeconds;
+    final int members;
     final Path out;
 
     Settings(Map<String, String> a) {
@@ -124,6 +142,7 @@ public final class Soak {
       zipf = Double.parseDouble(a.getOrDefault("zipf", "1.0"));
       faults = Boolean.parseBoolean(a.getOrDefault("faults", "true"));
       maxSeconds = Long.parseLong(a.getOrDefault("seconds", "3600"));
+      members = Integer.parseInt(a.getOrDefault("members", "0"));
       out = a.containsKey("out") ? Path.of(a.get("out")) : null;
     }
   }
@@ -149,6 +168,54 @@ public final class Soak {
 
     Fault(String name) {
       this.name = name;
+    }
+  }
+
+  /**
+   * Borrow times of one database: count, sum, longest, and a histogram with 8 buckets per
+   * doubling from 1 µs (a percentile is its bucket's upper bound: at most 9 % high).
+   */
+  static final class Times {
+    private static final int PER_DOUBLING = 8;
+    private static final int BUCKETS = PER_DOUBLING * 28; // 1 µs to 268 s
+    final AtomicLong count = new AtomicLong();
+    final AtomicLong nanos = new AtomicLong();
+    final AtomicLong longest = new AtomicLong();
+    final AtomicLongArray buckets = new AtomicLongArray(BUCKETS);
+
+    void add(long took) {
+      count.incrementAndGet();
+      nanos.addAndGet(took);
+      longest.accumulateAndGet(took, Math::max);
+      double micros = Math.max(1.0, took / 1e3);
+      int b = (int) Math.floor(PER_DOUBLING * Math.log(micros) / Math.log(2));
+      buckets.incrementAndGet(Math.min(BUCKETS - 1, Math.max(0, b)));
+    }
+
+    /** The q-quantile in milliseconds (the upper bound of its bucket). */
+    double quantileMillis(double q) {
+      long n = count.get();
+      long want = (long) Math.ceil(q * n);
+      long seen = 0;
+      for (int b = 0; b < BUCKETS; b++) {
+        seen += buckets.get(b);
+        if (seen >= want && seen > 0) {
+          return Math.pow(2, (b + 1) / (double) PER_DOUBLING) / 1e3;
+        }
+      }
+      return longest.get() / 1e6;
+    }
+
+    Map<String, Object> toMap(double seconds) {
+      long n = count.get();
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("borrows", n);
+      m.put("borrowsPerSecond", n / seconds);
+      m.put("meanMillis", n == 0 ? 0 : nanos.get() / 1e6 / n);
+      m.put("p50Millis", quantileMillis(0.50));
+      m.put("p99Millis", quantileMillis(0.99));
+      m.put("longestMillis", longest.get() / 1e6);
+      return m;
     }
   }
 
@@ -257,6 +324,10 @@ public final class Soak {
     private final List<Fault> faults = new ArrayList<>();
     private final AtomicInteger maxBackends = new AtomicInteger();
     private final AtomicLong longestBorrowNanos = new AtomicLong();
+    private final Times[] times = {new Times(), new Times()}; // per database, checked borrows
+    private double membersSetupSeconds;
+    private long gatewayMembers;
+    private String serverVersion;
     private final List<String> firstMismatches = new ArrayList<>();
     private volatile Fault current;
     private final LogScan scan = LogScan.install();
@@ -304,6 +375,11 @@ public final class Soak {
                 + String.join(", ", f.people)
                 + " TO "
                 + GATEWAY);
+        long membersStarted = System.nanoTime();
+        addMembers(f.server, s.members);
+        membersSetupSeconds = (System.nanoTime() - membersStarted) / 1e9;
+        gatewayMembers = gatewayMembers(f.server);
+        serverVersion = f.serverVersion();
         roles = f.people.clone();
         passwords = new AtomicReferenceArray<>(roles.length);
         for (int i = 0; i < roles.length; i++) {
@@ -355,6 +431,43 @@ public final class Soak {
             standby.close();
           }
         }
+      }
+    }
+
+    /**
+     * Makes the gateway a member of {@code n} more roles (members=N): NOLOGIN roles, as the
+     * membership check does not look at LOGIN, created and granted {@link #MEMBERS_PER_BATCH}
+     * to one round trip (one CREATE ROLE each and one GRANT of the whole batch).
+     */
+    private static void addMembers(PostgresServer server, int n) {
+      for (int from = 0; from < n; from += MEMBERS_PER_BATCH) {
+        int to = Math.min(n, from + MEMBERS_PER_BATCH);
+        StringBuilder sql = new StringBuilder();
+        List<String> names = new ArrayList<>(to - from);
+        for (int i = from; i < to; i++) {
+          String role = String.format(Locale.ROOT, "soak_member_%05d", i);
+          names.add(role);
+          sql.append("CREATE ROLE ").append(role).append(" NOLOGIN;\n");
+        }
+        sql.append("GRANT ").append(String.join(", ", names)).append(" TO ").append(GATEWAY);
+        server.execute("postgres", sql.toString());
+      }
+    }
+
+    /** The roles the gateway is a direct member of. */
+    private static long gatewayMembers(PostgresServer server) {
+      try (Connection c = server.adminConnection("postgres");
+          Statement st = c.createStatement();
+          ResultSet rs =
+              st.executeQuery(
+                  "select count(*) from pg_auth_members m join pg_roles r on r.oid = m.member"
+                      + " where r.rolname = '"
+                      + GATEWAY
+                      + "'")) {
+        rs.next();
+        return rs.getLong(1);
+      } catch (SQLException e) {
+        throw new IllegalStateException(e);
       }
     }
 
@@ -439,7 +552,7 @@ public final class Soak {
       // Permits must equal open physical connections, here and on the server.
       Map<String, Object> permits = new LinkedHashMap<>();
       boolean leaked = false;
-      for (String db : List.of("dedicated", "switching")) {
+      for (String db : DATABASES) {
         long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
         DatabaseStats st;
         long backends;
@@ -540,6 +653,7 @@ public final class Soak {
         problems.add(servedByAStandby.get() + " borrows served by a standby");
       }
       Map<String, Object> out = new LinkedHashMap<>();
+      out.put("serverVersion", serverVersion);
       out.put("borrowsChecked", borrows.get());
       out.put("mismatches", mismatches.get());
       out.put("stateChangingRequests", stateChanges.get());
@@ -552,6 +666,14 @@ public final class Soak {
       out.put("seconds", elapsed / 1e9);
       out.put("borrowsPerSecond", borrows.get() / (elapsed / 1e9));
       out.put("setupSeconds", (System.nanoTime() - t0 - elapsed) / 1e9);
+      out.put("extraGatewayMembers", s.members);
+      out.put("gatewayMembersAtStart", gatewayMembers);
+      out.put("membersSetupSeconds", membersSetupSeconds);
+      Map<String, Object> byDatabase = new LinkedHashMap<>();
+      for (int d = 0; d < DATABASES.size(); d++) {
+        byDatabase.put(DATABASES.get(d), times[d].toMap(elapsed / 1e9));
+      }
+      out.put("checkedBorrowsByDatabase", byDatabase);
       out.put("failuresByType", toLongs(failures));
       out.put("untypedFailures", untyped.get());
       out.put("churn", toLongs(churn));
@@ -566,7 +688,7 @@ public final class Soak {
       out.put("stuckThreads", stuck);
       out.put("permits", permits);
       Map<String, Object> stats = new LinkedHashMap<>();
-      for (String db : List.of("dedicated", "switching")) {
+      for (String db : DATABASES) {
         DatabaseStats st = ub.stats(db);
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("connectionsOpened", st.connectionsOpened());
@@ -602,6 +724,7 @@ public final class Soak {
         String db = switching ? "switching" : "dedicated";
         long begin = System.nanoTime();
         inFlightSince.set(me, begin);
+        boolean checked = false;
         try (Binding b = ub.bind(login);
             Connection c = ub.connection(db);
             Statement st = c.createStatement()) {
@@ -637,6 +760,7 @@ public final class Soak {
             stateChanges.incrementAndGet();
           }
           borrows.incrementAndGet();
+          checked = true;
         } catch (UserboundException | SQLException e) {
           failed(e.getClass().getSimpleName());
         } catch (RuntimeException e) {
@@ -646,6 +770,9 @@ public final class Soak {
           long took = System.nanoTime() - begin;
           inFlightSince.set(me, 0);
           longestBorrowNanos.accumulateAndGet(took, Math::max);
+          if (checked) {
+            times[switching ? 1 : 0].add(took); // borrow, check and hand-back
+          }
         }
       }
     }
@@ -1043,6 +1170,15 @@ public final class Soak {
     md.append(
         String.format(
             Locale.ROOT,
+            "PostgreSQL %s; the ROLE_SWITCHING gateway was a member of %s roles at the start (%s"
+                + " of them extra, created and granted in %.1f s).%n%n",
+            r.get("serverVersion"),
+            r.get("gatewayMembersAtStart"),
+            r.get("extraGatewayMembers"),
+            ((Number) r.get("membersSetupSeconds")).doubleValue()));
+    md.append(
+        String.format(
+            Locale.ROOT,
             "%,d borrows checked on %s threads in %.0f s (%,.0f per second), %s people (Zipf"
                 + " exponent %s; %s created and %s dropped during the run), budget %s per database:"
                 + " **%d mismatches**, %d state-changing requests, longest borrow %.0f ms, %s stuck"
@@ -1065,6 +1201,24 @@ public final class Soak {
             ((Number) r.get("logLinesScanned")).longValue(),
             r.get("passwordsScannedFor"),
             ((Number) r.get("logLinesWithAPassword")).longValue()));
+    md.append("| database | checked borrows | per second | mean | p50 | p99 | longest |\n")
+        .append("| --- | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+    for (Map.Entry<String, Object> e :
+        ((Map<String, Object>) r.get("checkedBorrowsByDatabase")).entrySet()) {
+      Map<String, Object> t = (Map<String, Object>) e.getValue();
+      md.append(
+          String.format(
+              Locale.ROOT,
+              "| %s | %,d | %,.0f | %.2f ms | %.2f ms | %.2f ms | %.0f ms |%n",
+              e.getKey(),
+              ((Number) t.get("borrows")).longValue(),
+              ((Number) t.get("borrowsPerSecond")).doubleValue(),
+              ((Number) t.get("meanMillis")).doubleValue(),
+              ((Number) t.get("p50Millis")).doubleValue(),
+              ((Number) t.get("p99Millis")).doubleValue(),
+              ((Number) t.get("longestMillis")).doubleValue()));
+    }
+    md.append("\n(p50 and p99: upper bounds of histogram buckets, at most 9 % high.)\n\n");
     md.append("| fault | requests failed (all typed) | recovery after the cause ended |")
         .append(" threads stuck | most backends (limit ")
         .append(r.get("backendLimit"))
