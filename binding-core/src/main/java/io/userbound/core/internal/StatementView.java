@@ -101,6 +101,17 @@ class StatementView extends ForwardingStatement {
     return getClass().getSimpleName() + "[" + owner + "]";
   }
 
+  /*
+   * Every text goes through one gate: the session tracker (and, under ROLE_SWITCHING, the
+   * refusal of role changes), then the refusal of generated keys; true when the text must
+   * go out through InBand rather than as is.
+   */
+  private boolean goesInBand(String sql, boolean wantsKeys) throws SQLException {
+    owner.sawSql(sql);
+    noKeys(wantsKeys);
+    return inBand != null;
+  }
+
   @Override
   public void addBatch(String a) throws SQLException {
     owner.sawSql(a);
@@ -108,145 +119,82 @@ class StatementView extends ForwardingStatement {
   }
 
   @Override
-  public boolean execute(String a, int[] b) throws SQLException {
-    owner.sawSql(a);
-    noKeys(b != null);
-    if (inBand != null) {
-      return run(a);
-    }
-    return s.execute(a, b);
-  }
-
-  @Override
-  public boolean execute(String a, String[] b) throws SQLException {
-    owner.sawSql(a);
-    noKeys(b != null);
-    if (inBand != null) {
-      return run(a);
-    }
-    return s.execute(a, b);
+  public boolean execute(String a) throws SQLException {
+    return goesInBand(a, false) ? run(a) : s.execute(a);
   }
 
   @Override
   public boolean execute(String a, int b) throws SQLException {
-    owner.sawSql(a);
-    noKeys(b != NO_GENERATED_KEYS);
-    if (inBand != null) {
-      return run(a);
-    }
-    return s.execute(a, b);
+    return goesInBand(a, b != NO_GENERATED_KEYS) ? run(a) : s.execute(a, b);
   }
 
   @Override
-  public boolean execute(String a) throws SQLException {
-    owner.sawSql(a);
-    if (inBand != null) {
-      return run(a);
-    }
-    return s.execute(a);
+  public boolean execute(String a, int[] b) throws SQLException {
+    return goesInBand(a, b != null) ? run(a) : s.execute(a, b);
+  }
+
+  @Override
+  public boolean execute(String a, String[] b) throws SQLException {
+    return goesInBand(a, b != null) ? run(a) : s.execute(a, b);
   }
 
   @Override
   public int[] executeBatch() throws SQLException {
-    if (inBand != null) {
-      return inBand.batch(s::executeBatch);
-    }
-    return s.executeBatch();
+    return inBand != null ? inBand.batch(s::executeBatch) : s.executeBatch();
   }
 
   @Override
   public long[] executeLargeBatch() throws SQLException {
-    if (inBand != null) {
-      return inBand.batch(s::executeLargeBatch);
-    }
-    return s.executeLargeBatch();
-  }
-
-  @Override
-  public long executeLargeUpdate(String a, int[] b) throws SQLException {
-    owner.sawSql(a);
-    noKeys(b != null);
-    if (inBand != null) {
-      return updateResult(run(a));
-    }
-    return s.executeLargeUpdate(a, b);
-  }
-
-  @Override
-  public long executeLargeUpdate(String a, String[] b) throws SQLException {
-    owner.sawSql(a);
-    noKeys(b != null);
-    if (inBand != null) {
-      return updateResult(run(a));
-    }
-    return s.executeLargeUpdate(a, b);
-  }
-
-  @Override
-  public long executeLargeUpdate(String a, int b) throws SQLException {
-    owner.sawSql(a);
-    noKeys(b != NO_GENERATED_KEYS);
-    if (inBand != null) {
-      return updateResult(run(a));
-    }
-    return s.executeLargeUpdate(a, b);
+    return inBand != null ? inBand.batch(s::executeLargeBatch) : s.executeLargeBatch();
   }
 
   @Override
   public long executeLargeUpdate(String a) throws SQLException {
-    owner.sawSql(a);
-    if (inBand != null) {
-      return updateResult(run(a));
-    }
-    return s.executeLargeUpdate(a);
+    return goesInBand(a, false) ? updateResult(run(a)) : s.executeLargeUpdate(a);
+  }
+
+  @Override
+  public long executeLargeUpdate(String a, int b) throws SQLException {
+    return goesInBand(a, b != NO_GENERATED_KEYS)
+        ? updateResult(run(a))
+        : s.executeLargeUpdate(a, b);
+  }
+
+  @Override
+  public long executeLargeUpdate(String a, int[] b) throws SQLException {
+    return goesInBand(a, b != null) ? updateResult(run(a)) : s.executeLargeUpdate(a, b);
+  }
+
+  @Override
+  public long executeLargeUpdate(String a, String[] b) throws SQLException {
+    return goesInBand(a, b != null) ? updateResult(run(a)) : s.executeLargeUpdate(a, b);
   }
 
   @Override
   public ResultSet executeQuery(String a) throws SQLException {
-    owner.sawSql(a);
-    if (inBand != null) {
-      return queryResult(run(a));
-    }
-    return owner.resultSet(s.executeQuery(a), this);
-  }
-
-  @Override
-  public int executeUpdate(String a, int[] b) throws SQLException {
-    owner.sawSql(a);
-    noKeys(b != null);
-    if (inBand != null) {
-      return (int) updateResult(run(a));
-    }
-    return s.executeUpdate(a, b);
-  }
-
-  @Override
-  public int executeUpdate(String a, String[] b) throws SQLException {
-    owner.sawSql(a);
-    noKeys(b != null);
-    if (inBand != null) {
-      return (int) updateResult(run(a));
-    }
-    return s.executeUpdate(a, b);
-  }
-
-  @Override
-  public int executeUpdate(String a, int b) throws SQLException {
-    owner.sawSql(a);
-    noKeys(b != NO_GENERATED_KEYS);
-    if (inBand != null) {
-      return (int) updateResult(run(a));
-    }
-    return s.executeUpdate(a, b);
+    return goesInBand(a, false) ? queryResult(run(a)) : owner.resultSet(s.executeQuery(a), this);
   }
 
   @Override
   public int executeUpdate(String a) throws SQLException {
-    owner.sawSql(a);
-    if (inBand != null) {
-      return (int) updateResult(run(a));
-    }
-    return s.executeUpdate(a);
+    return goesInBand(a, false) ? (int) updateResult(run(a)) : s.executeUpdate(a);
+  }
+
+  @Override
+  public int executeUpdate(String a, int b) throws SQLException {
+    return goesInBand(a, b != NO_GENERATED_KEYS)
+        ? (int) updateResult(run(a))
+        : s.executeUpdate(a, b);
+  }
+
+  @Override
+  public int executeUpdate(String a, int[] b) throws SQLException {
+    return goesInBand(a, b != null) ? (int) updateResult(run(a)) : s.executeUpdate(a, b);
+  }
+
+  @Override
+  public int executeUpdate(String a, String[] b) throws SQLException {
+    return goesInBand(a, b != null) ? (int) updateResult(run(a)) : s.executeUpdate(a, b);
   }
 
   @Override
