@@ -139,8 +139,8 @@ public final class Interleaved {
         yield u;
       }
       case "hikariMap" -> new HikariMapBenchmark.PoolMap();
-      case "dbcp2" -> new Dbcp2Benchmark.People();
-      case "c3p0" -> new C3p0Benchmark.People();
+      case "dbcp2" -> new Dbcp2Benchmark();
+      case "c3p0" -> new C3p0Benchmark();
       default -> throw new IllegalArgumentException("unknown contender " + name);
     };
   }

@@ -109,34 +109,44 @@ class CacheTest {
                 .getSimpleName())
         .as("query results keyed by tenant")
         .isEqualTo("TenantKeyedQueryResults");
-    try (Binding b = userbound.bind(aliceLogin);
-        UnitOfWork work = hibernate.openUnitOfWork()) {
-      assertThat(work.of(Invoice.class).find(Invoice.class, 2L).getAmount())
-          .isEqualByComparingTo("250.50");
-      assertThat(
-              work.of(Invoice.class)
-                  .createSelectionQuery("from Invoice", Invoice.class)
-                  .setCacheable(true)
-                  .getResultList())
-          .hasSizeGreaterThanOrEqualTo(3);
-      assertThat(
-              work.of(Invoice.class)
-                  .createSelectionQuery(AMOUNT_OF_INVOICE_2, BigDecimal.class)
-                  .setCacheable(true)
-                  .getSingleResult())
-          .isEqualByComparingTo("250.50");
-    }
-    // The cache is really in use: alice's next request is served from it, without SQL.
-    long statements = stats.getPrepareStatementCount();
-    try (Binding b = userbound.bind(aliceLogin);
-        UnitOfWork work = hibernate.openUnitOfWork()) {
-      assertThat(work.of(Invoice.class).find(Invoice.class, 2L)).isNotNull();
-      assertThat(
-              work.of(Invoice.class)
-                  .createSelectionQuery(AMOUNT_OF_INVOICE_2, BigDecimal.class)
-                  .setCacheable(true)
-                  .getSingleResult())
-          .isEqualByComparingTo("250.50");
+    // Both requests must fall in one staleness window (windows are aligned to the clock,
+    // see CachePartitions): if the second one crossed into the next, it rightly missed the
+    // cache, and the pair runs again (at most three times).
+    long statements = -1;
+    for (int attempt = 0; ; attempt++) {
+      long window = Math.floorDiv(System.nanoTime(), STALENESS.toNanos());
+      try (Binding b = userbound.bind(aliceLogin);
+          UnitOfWork work = hibernate.openUnitOfWork()) {
+        assertThat(work.of(Invoice.class).find(Invoice.class, 2L).getAmount())
+            .isEqualByComparingTo("250.50");
+        assertThat(
+                work.of(Invoice.class)
+                    .createSelectionQuery("from Invoice", Invoice.class)
+                    .setCacheable(true)
+                    .getResultList())
+            .hasSizeGreaterThanOrEqualTo(3);
+        assertThat(
+                work.of(Invoice.class)
+                    .createSelectionQuery(AMOUNT_OF_INVOICE_2, BigDecimal.class)
+                    .setCacheable(true)
+                    .getSingleResult())
+            .isEqualByComparingTo("250.50");
+      }
+      // The cache is really in use: alice's next request is served from it, without SQL.
+      statements = stats.getPrepareStatementCount();
+      try (Binding b = userbound.bind(aliceLogin);
+          UnitOfWork work = hibernate.openUnitOfWork()) {
+        assertThat(work.of(Invoice.class).find(Invoice.class, 2L)).isNotNull();
+        assertThat(
+                work.of(Invoice.class)
+                    .createSelectionQuery(AMOUNT_OF_INVOICE_2, BigDecimal.class)
+                    .setCacheable(true)
+                    .getSingleResult())
+            .isEqualByComparingTo("250.50");
+      }
+      if (Math.floorDiv(System.nanoTime(), STALENESS.toNanos()) == window || attempt == 2) {
+        break;
+      }
     }
     assertThat(stats.getPrepareStatementCount()).isEqualTo(statements);
     assertThat(stats.getSecondLevelCacheHitCount()).isPositive();

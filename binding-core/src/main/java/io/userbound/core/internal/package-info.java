@@ -27,7 +27,7 @@
  *
  * pools: a person's connections (DEDICATED_POOLS) or the gateway's (ROLE_SWITCHING)
  *   PersonPool              one person's HikariCP pool on one database
- *   PoolState               a pool's leases, RETIRED and CLOSING in one atomic int
+ *   PoolState               a pool's lease count (striped once contended), RETIRED, CLOSING
  *   PoolEvents              up, pool to database: retired, close later, closed, used
  *   Opener                  up, a pool's data source to database: open under the budget
  *   BudgetedDataSource      what HikariCP opens connections with; holds the hand-off
