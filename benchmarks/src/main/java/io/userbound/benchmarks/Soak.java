@@ -321,6 +321,7 @@ public final class Soak {
     private final ConcurrentLinkedQueue<long[]> failureTimes = new ConcurrentLinkedQueue<>();
     private final AtomicLong untyped = new AtomicLong();
     private final Map<String, AtomicLong> churn = new ConcurrentHashMap<>();
+    private final List<String> churnFailures = new ArrayList<>(); // the first few, with their step
     private final List<Fault> faults = new ArrayList<>();
     private final AtomicInteger maxBackends = new AtomicInteger();
     private final AtomicLong longestBorrowNanos = new AtomicLong();
@@ -391,6 +392,12 @@ public final class Soak {
           throw new IllegalStateException("the log scan does not find a password");
         }
         primary = f.server;
+        // The test kit's servers commit asynchronously (synchronous_commit=off): a crash loses
+        // the commits of the last ~200 ms. The churn's role changes (new people, new passwords,
+        // grants) must survive the crash fault, as they would on a real server, or the people
+        // they made can no longer log in and the failover check later blames the failover. So
+        // every administration session (the churn's, the faults') commits synchronously.
+        primary.execute("postgres", "ALTER ROLE CURRENT_USER SET synchronous_commit = on");
         // With faults, a streaming standby for the last one, the failover.
         standby = s.faults ? f.server.startStandby() : null;
         try {
@@ -677,6 +684,9 @@ public final class Soak {
       out.put("failuresByType", toLongs(failures));
       out.put("untypedFailures", untyped.get());
       out.put("churn", toLongs(churn));
+      synchronized (churnFailures) {
+        out.put("churnFailures", List.copyOf(churnFailures));
+      }
       if (standby != null) {
         out.put("churnOnTheNewPrimary", toLongs(churnOnNewPrimary));
         out.put("borrowsServedByAStandby", servedByAStandby.get());
@@ -790,13 +800,23 @@ public final class Soak {
         // Set before `current` is read, cleared after the step: a fault that has set `current`
         // and then sees this false knows that no step is under way and none will start.
         churning = true;
+        String step = "none";
         try {
           int i = 3 + r.nextInt(roles.length - 3); // 0 probes, 1 and 2 are the faults' victims
           if (!gone.contains(i) && current == null) {
-            switch (r.nextInt(3)) {
+            int kind = r.nextInt(3);
+            step =
+                (kind == 0 ? "logout and login" : kind == 1 ? "password change" : "new people")
+                    + " of "
+                    + roles[i];
+            switch (kind) {
               case 0 -> {
-                Login old = logins.get(i);
-                ub.logout(old);
+                // Until the new login succeeds the person is logged out (null: workers and the
+                // failover check skip them), never left with a Login that cannot work.
+                Login old = logins.getAndSet(i, null);
+                if (old != null) {
+                  ub.logout(old);
+                }
                 logins.set(i, ub.login(roles[i], passwords.get(i)));
                 count("logout and login");
               }
@@ -809,7 +829,15 @@ public final class Soak {
                       .alterUserPassword(roles[i], pw.clone(), "scram-sha-256");
                 }
                 passwords.set(i, pw);
-                logins.set(i, ub.login(roles[i], pw));
+                // The Login with the old password is stale from here on (as an application's
+                // would be): it stays in use only until the new one replaces it.
+                Login stale = logins.get(i);
+                try {
+                  logins.set(i, ub.login(roles[i], pw));
+                } catch (RuntimeException e) {
+                  logins.compareAndSet(i, stale, null);
+                  throw e;
+                }
                 count("password change and login");
               }
               default -> {
@@ -855,6 +883,11 @@ public final class Soak {
           }
         } catch (RuntimeException | SQLException e) {
           count("churn step failed: " + e.getClass().getSimpleName());
+          synchronized (churnFailures) {
+            if (churnFailures.size() < 5) {
+              churnFailures.add(step + (primary == standby ? " (new primary): " : ": ") + e);
+            }
+          }
         } finally {
           churning = false;
         }
@@ -1261,6 +1294,8 @@ public final class Soak {
         .append(r.get("failuresByType"))
         .append("\n\nChurn: ")
         .append(r.get("churn"))
+        .append("\n\nChurn steps that failed (the first few): ")
+        .append(r.get("churnFailures"))
         .append("\n\nPermits at the end: ")
         .append(r.get("permits"))
         .append("\n\nDatabase figures at the end: ")
