@@ -9,7 +9,9 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -211,6 +213,23 @@ final class Fixture implements AutoCloseable {
   /**
    * Runs {@code task(0..n-1)} on {@link #SETUP_THREADS} threads and returns the results in order.
    */
+  /**
+   * The key=value arguments of the benchmark mains, in order.
+   *
+   * @throws IllegalArgumentException for an argument without '='
+   */
+  static Map<String, String> keyValues(String[] args) {
+    Map<String, String> a = new LinkedHashMap<>();
+    for (String arg : args) {
+      String[] kv = arg.split("=", 2);
+      if (kv.length != 2) {
+        throw new IllegalArgumentException("not key=value: " + arg);
+      }
+      a.put(kv[0], kv[1]);
+    }
+    return a;
+  }
+
   static <T> List<T> parallel(int n, IntFunction<T> task) {
     ExecutorService pool = Executors.newFixedThreadPool(SETUP_THREADS);
     try {

@@ -46,14 +46,7 @@ public final class Interleaved {
    * @throws Exception on failure
    */
   public static void main(String[] args) throws Exception {
-    Map<String, String> a = new LinkedHashMap<>();
-    for (String arg : args) {
-      String[] kv = arg.split("=", 2);
-      if (kv.length != 2) {
-        throw new IllegalArgumentException("not key=value: " + arg);
-      }
-      a.put(kv[0], kv[1]);
-    }
+    Map<String, String> a = Fixture.keyValues(args);
     int people = Integer.parseInt(a.getOrDefault("people", "100"));
     int threads = Integer.parseInt(a.getOrDefault("threads", "2"));
     int rounds = Integer.parseInt(a.getOrDefault("rounds", "40"));

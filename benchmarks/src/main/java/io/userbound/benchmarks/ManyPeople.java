@@ -81,14 +81,7 @@ public final class ManyPeople {
    * @throws Exception on failure
    */
   public static void main(String[] args) throws Exception {
-    Map<String, String> a = new LinkedHashMap<>();
-    for (String arg : args) {
-      String[] kv = arg.split("=", 2);
-      if (kv.length != 2) {
-        throw new IllegalArgumentException("not key=value: " + arg);
-      }
-      a.put(kv[0], kv[1]);
-    }
+    Map<String, String> a = Fixture.keyValues(args);
     Settings s = new Settings(a);
     Map<String, Object> result = run(s);
     String json =

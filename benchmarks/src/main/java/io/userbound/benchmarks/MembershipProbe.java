@@ -8,7 +8,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -40,14 +39,7 @@ final class MembershipProbe {
   private MembershipProbe() {}
 
   public static void main(String[] args) throws Exception {
-    Map<String, String> a = new LinkedHashMap<>();
-    for (String arg : args) {
-      String[] kv = arg.split("=", 2);
-      if (kv.length != 2) {
-        throw new IllegalArgumentException("not key=value: " + arg);
-      }
-      a.put(kv[0], kv[1]);
-    }
+    Map<String, String> a = Fixture.keyValues(args);
     int warm = Integer.parseInt(a.getOrDefault("warm", "2000"));
     int grants = Integer.parseInt(a.getOrDefault("grants", "30"));
     for (String n : a.getOrDefault("members", "200,10000").split(",")) {
